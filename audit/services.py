@@ -1,0 +1,120 @@
+"""Writing audit events. Services call ``audit_log`` for every write that matters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import logging
+from typing import Any
+
+from django.db import models
+from django.forms.models import model_to_dict
+
+from core.middleware import current_request
+
+from .models import AuditEvent, Outcome
+
+logger = logging.getLogger(__name__)
+
+
+def client_ip(request) -> str | None:
+    """The caller's address. Behind a proxy, set TRUSTED_PROXY_COUNT so X-Forwarded-For is believed."""
+    if request is None:
+        return None
+    from django.conf import settings
+
+    hops = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR")
+    if hops and forwarded:
+        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
+        if len(parts) >= hops:
+            return parts[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _jsonable(value):
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+        return value.name or None
+    return value
+
+
+def snapshot(
+    obj: models.Model | None, fields: list[str] | None = None, exclude: list[str] | None = None
+) -> dict | None:
+    """The object's field values now, as JSON, to be stored (never rebuilt later)."""
+    if obj is None:
+        return None
+    data = model_to_dict(obj, fields=fields, exclude=exclude)
+    for f in obj._meta.concrete_fields:
+        if (fields is None or f.name in fields) and f.name not in data and not (exclude and f.name in exclude):
+            data[f.name] = getattr(obj, f.attname)
+        # Decimals at the field's own precision, so "100" and "100.0000" compare equal.
+        if isinstance(f, models.DecimalField) and isinstance(data.get(f.name), decimal.Decimal):
+            data[f.name] = data[f.name].quantize(decimal.Decimal(1).scaleb(-f.decimal_places))
+    return _jsonable(data)
+
+
+def audit_log(
+    action: str,
+    *,
+    actor=None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    object_repr: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+    data: dict | None = None,
+    outcome: str = Outcome.SUCCESS,
+    request=None,
+) -> AuditEvent:
+    """Record who did what to which object, when, from where, with the values before and after."""
+    request = request or current_request()
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if user is not None and user.is_authenticated else None
+    token = getattr(request, "auth", None) if request is not None else None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        object_repr = object_repr or str(obj)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=getattr(actor, "username", "") or "",
+        actor_role=getattr(actor, "role", "") or "",
+        token_id=getattr(token, "pk", None) if token is not None and hasattr(token, "key_hash") else None,
+        source_ip=client_ip(request),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_repr=str(object_repr)[:300],
+        outcome=outcome,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        data=_jsonable(data),
+    )
+
+
+def audit_denied(*, request, reason: str = "") -> None:
+    """A failed authorization (SECURITY.md: audited like any other event)."""
+    if request is None:
+        return
+    try:
+        audit_log(
+            "auth.denied",
+            request=getattr(request, "_request", request),
+            outcome=Outcome.DENIED,
+            data={"path": request.path, "method": request.method, "reason": reason},
+        )
+    except Exception:  # the refusal itself must still reach the caller
+        logger.exception("could not audit a denied request")

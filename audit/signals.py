@@ -1,0 +1,31 @@
+"""Login, logout and failed login reach the audit log."""
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from .models import Outcome
+from .services import audit_log
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    audit_log("auth.login", actor=user, obj=user, request=request)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_log("auth.logout", actor=user, obj=user, request=request)
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    username = (credentials or {}).get("username", "")
+    audit_log(
+        "auth.login_failed",
+        request=request,
+        object_type="organizations.user",
+        object_repr=username,
+        outcome=Outcome.FAILURE,
+        data={"username": username},
+    )

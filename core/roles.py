@@ -1,0 +1,157 @@
+"""Roles of DESIGN.md §1 and the named permissions each one holds.
+
+Every check in the code asks ``user.has_perm(<named permission>)``; this file is the one
+place that says which role holds which permission (see ``core.auth.RoleBackend``).
+Business permission codenames never start with add_/change_/delete_/view_, which are
+reserved for Django's model permissions used by the admin site.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    FILER = "filer", _("Department filer")
+    DEPT_HEAD = "dept_head", _("Department head")
+    SUPERVISOR = "supervisor", _("Supervision office")
+    FINANCE = "finance", _("Finance bureau")
+    SURVEYOR = "surveyor", _("Survey firm")
+    LEADER = "leader", _("Leader")
+    API_CLIENT = "api_client", _("API client")
+    AUDITOR = "auditor", _("Audit administrator")
+    ADMIN = "admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+
+
+# Roles whose data is limited to their own department.
+DEPARTMENT_ROLES = frozenset({Role.FILER, Role.DEPT_HEAD})
+# The three administrators of 等保 2.0: separate roles, never combined on one account.
+ADMINISTRATOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR})
+# Roles that see business data (everything except the security and audit administrators).
+BUSINESS_ROLES = frozenset(set(Role) - {Role.AUDITOR, Role.SECURITY_ADMIN})
+
+
+class P:
+    """Named permissions. Values are ``<app>.<codename>`` as Django's has_perm expects."""
+
+    READ_REFERENCE = "organizations.read_reference"
+    MANAGE_USERS = "organizations.manage_users"
+    MANAGE_SECURITY = "organizations.manage_security"
+    READ_LIBRARY = "indicators.read_library"
+    EDIT_LIBRARY = "indicators.edit_library"
+    MANAGE_PLAN = "assessments.manage_plan"
+    FILE_REPORT = "assessments.file_report"
+    SIGNOFF_REPORT = "assessments.signoff_report"
+    REVIEW_REPORT = "assessments.review_report"
+    READ_ALL_REPORTS = "assessments.read_all_reports"
+    READ_OWN_REPORTS = "assessments.read_own_reports"
+    READ_REPORTING_HEALTH = "assessments.read_reporting_health"
+    RECORD_EVENT = "assessments.record_event"
+    PUBLISH_SCORES = "assessments.publish_scores"
+    DECIDE_APPEAL = "assessments.decide_appeal"
+    FILE_APPEAL = "assessments.file_appeal"
+    READ_ALL_SCORES = "assessments.read_all_scores"
+    READ_OWN_SCORES = "assessments.read_own_scores"
+    EDIT_BUDGET = "budgets.edit_project"
+    REVIEW_BUDGET = "budgets.review_project"
+    READ_ALL_BUDGETS = "budgets.read_all_projects"
+    READ_OWN_BUDGETS = "budgets.read_own_projects"
+    MANAGE_SURVEY = "satisfaction.manage_survey"
+    ENTER_ANSWERS = "satisfaction.enter_answers"
+    READ_SURVEY_RESULTS = "satisfaction.read_results"
+    READ_DASHBOARD = "core.read_dashboard"
+    READ_AUDIT = "audit.read_log"
+    RECEIVE_NOTIFICATIONS = "notifications.receive"
+
+
+_DEPT = {
+    P.READ_REFERENCE,
+    P.READ_LIBRARY,
+    P.READ_OWN_REPORTS,
+    P.READ_OWN_SCORES,
+    P.FILE_APPEAL,
+    P.READ_OWN_BUDGETS,
+    P.EDIT_BUDGET,
+    P.READ_DASHBOARD,
+    P.RECEIVE_NOTIFICATIONS,
+}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.FILER: frozenset(_DEPT | {P.FILE_REPORT}),
+    Role.DEPT_HEAD: frozenset(_DEPT | {P.FILE_REPORT, P.SIGNOFF_REPORT}),
+    Role.SUPERVISOR: frozenset(
+        {
+            P.READ_REFERENCE,
+            P.READ_LIBRARY,
+            P.EDIT_LIBRARY,
+            P.MANAGE_PLAN,
+            P.REVIEW_REPORT,
+            P.READ_ALL_REPORTS,
+            P.READ_REPORTING_HEALTH,
+            P.RECORD_EVENT,
+            P.PUBLISH_SCORES,
+            P.DECIDE_APPEAL,
+            P.READ_ALL_SCORES,
+            P.READ_ALL_BUDGETS,
+            P.MANAGE_SURVEY,
+            P.READ_SURVEY_RESULTS,
+            P.READ_DASHBOARD,
+            P.RECEIVE_NOTIFICATIONS,
+        }
+    ),
+    Role.FINANCE: frozenset(
+        {
+            P.READ_REFERENCE,
+            P.READ_LIBRARY,
+            P.READ_ALL_SCORES,
+            P.REVIEW_BUDGET,
+            P.READ_ALL_BUDGETS,
+            P.READ_SURVEY_RESULTS,
+            P.READ_DASHBOARD,
+            P.RECEIVE_NOTIFICATIONS,
+        }
+    ),
+    Role.SURVEYOR: frozenset(
+        {
+            P.READ_REFERENCE,
+            P.READ_LIBRARY,
+            P.MANAGE_SURVEY,
+            P.ENTER_ANSWERS,
+            P.READ_SURVEY_RESULTS,
+            P.RECEIVE_NOTIFICATIONS,
+        }
+    ),
+    Role.LEADER: frozenset(
+        {
+            P.READ_REFERENCE,
+            P.READ_LIBRARY,
+            P.READ_ALL_REPORTS,
+            P.READ_REPORTING_HEALTH,
+            P.READ_ALL_SCORES,
+            P.READ_ALL_BUDGETS,
+            P.READ_SURVEY_RESULTS,
+            P.READ_DASHBOARD,
+            P.RECEIVE_NOTIFICATIONS,
+        }
+    ),
+    Role.API_CLIENT: frozenset(
+        {
+            P.READ_REFERENCE,
+            P.READ_LIBRARY,
+            P.READ_ALL_SCORES,
+            P.READ_ALL_BUDGETS,
+            P.READ_SURVEY_RESULTS,
+        }
+    ),
+    Role.AUDITOR: frozenset({P.READ_AUDIT}),
+    Role.ADMIN: frozenset({P.READ_REFERENCE, P.READ_LIBRARY, P.MANAGE_USERS, P.RECEIVE_NOTIFICATIONS}),
+    Role.SECURITY_ADMIN: frozenset({P.MANAGE_SECURITY}),
+}
+
+# Django admin: which app's model permissions (add/change/delete/view) a role holds.
+ROLE_ADMIN_APPS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset({"organizations"}),
+    Role.SUPERVISOR: frozenset({"indicators"}),
+}
+
+STAFF_ROLES = frozenset(ROLE_ADMIN_APPS)

@@ -1,0 +1,58 @@
+"""Fill translations into a gettext catalogue from a JSON object {msgid: msgstr}.
+
+Usage: python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po translations.json
+       python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po --missing   (list what is left)
+Plural entries take a string (used for every form) or a list. Fuzzy flags are cleared
+on the entries it fills.
+"""
+
+import json
+import sys
+
+import polib
+
+
+def main(argv: list[str]) -> int:
+    path = argv[1]
+    po = polib.pofile(path, wrapwidth=0)
+    if argv[2] == "--missing":
+        missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+        print(json.dumps(dict.fromkeys(missing, ""), ensure_ascii=False, indent=1))
+        return 0
+    with open(argv[2], encoding="utf-8") as fh:
+        table = json.load(fh)
+    filled = 0
+    plural_forms = po.metadata.get("Plural-Forms", "nplurals=2;")
+    nplurals = int(plural_forms.split("nplurals=")[1].split(";")[0])
+    for entry in po:
+        if entry.msgid not in table or not table[entry.msgid]:
+            continue
+        value = table[entry.msgid]
+        if entry.msgid_plural:
+            forms = value if isinstance(value, list) else [value]
+            entry.msgstr_plural = {i: forms[min(i, len(forms) - 1)] for i in range(nplurals)}
+        else:
+            entry.msgstr = value
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+        filled += 1
+    if po.metadata_is_fuzzy:
+        po.metadata_is_fuzzy = False
+    language = path.split("/locale/")[-1].split("/")[0] if "/locale/" in path else path.split("/")[1]
+    po.metadata.update(
+        {
+            "Project-Id-Version": "perfgov",
+            "Language-Team": "perfgov",
+            "Last-Translator": "perfgov",
+            "Language": language,
+            "PO-Revision-Date": po.metadata.get("POT-Creation-Date", ""),
+        }
+    )
+    po.save(path)
+    left = sum(1 for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags))
+    print(f"filled {filled}, untranslated left {left}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
