@@ -30,6 +30,18 @@ class Kind(models.TextChoices):
     PROCESS = "process", _("Process")
 
 
+class ValueType(models.TextChoices):
+    """How a reported value accumulates over the year.
+
+    cumulative (累计值): counts, amounts, tasks done; a quarter's target is the annual target times
+    the plan's cumulative progress for that quarter. level (时点值): rates, averages, levels; the
+    annual target applies in every quarter.
+    """
+
+    CUMULATIVE = "cumulative", _("Cumulative over the year")
+    LEVEL = "level", _("Level at the time")
+
+
 class Applicability(models.TextChoices):
     COMMON = "common", _("Common (every department)")
     INDIVIDUAL = "individual", _("Individual (named departments)")

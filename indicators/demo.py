@@ -10,7 +10,7 @@ from django.utils import timezone
 from organizations.models import Department, User
 
 from . import services
-from .choices import Applicability, LibraryStatus, Method, RuleEffect, RuleKind, RuleScope
+from .choices import Applicability, LibraryStatus, Method, RuleEffect, RuleKind, RuleScope, ValueType
 from .models import Category, GradeBand, Indicator, Library, Rule
 
 # code, name, points, parent
@@ -337,6 +337,14 @@ INDICATOR_RULES = [
 GRADES = [("excellent", "优秀", "90"), ("good", "良好", "80"), ("fair", "一般", "60"), ("poor", "较差", "0")]
 
 
+# Rates, averages and levels hold for the whole year; counts and amounts accumulate.
+LEVEL_UNITS = {"%", "小时", "岁", "张", "微克/立方米"}
+
+
+def _value_type(unit: str) -> str:
+    return ValueType.LEVEL if unit in LEVEL_UNITS else ValueType.CUMULATIVE
+
+
 def _build(year: int, status: str) -> Library:
     lib = Library.objects.create(year=year, name=f"{year}年度市直部门绩效考核指标体系", status=status)
     cats = {}
@@ -357,6 +365,7 @@ def _build(year: int, status: str) -> Library:
             points=D(points),
             direction=direction,
             unit=unit,
+            value_type=_value_type(unit),
             basic_target=D(basic) if basic else None,
             challenge_target=D(challenge) if challenge else None,
             params=params,
@@ -380,6 +389,7 @@ def _build(year: int, status: str) -> Library:
                 points=D(points),
                 direction=direction,
                 unit=unit,
+                value_type=_value_type(unit),
                 basic_target=D(basic) if basic else None,
                 challenge_target=D(challenge) if challenge else None,
                 order=order,

@@ -49,6 +49,7 @@ class IndicatorForm(StyledModelForm):
             "category",
             "kind",
             "unit",
+            "value_type",
             "direction",
             "basic_target",
             "challenge_target",

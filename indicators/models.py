@@ -25,6 +25,7 @@ from .choices import (
     RuleEffect,
     RuleKind,
     RuleScope,
+    ValueType,
 )
 from .methods import validate_method
 
@@ -111,6 +112,9 @@ class Indicator(models.Model):
         _("budget sub-dimension"), max_length=15, choices=BudgetSubdimension.choices, blank=True
     )
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+    value_type = models.CharField(
+        _("value type"), max_length=10, choices=ValueType.choices, default=ValueType.CUMULATIVE
+    )
     direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices, default=Direction.GE)
     basic_target = models.DecimalField(_("basic target"), null=True, blank=True, **TARGET)
     challenge_target = models.DecimalField(_("challenge target"), null=True, blank=True, **TARGET)

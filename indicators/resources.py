@@ -93,6 +93,7 @@ class IndicatorResource(LibraryResource):
             "category",
             "kind",
             "unit",
+            "value_type",
             "direction",
             "basic_target",
             "challenge_target",

@@ -12,8 +12,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic job, in one place. Each is idempotent and is also a management command.
-app.conf.beat_schedule = {
-    "recompute-dirty-scores": {"task": "core.tasks.run_pending_jobs", "schedule": 60.0},
-}
+app.conf.beat_schedule: dict = {}
 
 __all__ = ["app", "crontab"]

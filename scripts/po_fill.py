@@ -2,6 +2,8 @@
 
 Usage: python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po translations.json
        python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po --missing   (list what is left)
+       python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po --count     (how many are left)
+       python scripts/po_fill.py locale/en/LC_MESSAGES/django.po --identity       (English = msgid)
 Plural entries take a string (used for every form) or a list. Fuzzy flags are cleared
 on the entries it fills.
 """
@@ -15,6 +17,22 @@ import polib
 def main(argv: list[str]) -> int:
     path = argv[1]
     po = polib.pofile(path, wrapwidth=0)
+    if argv[2] == "--count":
+        left = sum(1 for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags))
+        print(f"{path}: {len(po)} entries, untranslated or fuzzy {left}")
+        return 0
+    if argv[2] == "--identity":
+        # English msgids are the English text: fill every entry with its own msgid.
+        for e in po:
+            if e.msgid_plural:
+                e.msgstr_plural = {0: e.msgid, 1: e.msgid_plural}
+            else:
+                e.msgstr = e.msgid
+            if "fuzzy" in e.flags:
+                e.flags.remove("fuzzy")
+        po.metadata_is_fuzzy = False
+        po.save(path)
+        return 0
     if argv[2] == "--missing":
         missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
         print(json.dumps(dict.fromkeys(missing, ""), ensure_ascii=False, indent=1))

@@ -58,6 +58,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "category",
             "kind",
             "unit",
+            "value_type",
             "direction",
             "basic_target",
             "challenge_target",
