@@ -290,7 +290,8 @@ def per_unit(spec: Spec, x: Inputs) -> Result:
         score,
         Text(
             gettext_noop(
-                "Per unit: %(points)s − %(k)s × shortfall %(shortfall)s (actual %(actual)s, target %(target)s) = %(score)s."
+                "Per unit: %(points)s − %(k)s × shortfall %(shortfall)s "
+                "(actual %(actual)s, target %(target)s) = %(score)s."
             ),
             {
                 "points": _num(spec.points),
