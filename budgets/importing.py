@@ -1,0 +1,357 @@
+"""Import of budget projects with their target sheets from an xlsx workbook.
+
+Two sheets: ``projects`` (code, department, year, name, amount, funding_source, category,
+description) and ``targets`` (project, dimension, subdimension, name, operator, value, upper,
+unit, indicator, weight). Every row is checked first with the same rules as the pages
+(``full_clean``) and every problem is reported with its sheet, row and column; with any problem
+nothing is written, and without one every row is written in one transaction (all or nothing).
+Department users import for their own department only. Imported projects start as drafts.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from core.errors import ApplicationError
+from core.numbers import to_decimal
+from core.roles import DEPARTMENT_ROLES
+from indicators.models import Indicator
+from organizations.models import Department
+
+from . import services
+from .choices import BudgetDimension, BudgetSubdimension, FundingSource, Operator, ProjectCategory
+from .models import BudgetProject, BudgetTarget
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+PROJECT_COLUMNS = ["code", "department", "year", "name", "amount", "funding_source", "category", "description"]
+TARGET_COLUMNS = [
+    "project",
+    "dimension",
+    "subdimension",
+    "name",
+    "operator",
+    "value",
+    "upper",
+    "unit",
+    "indicator",
+    "weight",
+]
+OPERATOR_ALIASES = {
+    "≥": "ge",
+    ">=": "ge",
+    "≤": "le",
+    "<=": "le",
+    "=": "eq",
+    "==": "eq",
+    "区间": "range",
+    "范围": "range",
+}
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    field: str
+    message: str
+
+    def as_json(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class ParsedProject:
+    row: int
+    project: BudgetProject
+    targets: list[tuple[int, BudgetTarget]] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    projects: list[ParsedProject] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    created: list[BudgetProject] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def target_count(self) -> int:
+        return sum(len(p.targets) for p in self.projects)
+
+    def as_json(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "valid": self.valid,
+            "projects": [
+                {
+                    "row": p.row,
+                    "code": p.project.code,
+                    "department": p.project.department.code if p.project.department_id else None,
+                    "year": p.project.year,
+                    "name": p.project.name,
+                    "amount": str(p.project.amount) if p.project.amount is not None else None,
+                    "targets": len(p.targets),
+                }
+                for p in self.projects
+            ],
+            "errors": [e.as_json() for e in self.errors],
+            "created": [p.pk for p in self.created],
+        }
+
+
+def _choice(value, choices) -> str:
+    """A choice given by its code or by its label in Chinese or English."""
+    text = str(value or "").strip()
+    if text in choices.values:
+        return text
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for code, label in choices.choices:
+                if text == str(label):
+                    return code
+    return text
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):  # float ok: an xlsx number cell, converted through its repr
+        return repr(value).removesuffix(".0") if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def read_workbook(content: bytes) -> dict[str, list[tuple[int, dict]]]:
+    """Sheet name → [(row number, {column: text})]; refuses what is not an xlsx workbook."""
+    if len(content) > MAX_BYTES:
+        raise ApplicationError(
+            _("The file is larger than %(mb)d MB.") % {"mb": MAX_BYTES // (1024 * 1024)}, field="file"
+        )
+    if not content.startswith(b"PK\x03\x04"):
+        raise ApplicationError(_("This is not an xlsx workbook."), field="file")
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ApplicationError(_("The workbook cannot be read."), field="file") from exc
+    out: dict[str, list[tuple[int, dict]]] = {}
+    for ws in wb.worksheets:
+        rows = ws.iter_rows(values_only=True)
+        header = next(rows, None)
+        if not header:
+            continue
+        names = [_cell(h).lower() for h in header]
+        data = []
+        for number, values in enumerate(rows, start=2):
+            if number > MAX_ROWS + 1:
+                raise ApplicationError(_("At most %(n)d rows per sheet.") % {"n": MAX_ROWS}, field="file")
+            row = {names[i]: _cell(v) for i, v in enumerate(values) if i < len(names) and names[i]}
+            if any(row.values()):
+                data.append((number, row))
+        out[ws.title.strip().lower()] = data
+    wb.close()
+    return out
+
+
+def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+
+
+def parse(*, content: bytes, actor) -> ImportResult:
+    """Check every row of the workbook; nothing is written."""
+    result = ImportResult(dry_run=True)
+    sheets = read_workbook(content)
+    if "projects" not in sheets:
+        raise ApplicationError(_("The workbook needs a sheet named “projects”."), field="file")
+    departments = {d.code: d for d in Department.objects.filter(is_active=True)}
+    by_code: dict[str, ParsedProject] = {}
+    existing: set[tuple[int, str]] = set()
+
+    def err(sheet, row, field_name, message):
+        result.errors.append(RowError(sheet, row, field_name, str(message)))
+
+    parsed_rows = []
+    for number, row in sheets["projects"]:
+        dept = departments.get(row.get("department", ""))
+        if dept is None:
+            err(
+                "projects",
+                number,
+                "department",
+                _("Unknown department code “%(code)s”.") % {"code": row.get("department", "")},
+            )
+        elif actor.role in DEPARTMENT_ROLES and actor.department_id != dept.pk:
+            err("projects", number, "department", _("You can import projects of your own department only."))
+        year = row.get("year", "")
+        if not year.isdigit():
+            err("projects", number, "year", _("Enter the year as a number, e.g. 2026."))
+            year = None
+        project = BudgetProject(
+            department=dept,
+            year=int(year) if year else None,
+            code=row.get("code", ""),
+            name=row.get("name", ""),
+            amount=to_decimal(row.get("amount")),
+            funding_source=_choice(row.get("funding_source") or FundingSource.GENERAL, FundingSource),
+            category=_choice(row.get("category") or ProjectCategory.OPERATIONAL, ProjectCategory),
+            description=row.get("description", ""),
+            created_by=actor,
+        )
+        if row.get("amount") and project.amount is None:
+            err("projects", number, "amount", _("Enter the amount in yuan as a number."))
+        if not project.code:
+            err("projects", number, "code", _("Give each project a code: the targets sheet refers to it."))
+        try:
+            project.full_clean(exclude=["department", "code"] + (["year"] if year is None else []))
+        except ValidationError as exc:
+            for f, msgs in _errors_of(exc).items():
+                for m in msgs:
+                    err("projects", number, f, m)
+        if project.code:
+            try:
+                BudgetProject._meta.get_field("code").run_validators(project.code)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    err("projects", number, "code", m)
+            if project.code in by_code:
+                err("projects", number, "code", _("The code “%(code)s” appears twice.") % {"code": project.code})
+            if project.year:
+                existing.add((project.year, project.code))
+        parsed = ParsedProject(row=number, project=project)
+        parsed_rows.append(parsed)
+        if project.code:
+            by_code.setdefault(project.code, parsed)
+    taken = set(BudgetProject.objects.filter(code__in=[c for _y, c in existing]).values_list("year", "code"))
+    for parsed in parsed_rows:
+        if (parsed.project.year, parsed.project.code) in taken:
+            err(
+                "projects",
+                parsed.row,
+                "code",
+                _("A project with the code “%(code)s” already exists in %(year)s.")
+                % {"code": parsed.project.code, "year": parsed.project.year},
+            )
+    result.projects = parsed_rows
+
+    indicators = {}
+    years = {p.project.year for p in parsed_rows if p.project.year}
+    for ind in Indicator.objects.filter(library__year__in=years).select_related("library"):
+        indicators[(ind.library.year, ind.code)] = ind
+    for number, row in sheets.get("targets", []):
+        parsed = by_code.get(row.get("project", ""))
+        if parsed is None:
+            err(
+                "targets",
+                number,
+                "project",
+                _("No project with the code “%(code)s” in the projects sheet.") % {"code": row.get("project", "")},
+            )
+            continue
+        target = BudgetTarget(
+            project=parsed.project,
+            dimension=_choice(row.get("dimension"), BudgetDimension),
+            subdimension=_choice(row.get("subdimension"), BudgetSubdimension),
+            name=row.get("name", ""),
+            operator=OPERATOR_ALIASES.get(row.get("operator", ""), _choice(row.get("operator") or "ge", Operator)),
+            value=to_decimal(row.get("value")),
+            upper=to_decimal(row.get("upper")),
+            unit=row.get("unit", ""),
+            weight=to_decimal(row.get("weight")),
+            order=len(parsed.targets) + 1,
+        )
+        for column in ("value", "upper", "weight"):
+            if row.get(column) and to_decimal(row.get(column)) is None:
+                err("targets", number, column, _("Enter a number."))
+        code = row.get("indicator", "")
+        if code:
+            ind = indicators.get((parsed.project.year, code))
+            if ind is None:
+                err(
+                    "targets",
+                    number,
+                    "indicator",
+                    _("No indicator “%(code)s” in the %(year)s library.") % {"code": code, "year": parsed.project.year},
+                )
+            else:
+                target.indicator = ind
+        try:
+            target.full_clean(exclude=["project"])
+        except ValidationError as exc:
+            for f, msgs in _errors_of(exc).items():
+                for m in msgs:
+                    err("targets", number, f, m)
+        parsed.targets.append((number, target))
+    return result
+
+
+def run(*, content: bytes, actor, dry_run: bool = True, file_name: str = "") -> ImportResult:
+    """Check the workbook and, unless ``dry_run`` or any row has a problem, write every row."""
+    result = parse(content=content, actor=actor)
+    result.dry_run = dry_run
+    if dry_run or not result.valid:
+        return result
+    with transaction.atomic():
+        for parsed in result.projects:
+            p = parsed.project
+            project = services.project_create(
+                actor=actor,
+                department=p.department,
+                year=p.year,
+                data={f: getattr(p, f) for f in services.PROJECT_FIELDS},
+            )
+            for _number, t in parsed.targets:
+                services.target_save(
+                    project=project,
+                    actor=actor,
+                    data={f: getattr(t, f) for f in services.TARGET_FIELDS},
+                )
+            result.created.append(project)
+        audit_log(
+            "budgets.project.imported",
+            actor=actor,
+            object_type="budgets.budgetproject",
+            data={
+                "file": file_name[:200],
+                "projects": len(result.created),
+                "targets": result.target_count,
+                "codes": [p.code for p in result.created],
+            },
+        )
+    return result
+
+
+def template_workbook() -> bytes:
+    """An empty workbook with both sheets' columns and one example row each."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "projects"
+    ws.append(PROJECT_COLUMNS)
+    ws.append(["edu-2026-101", "edu", 2026, "校园文体活动支持资金", 2396300, "general", "livelihood", ""])
+    ws2 = wb.create_sheet("targets")
+    ws2.append(TARGET_COLUMNS)
+    ws2.append(["edu-2026-101", "output", "quantity", "组织文体活动场次", "ge", 50, "", "场", "", ""])
+    ws2.append(["edu-2026-101", "cost", "cost", "讲师课时费标准", "le", 200, "", "元/人·课时", "", ""])
+    ws2.append(["edu-2026-101", "effect", "social", "覆盖中小学校数", "ge", 120, "", "所", "", ""])
+    ws2.append(["edu-2026-101", "satisfaction", "satisfaction", "学生及家长满意度", "ge", 90, "", "%", "", ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def amount_total(result: ImportResult) -> Decimal:
+    return sum((p.project.amount or Decimal(0) for p in result.projects), Decimal(0))
