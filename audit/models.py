@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -59,3 +60,43 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events are append-only.")
+
+
+MIN_RETENTION_DAYS = 183  # six months: Cybersecurity Law art. 21; the database refuses younger deletes
+
+
+class AuditSettings(models.Model):
+    """How long audit events are kept (one row). Changed by the audit or security administrator."""
+
+    retention_days = models.PositiveIntegerField(
+        _("retention (days)"),
+        default=365,
+        validators=[MinValueValidator(MIN_RETENTION_DAYS), MaxValueValidator(36500)],
+        help_text=_("Events older than this are deleted by the purge job. At least 183 days (six months)."),
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("audit settings")
+        verbose_name_plural = _("audit settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(retention_days__gte=MIN_RETENTION_DAYS), name="audit_retention_at_least_six_months"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.retention_days}"
+
+    @classmethod
+    def current(cls) -> "AuditSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj

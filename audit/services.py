@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 
 from core.middleware import current_request
 
-from .models import AuditEvent, Outcome
+from .models import AuditEvent, AuditSettings, Outcome
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +118,66 @@ def audit_denied(*, request, reason: str = "") -> None:
         )
     except Exception:  # the refusal itself must still reach the caller
         logger.exception("could not audit a denied request")
+
+
+# --- Retention ----------------------------------------------------------------------------
+
+
+def retention_set(*, days: int, actor) -> AuditSettings:
+    """Change how long events are kept (at least six months); audited with before and after."""
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from core.errors import ApplicationError
+
+
+    with transaction.atomic():
+        current = AuditSettings.current()
+        before = {"retention_days": current.retention_days}
+        current.retention_days = days
+        current.updated_by = actor
+        try:
+            current.full_clean()
+        except ValidationError as exc:
+            raise ApplicationError(
+                "; ".join(exc.message_dict.get("retention_days", exc.messages)),
+                errors={"retention_days": exc.message_dict.get("retention_days", exc.messages)},
+            ) from None
+        current.save()
+        if before["retention_days"] != days:
+            audit_log(
+                "audit.retention_changed",
+                actor=actor,
+                obj=current,
+                before=before,
+                after={"retention_days": days},
+            )
+    return current
+
+
+def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict:
+    """Delete events older than the retention (never younger than six months) and audit the purge.
+
+    On PostgreSQL the trigger of migration 0003 refuses to delete anything younger than 183
+    days whatever this code asks; the retention setting cannot go below that either.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .models import MIN_RETENTION_DAYS, AuditSettings
+
+    now = now or timezone.now()
+    days = max(AuditSettings.current().retention_days, MIN_RETENTION_DAYS)
+    cutoff = now - dt.timedelta(days=days)
+    old = AuditEvent.objects.filter(at__lt=cutoff)
+    count = old.count()
+    if dry_run:
+        return {"cutoff": cutoff, "retention_days": days, "deleted": 0, "would_delete": count}
+    with transaction.atomic():
+        deleted = old._raw_delete(old.db) if count else 0
+        audit_log(
+            "audit.purged",
+            object_type="audit.auditevent",
+            data={"cutoff": cutoff, "retention_days": days, "deleted": deleted},
+        )
+    return {"cutoff": cutoff, "retention_days": days, "deleted": deleted}

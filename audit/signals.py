@@ -9,7 +9,8 @@ from .services import audit_log
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit_log("auth.login", actor=user, obj=user, request=request)
+    factor = getattr(request, "pg_second_factor", None)
+    audit_log("auth.login", actor=user, obj=user, request=request, data={"second_factor": factor} if factor else None)
 
 
 @receiver(user_logged_out)
@@ -20,12 +21,18 @@ def _logged_out(sender, request, user, **kwargs):
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
-    username = (credentials or {}).get("username", "")
+    credentials = credentials or {}
+    username = credentials.get("username", "")
+    data = {"username": username}
+    if credentials.get("stage"):
+        data["stage"] = credentials["stage"]  # e.g. "otp": the password was right, the code was not
+    if getattr(request, "axes_locked_out", False):
+        data["locked"] = True  # refused because the username is locked
     audit_log(
         "auth.login_failed",
         request=request,
         object_type="organizations.user",
         object_repr=username,
         outcome=Outcome.FAILURE,
-        data={"username": username},
+        data=data,
     )

@@ -1,5 +1,6 @@
 """Authentication backend whose permissions come from the user's role (core.roles)."""
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
 
 from .roles import ROLE_ADMIN_APPS, ROLE_PERMISSIONS
@@ -27,3 +28,17 @@ class RoleBackend(ModelBackend):
         if not user_obj.is_active:
             return set()
         return set(ROLE_PERMISSIONS.get(user_obj.role, ()))
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check (SECURITY.md: lockout by username), first in the chain.
+
+    It refuses a locked username before the password is tried. Logins always come with a
+    request (browser form, token endpoint); a call without one (the test client's
+    ``login()``, a shell) has no attacker behind it and is not counted.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

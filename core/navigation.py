@@ -26,7 +26,7 @@ class Section:
 
 
 NAVIGATION: tuple[Section, ...] = (
-    Section(_("Workspace"), (Item(_("Home"), "home"),)),
+    Section(_("Workspace"), (Item(_("Home"), "home"), Item(_("My account"), "organizations:account"))),
     Section(
         _("Assessment"),
         (Item(_("Indicator library"), "indicators:library_list", P.READ_LIBRARY),),
@@ -35,9 +35,23 @@ NAVIGATION: tuple[Section, ...] = (
         _("Administration"),
         (
             Item(_("Departments"), "organizations:department_list", P.READ_REFERENCE),
-            Item(_("API tokens"), "organizations:token_list"),
+            Item(_("API tokens"), "organizations:token_list", P.USE_API_TOKENS),
             Item(_("API documentation"), "api-docs", P.READ_REFERENCE),
             Item(_("Admin site"), "admin:index", None, frozenset({"admin", "supervisor"})),
+        ),
+    ),
+    Section(
+        _("Security"),
+        (
+            Item(_("Account security"), "organizations:security", P.MANAGE_SECURITY),
+            Item(_("Audit retention"), "audit:retention", P.MANAGE_AUDIT_RETENTION, frozenset({"security_admin"})),
+        ),
+    ),
+    Section(
+        _("Audit"),
+        (
+            Item(_("Audit log"), "audit:event_list", P.READ_AUDIT),
+            Item(_("Audit retention"), "audit:retention", P.READ_AUDIT),
         ),
     ),
 )

@@ -61,6 +61,9 @@ class P:
     READ_SURVEY_RESULTS = "satisfaction.read_results"
     READ_DASHBOARD = "core.read_dashboard"
     READ_AUDIT = "audit.read_log"
+    MANAGE_AUDIT_RETENTION = "audit.manage_retention"
+    # Own API tokens: every role but the audit administrator, who uses nothing but the audit log.
+    USE_API_TOKENS = "organizations.use_api_tokens"
     RECEIVE_NOTIFICATIONS = "notifications.receive"
 
 
@@ -74,6 +77,7 @@ _DEPT = {
     P.EDIT_BUDGET,
     P.READ_DASHBOARD,
     P.RECEIVE_NOTIFICATIONS,
+    P.USE_API_TOKENS,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -97,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_SURVEY_RESULTS,
             P.READ_DASHBOARD,
             P.RECEIVE_NOTIFICATIONS,
+            P.USE_API_TOKENS,
         }
     ),
     Role.FINANCE: frozenset(
@@ -109,6 +114,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_SURVEY_RESULTS,
             P.READ_DASHBOARD,
             P.RECEIVE_NOTIFICATIONS,
+            P.USE_API_TOKENS,
         }
     ),
     Role.SURVEYOR: frozenset(
@@ -119,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.ENTER_ANSWERS,
             P.READ_SURVEY_RESULTS,
             P.RECEIVE_NOTIFICATIONS,
+            P.USE_API_TOKENS,
         }
     ),
     Role.LEADER: frozenset(
@@ -132,6 +139,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_SURVEY_RESULTS,
             P.READ_DASHBOARD,
             P.RECEIVE_NOTIFICATIONS,
+            P.USE_API_TOKENS,
         }
     ),
     Role.API_CLIENT: frozenset(
@@ -141,11 +149,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_ALL_SCORES,
             P.READ_ALL_BUDGETS,
             P.READ_SURVEY_RESULTS,
+            P.USE_API_TOKENS,
         }
     ),
-    Role.AUDITOR: frozenset({P.READ_AUDIT}),
-    Role.ADMIN: frozenset({P.READ_REFERENCE, P.READ_LIBRARY, P.MANAGE_USERS, P.RECEIVE_NOTIFICATIONS}),
-    Role.SECURITY_ADMIN: frozenset({P.MANAGE_SECURITY}),
+    Role.AUDITOR: frozenset({P.READ_AUDIT, P.MANAGE_AUDIT_RETENTION}),
+    Role.ADMIN: frozenset(
+        {P.READ_REFERENCE, P.READ_LIBRARY, P.MANAGE_USERS, P.RECEIVE_NOTIFICATIONS, P.USE_API_TOKENS}
+    ),
+    Role.SECURITY_ADMIN: frozenset({P.MANAGE_SECURITY, P.MANAGE_AUDIT_RETENTION, P.USE_API_TOKENS}),
 }
 
 # Django admin: which app's model permissions (add/change/delete/view) a role holds.

@@ -5,6 +5,7 @@ from import_export import fields, resources, widgets
 
 from core.admin import SpreadsheetAdmin
 
+from .forms import AdminPasswordResetForm
 from .models import ApiToken, Department, RankingGroup, Region, User
 
 
@@ -55,6 +56,8 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "role", "department", "password1", "password2")}),
     )
     readonly_fields = ["last_login", "date_joined", "password_changed_at"]
+    # Setting another user's password is a reset: audited, and changed by the user at next login.
+    change_password_form = AdminPasswordResetForm
 
     def save_model(self, request, obj, form, change):
         from audit.services import audit_log, snapshot

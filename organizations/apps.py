@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Departments and people")
+
+    def ready(self):
+        from . import signals  # noqa: F401

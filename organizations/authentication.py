@@ -24,5 +24,8 @@ class ApiTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         # Each use is attributable: the token's last use is kept, and audit events carry its id.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            from audit.services import client_ip
+            from core.middleware import current_request
+
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now, last_used_ip=client_ip(current_request()))
         return token.user, token

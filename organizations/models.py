@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import DEPARTMENT_ROLES, STAFF_ROLES, Role
@@ -120,6 +121,12 @@ class User(AbstractUser):
         if self.role in DEPARTMENT_ROLES and not self.department_id:
             raise ValidationError({"department": _("A department filer or head must belong to a department.")})
 
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        # Expiry (PASSWORD_EXPIRY_DAYS) counts from here; the history is written on save
+        # by organizations.passwords.PasswordHistoryValidator.password_changed.
+        self.password_changed_at = timezone.now()
+
     def save(self, *args, **kwargs):
         # The admin site is open to the roles that maintain reference data, nobody else.
         self.is_staff = self.role in STAFF_ROLES
@@ -150,3 +157,19 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class PasswordHistory(models.Model):
+    """A password hash the user had (SECURITY.md: no reuse of the last 5). Never the clear text."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128)
+    created_at = models.DateTimeField(_("set at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("password history entry")
+        verbose_name_plural = _("password history")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"

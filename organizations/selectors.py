@@ -52,3 +52,15 @@ def users_of_department(*, department_id: int, roles) -> QuerySet[User]:
 
 def users_with_role(*, roles) -> QuerySet[User]:
     return User.objects.filter(role__in=list(roles), is_active=True)
+
+
+def tokens_for_user(*, user: User, username: str | None = None) -> QuerySet:
+    """API tokens ``user`` may see: their own; the security administrator's: everyone's."""
+    from core.roles import P
+
+    from .models import ApiToken
+
+    qs = ApiToken.objects.select_related("user", "revoked_by").order_by("-created_at", "-pk")
+    if not user.has_perm(P.MANAGE_SECURITY):
+        return qs.filter(user=user)
+    return qs.filter(user__username=username) if username else qs

@@ -44,3 +44,108 @@ def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         token.save(update_fields=["revoked_at", "revoked_by"])
         audit_log("auth.token.revoked", actor=actor, obj=token, data={"user": token.user.username})
     return token
+
+
+# --- Passwords ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def password_change(*, user: User, password: str) -> User:
+    """The user sets a new password (validated by the caller's form: policy and history).
+
+    Clears the forced change of a new or reset account; expiry counts again from now.
+    """
+    user.set_password(password)
+    user.must_change_password = False
+    user.save()
+    audit_log("auth.password_changed", actor=user, obj=user, data={"by": "self"})
+    return user
+
+
+@transaction.atomic
+def password_reset_by_admin(*, user: User, password: str, actor: User | None) -> User:
+    """An administrator sets a user's password: the user must change it at the next login."""
+    user.set_password(password)
+    user.must_change_password = True
+    user.save()
+    audit_log(
+        "auth.password_reset",
+        actor=actor,
+        obj=user,
+        data={"by": getattr(actor, "username", None), "must_change_password": True},
+    )
+    return user
+
+
+# --- Two-factor ---------------------------------------------------------------------------
+
+
+def otp_device_for_enrolment(*, user: User):
+    """The user's unconfirmed TOTP device, created on first use; its secret is shown once to scan."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def otp_enrol_confirm(*, user: User, device, code: str) -> bool:
+    """Confirm enrolment with a current code from the authenticator app."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ApplicationError(_("This enrolment is no longer valid. Start again."), code="invalid")
+    if not device.verify_token(code):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    type(device).objects.filter(user=user, confirmed=False).delete()
+    audit_log("auth.otp_enrolled", actor=user, obj=user, data={"device": device.persistent_id})
+    return True
+
+
+@transaction.atomic
+def otp_remove(*, user: User, actor: User) -> int:
+    """Remove a user's two-factor devices: the user themself (roles that may go without it)
+    or the security administrator (a lost phone: the user enrols again at the next login)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .security import otp_required_for_role
+
+    by_admin = actor.pk != user.pk
+    if by_admin and not actor.has_perm(P.MANAGE_SECURITY):
+        raise ApplicationError(_("You may only change your own two-factor login."), code="forbidden")
+    if not by_admin and otp_required_for_role(user.role):
+        raise ApplicationError(_("Your role requires two-factor login; it cannot be switched off."))
+    count, _detail = TOTPDevice.objects.filter(user=user).delete()
+    audit_log("auth.otp_reset" if by_admin else "auth.otp_removed", actor=actor, obj=user, data={"devices": count})
+    return count
+
+
+# --- Lockout ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_unlock(*, username: str, actor: User) -> int:
+    """Lift a lockout before it ends (the security administrator)."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    from .security import current_locks
+
+    if not actor.has_perm(P.MANAGE_SECURITY):
+        raise ApplicationError(_("Only the security administrator unlocks accounts."), code="forbidden")
+    locks = current_locks(username)
+    if not locks:
+        raise ApplicationError(_("This account is not locked."), field="username")
+    AxesProxyHandler.reset_attempts(username=username)
+    user = User.objects.filter(username=username).first()
+    audit_log(
+        "auth.unlocked",
+        actor=actor,
+        obj=user,
+        object_type="organizations.user",
+        object_repr=username,
+        before={"locked": True, "failures": locks[0].failures},
+        after={"locked": False},
+    )
+    return locks[0].failures

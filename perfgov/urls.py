@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import views as core_views
-from organizations.forms import LoginForm
+from organizations import auth_views as login_views
 
 api_v1 = [
     path("", include("organizations.api.urls")),
@@ -19,12 +19,13 @@ api_v1 = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
-        name="login",
-    ),
+    path("accounts/login/", login_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", login_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/2fa/", login_views.OtpVerifyView.as_view(), name="otp_verify"),
+    path("accounts/2fa/setup/", login_views.OtpSetupView.as_view(), name="otp_setup"),
+    # The admin site has no login of its own: everyone passes the same lockout and second factor.
+    path("admin/login/", login_views.admin_login, name="admin-login"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
@@ -34,6 +35,7 @@ urlpatterns = [
     path("budgets/", include("budgets.urls")),
     path("satisfaction/", include("satisfaction.urls")),
     path("notifications/", include("notifications.urls")),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -28,6 +28,14 @@ class DepartmentSerializer(serializers.ModelSerializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=256, style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.RegexField(
+        r"^[0-9]{6,8}$",
+        required=False,
+        help_text=(
+            "The current TOTP code of the user's authenticator. Required for users who enrolled in two-factor "
+            "login and for roles that require it (OTP_REQUIRED_ROLES)."
+        ),
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -63,3 +71,11 @@ class MeSerializer(serializers.ModelSerializer):
         model = User
         fields = ["username", "first_name", "last_name", "role", "role_label", "department"]
         read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error body of API.md: a message, a code, and messages by field."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

@@ -1,8 +1,10 @@
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,13 +12,14 @@ from rest_framework.views import APIView
 from core.errors import ApplicationError
 from core.roles import P
 
-from .. import selectors, services
+from .. import security, selectors, services
 from ..models import ApiToken
 from .serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenCreateSerializer,
     ApiTokenSerializer,
     DepartmentSerializer,
+    ErrorSerializer,
     MeSerializer,
     RankingGroupSerializer,
     RegionSerializer,
@@ -25,23 +28,75 @@ from .serializers import (
 )
 
 
+class LockedOut(ApplicationError):
+    status_code = 429
+
+
 class TokenObtainView(APIView):
-    """Exchange a username and password for an API token (API.md, Authentication)."""
+    """Exchange a username and password (and, where required, a TOTP code) for an API token.
+
+    The same rules as the browser login apply (SECURITY.md, Authentication): more than five
+    consecutive failures lock the username for 30 minutes (429); a user of a role that requires
+    two-factor login, or who enrolled, must send ``otp``; a wrong code counts as a failure; a
+    user who must change the password (new, reset or expired) gets no token until they have.
+    """
 
     permission_classes = [AllowAny]
     authentication_classes = []
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, auth=[])
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Wrong credentials, or a missing or wrong `otp`."),
+            403: OpenApiResponse(
+                ErrorSerializer, description="Two-factor enrolment or a password change is needed first."
+            ),
+            429: OpenApiResponse(ErrorSerializer, description="The username is locked after too many failures."),
+        },
+        auth=[],
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(
-            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
-        )
+        django_request = request._request
+        username = data.validated_data["username"]
+        user = authenticate(django_request, username=username, password=data.validated_data["password"])
+        if getattr(django_request, "axes_locked_out", False):
+            raise LockedOut(security.lockout_message(security.lockout_minutes()), code="locked_out")
         if user is None or not user.is_active:
             raise ApplicationError(
                 _("Unable to log in with the given username and password."), code="authentication_failed"
             )
+        if security.needs_second_factor(user):
+            device = security.confirmed_device(user)
+            if device is None:
+                raise PermissionDenied(
+                    _("Your role requires two-factor login: set it up in the browser first."),
+                    code="otp_enrolment_required",
+                )
+            code = data.validated_data.get("otp")
+            if not code:
+                raise ApplicationError(
+                    _("Enter the code of your authenticator app."), field="otp", code="otp_required"
+                )
+            if not device.verify_token(code):
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": username, "stage": "otp"}, request=django_request
+                )
+                if getattr(django_request, "axes_locked_out", False):
+                    raise LockedOut(security.lockout_message(security.lockout_minutes()), code="locked_out")
+                raise ApplicationError(
+                    _("The code is wrong or has expired."), field="otp", code="otp_invalid"
+                )
+        if security.must_change_password(user):
+            raise PermissionDenied(
+                _("You must change your password in the browser before you get a token."),
+                code="password_change_required",
+            )
+        # A successful sign-in: audited as a login, and the failure count starts again.
+        django_request.pg_second_factor = "totp" if security.needs_second_factor(user) else None
+        user_logged_in.send(sender=user.__class__, request=django_request, user=user)
         _token, key = services.token_issue(user=user, name=_("Issued at the token endpoint"))
         return Response({"token": key}, status=status.HTTP_200_OK)
 
@@ -76,17 +131,23 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.regions_list()
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("user", str, description="Username (security administrator only: anyone's tokens).")
+        ]
+    )
+)
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """The caller's own API tokens (the security administrator sees everyone's)."""
+    """The caller's own API tokens; the security administrator lists and revokes everyone's."""
 
     serializer_class = ApiTokenSerializer
     queryset = ApiToken.objects.none()
+    required_perms = {"*": P.USE_API_TOKENS}
 
     def get_queryset(self):
-        qs = ApiToken.objects.select_related("user")
-        if self.request.user.has_perm(P.MANAGE_SECURITY):
-            return qs
-        return qs.filter(user=self.request.user)
+        username = self.request.query_params.get("user") if self.action == "list" else None
+        return selectors.tokens_for_user(user=self.request.user, username=username or None)
 
     @extend_schema(request=ApiTokenCreateSerializer, responses={201: ApiTokenCreatedSerializer})
     def create(self, request):

@@ -4,6 +4,7 @@ See README.md for the variables. The embedded default (SQLite, no Redis) is in
 ``local``; ``production`` hardens the same settings.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -33,6 +34,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "audit",
     "organizations",
@@ -53,8 +57,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.middleware.SessionLifetimeMiddleware",
+    "core.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "perfgov.urls"
@@ -99,7 +107,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 
-AUTHENTICATION_BACKENDS = ["core.auth.RoleBackend"]
+# The lockout check runs first and refuses a locked username before any password is tried.
+AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend", "core.auth.RoleBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -107,6 +116,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "organizations.passwords.CharacterClassValidator"},
+    {"NAME": "organizations.passwords.PasswordHistoryValidator"},
 ]
 
 LOGIN_URL = "login"
@@ -225,6 +235,38 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Authentication policy (SECURITY.md, Authentication; docs/security.md) ---------
+# Passwords: no reuse of the last PASSWORD_HISTORY_COUNT; expiry after PASSWORD_EXPIRY_DAYS (0: never).
+PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
+PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)
+# Lockout (django-axes): more than LOGIN_FAILURES_ALLOWED consecutive failures for one username
+# lock it for LOGIN_LOCKOUT_MINUTES, on the browser login and on the token endpoint alike.
+LOGIN_FAILURES_ALLOWED = env.int("LOGIN_FAILURES_ALLOWED", default=5)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=30)
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_ALLOWED + 1  # axes locks when failures reach the limit
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 suggests also locking by address. Not here: a government office reaches the system
+# through one NAT address, and six typos across a whole office would lock everyone out. The count
+# is per username whatever the address, user agent or cookie, so rotating them does not help.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lock neither extends it nor counts again: the lock ends on time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "organizations.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successes and failures are in the audit log already
+AXES_ENABLE_ADMIN = False  # the security administrator unlocks accounts on /org/security/
+AXES_VERBOSE = False
+# Two-factor login (TOTP): required for these roles (users of other roles may enrol).
+OTP_REQUIRED_ROLES = env.list(
+    "OTP_REQUIRED_ROLES", default=["supervisor", "finance", "admin", "security_admin", "auditor"]
+)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="perfgov")
+# The password step of a two-step login stays valid this long for the second step.
+OTP_PENDING_SECONDS = 300
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
