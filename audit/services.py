@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 
 from core.middleware import current_request
@@ -43,7 +44,7 @@ def _jsonable(value):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):
         return value.name or None
     return value
 
@@ -129,7 +130,6 @@ def retention_set(*, days: int, actor) -> AuditSettings:
     from django.db import transaction
 
     from core.errors import ApplicationError
-
 
     with transaction.atomic():
         current = AuditSettings.current()

@@ -26,8 +26,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     data = {"username": username}
     if credentials.get("stage"):
         data["stage"] = credentials["stage"]  # e.g. "otp": the password was right, the code was not
-    if getattr(request, "axes_locked_out", False):
-        data["locked"] = True  # refused because the username is locked
+    if getattr(request, "axes_locked_out", False) and getattr(request, "axes_failures_since_start", 0) is None:
+        data["locked"] = True  # refused because the username was already locked
     audit_log(
         "auth.login_failed",
         request=request,

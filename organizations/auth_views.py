@@ -105,9 +105,7 @@ class OtpVerifyView(View):
         if form.is_valid():
             if self.device.verify_token(form.cleaned_data["code"]):
                 return _complete_login(request, self.user, self.device)
-            user_login_failed.send(
-                sender=__name__, credentials={**credentials, "stage": "otp"}, request=request
-            )
+            user_login_failed.send(sender=__name__, credentials={**credentials, "stage": "otp"}, request=request)
             if getattr(request, "axes_locked_out", False):
                 request.session.pop(PENDING_KEY, None)
                 return security.lockout_response(request, None, credentials)

@@ -54,9 +54,7 @@ class PasswordHistoryValidator:
 
         if user is None or user.pk is None or self.count <= 0:
             return []
-        hashes = list(
-            PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[: self.count]
-        )
+        hashes = list(PasswordHistory.objects.filter(user_id=user.pk).values_list("password", flat=True)[: self.count])
         # The current password counts even when it predates the history (e.g. created by a fixture).
         if user.password and user.password not in hashes and user.has_usable_password():
             hashes.insert(0, user.password)

@@ -11,7 +11,7 @@ from core.views_mixins import PermMixin, apply_error
 
 from . import security, selectors, services
 from .forms import OtpCodeForm, TokenCreateForm, UnlockForm
-from .models import ApiToken, User
+from .models import User
 
 
 class DepartmentListView(PermMixin, ListView):
@@ -166,7 +166,9 @@ class UnlockView(PermMixin, View):
             except ApplicationError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, _("The account %(name)s is unlocked.") % {"name": form.cleaned_data["username"]})
+                messages.success(
+                    request, _("The account %(name)s is unlocked.") % {"name": form.cleaned_data["username"]}
+                )
         return redirect("organizations:security")
 
 

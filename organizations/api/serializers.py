@@ -73,7 +73,7 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ErrorSerializer(serializers.Serializer):
+class TokenErrorSerializer(serializers.Serializer):
     """The error body of API.md: a message, a code, and messages by field."""
 
     detail = serializers.CharField()

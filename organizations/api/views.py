@@ -19,10 +19,10 @@ from .serializers import (
     ApiTokenCreateSerializer,
     ApiTokenSerializer,
     DepartmentSerializer,
-    ErrorSerializer,
     MeSerializer,
     RankingGroupSerializer,
     RegionSerializer,
+    TokenErrorSerializer,
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
@@ -48,11 +48,11 @@ class TokenObtainView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: TokenResponseSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Wrong credentials, or a missing or wrong `otp`."),
+            400: OpenApiResponse(TokenErrorSerializer, description="Wrong credentials, or a missing or wrong `otp`."),
             403: OpenApiResponse(
-                ErrorSerializer, description="Two-factor enrolment or a password change is needed first."
+                TokenErrorSerializer, description="Two-factor enrolment or a password change is needed first."
             ),
-            429: OpenApiResponse(ErrorSerializer, description="The username is locked after too many failures."),
+            429: OpenApiResponse(TokenErrorSerializer, description="The username is locked after too many failures."),
         },
         auth=[],
     )
@@ -77,18 +77,14 @@ class TokenObtainView(APIView):
                 )
             code = data.validated_data.get("otp")
             if not code:
-                raise ApplicationError(
-                    _("Enter the code of your authenticator app."), field="otp", code="otp_required"
-                )
+                raise ApplicationError(_("Enter the code of your authenticator app."), field="otp", code="otp_required")
             if not device.verify_token(code):
                 user_login_failed.send(
                     sender=__name__, credentials={"username": username, "stage": "otp"}, request=django_request
                 )
                 if getattr(django_request, "axes_locked_out", False):
                     raise LockedOut(security.lockout_message(security.lockout_minutes()), code="locked_out")
-                raise ApplicationError(
-                    _("The code is wrong or has expired."), field="otp", code="otp_invalid"
-                )
+                raise ApplicationError(_("The code is wrong or has expired."), field="otp", code="otp_invalid")
         if security.must_change_password(user):
             raise PermissionDenied(
                 _("You must change your password in the browser before you get a token."),
