@@ -14,7 +14,8 @@ from .roles import P
 class Item:
     label: str
     url_name: str
-    perm: str | None = None
+    # A named permission, or a tuple of them of which any one will do.
+    perm: str | tuple[str, ...] | None = None
     # Shown only to these roles when set (for pages meant for one kind of user).
     roles: frozenset[str] = field(default_factory=frozenset)
 
@@ -29,7 +30,36 @@ NAVIGATION: tuple[Section, ...] = (
     Section(_("Workspace"), (Item(_("Home"), "home"), Item(_("My account"), "organizations:account"))),
     Section(
         _("Assessment"),
-        (Item(_("Indicator library"), "indicators:library_list", P.READ_LIBRARY),),
+        (
+            Item(_("My department"), "assessments:dashboard", P.READ_OWN_REPORTS),
+            Item(_("Review queue"), "assessments:review_queue", P.REVIEW_REPORT),
+            Item(_("Quarterly reports"), "assessments:review_queue", P.READ_ALL_REPORTS, frozenset({"leader"})),
+            Item(_("Reporting health"), "assessments:health", P.READ_REPORTING_HEALTH),
+            Item(_("Scores"), "assessments:scores", (P.READ_ALL_SCORES, P.READ_OWN_SCORES)),
+            Item(_("Deduction and bonus events"), "assessments:events", P.RECORD_EVENT),
+            Item(_("Qualitative grades"), "assessments:grades", P.RECORD_EVENT),
+            Item(_("Appeals"), "assessments:appeals", (P.DECIDE_APPEAL, P.FILE_APPEAL)),
+            Item(_("Assessment plans"), "assessments:plan_list", P.MANAGE_PLAN),
+            Item(_("Indicator library"), "indicators:library_list", P.READ_LIBRARY),
+        ),
+    ),
+    Section(
+        _("Budget performance"),
+        (
+            Item(_("Our budget projects"), "budgets:project_list", P.READ_OWN_BUDGETS),
+            Item(_("Budget projects"), "budgets:project_list", P.READ_ALL_BUDGETS),
+            Item(_("Review queue"), "budgets:review_queue", P.REVIEW_BUDGET),
+            Item(_("Project evaluations"), "budgets:evaluation_list", P.READ_ALL_BUDGETS),
+            Item(_("Budget recommendations"), "budgets:recommendation_list", P.READ_ALL_BUDGETS),
+            Item(_("Budget evaluation policy"), "budgets:policy_list", P.READ_ALL_BUDGETS),
+        ),
+    ),
+    Section(
+        _("Satisfaction surveys"),
+        (
+            Item(_("Surveys"), "satisfaction:survey_list", P.READ_SURVEY_RESULTS),
+            Item(_("Interview entry"), "satisfaction:interview_start", P.ENTER_ANSWERS),
+        ),
     ),
     Section(
         _("Administration"),
@@ -63,7 +93,8 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     for section in NAVIGATION:
         items = []
         for item in section.items:
-            if item.perm and not user.has_perm(item.perm):
+            perms = item.perm if isinstance(item.perm, tuple) else (item.perm,) if item.perm else ()
+            if perms and not any(user.has_perm(p) for p in perms):
                 continue
             if item.roles and user.role not in item.roles:
                 continue

@@ -162,7 +162,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Django admin: which app's model permissions (add/change/delete/view) a role holds.
 ROLE_ADMIN_APPS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"organizations"}),
-    Role.SUPERVISOR: frozenset({"indicators"}),
+    Role.SUPERVISOR: frozenset({"indicators", "assessments"}),
 }
 
 STAFF_ROLES = frozenset(ROLE_ADMIN_APPS)

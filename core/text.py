@@ -24,10 +24,20 @@ class Text:
 
 
 def render(message: str, args: dict | None) -> str:
+    """Translate ``message`` and fill in ``args``: ``*_label`` arguments are translated too, and an
+    argument of the form {"message": ..., "args": ...} is itself rendered (nested explanations)."""
     text = gettext(message)
     if not args:
         return text
+    prepared = {}
+    for key, value in args.items():
+        if isinstance(value, dict) and "message" in value:
+            prepared[key] = render(value["message"], value.get("args"))
+        elif isinstance(value, str) and key.endswith("_label"):
+            prepared[key] = gettext(value)
+        else:
+            prepared[key] = value
     try:
-        return text % {k: gettext(v) if isinstance(v, str) and k.endswith("_label") else v for k, v in args.items()}
+        return text % prepared
     except (KeyError, ValueError, TypeError):
         return text

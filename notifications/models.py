@@ -24,6 +24,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_wanted = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("notification")

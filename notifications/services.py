@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -30,21 +31,27 @@ def notify(
     ``title`` and ``body`` are already translated text (render them in the recipient's
     language before calling).
     """
-    rows = [
-        Notification(user=u, kind=kind, title=str(title)[:200], body=str(body), link=link, level=level)
-        for u in {u.pk: u for u in users}.values()
-        if u.is_active
-    ]
-    created = Notification.objects.bulk_create(rows)
-    if email and created:
-        ids = [n.pk for n in created if n.pk is not None]
-        transaction.on_commit(lambda: _email(ids or [n.pk for n in created]))
-    return created
+    return notify_many(
+        [{"users": users, "kind": kind, "title": title, "body": body, "link": link, "level": level, "email": email}]
+    )
 
 
-def _email(ids: list) -> None:
-    """Send the e-mails of just-committed notifications; a mail failure never undoes them."""
-    qs = Notification.objects.filter(pk__in=[i for i in ids if i]).select_related("user")
+def _queue_email(ids: list[int]) -> None:
+    """E-mail after commit, from a worker; if the broker is down the periodic job sends them later."""
+    if not ids:
+        return
+    from core.tasks import enqueue
+
+    from .tasks import send_notification_emails
+
+    transaction.on_commit(lambda: enqueue(send_notification_emails, ids))
+
+
+def send_emails(ids: list[int] | None = None) -> int:
+    """Send the e-mails not sent yet (of ``ids``, or all recent ones); a mail failure never undoes them."""
+    qs = Notification.objects.filter(emailed_at__isnull=True, email_wanted=True).select_related("user")
+    qs = qs.filter(pk__in=ids) if ids is not None else qs.filter(created_at__gte=timezone.now() - timedelta(days=3))
+    sent = 0
     for n in qs:
         if not n.user.email:
             continue
@@ -54,6 +61,8 @@ def _email(ids: list) -> None:
             logger.exception("could not e-mail notification %s", n.pk)
             continue
         Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
 
 
 def claim_alert(*, kind: str, department, period: str = "", level: str = "", subject: str = "") -> bool:
@@ -75,3 +84,55 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=list(ids))
     return qs.update(read_at=timezone.now())
+
+
+def claim_alerts(keys: Iterable[tuple]) -> set[tuple]:
+    """Claim many alert keys in one statement; returns those this caller inserted.
+
+    Keys are (kind, department_id, period, level, subject). INSERT … ON CONFLICT DO NOTHING
+    RETURNING is atomic in PostgreSQL and SQLite: of two workers racing, each key is returned
+    to exactly one of them.
+    """
+    from django.db import connection
+
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return set()
+    table = AlertKey._meta.db_table
+    now = timezone.now()
+    claimed: set[tuple] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
+            params = [v for k in chunk for v in (k[0], k[1], k[2], k[3], k[4], now)]
+            cursor.execute(
+                f"INSERT INTO {table} (kind, department_id, period, level, subject, created_at) "  # noqa: S608
+                f"VALUES {placeholders} ON CONFLICT DO NOTHING "
+                "RETURNING kind, department_id, period, level, subject",
+                params,
+            )
+            claimed.update(tuple(row) for row in cursor.fetchall())
+    return claimed
+
+
+def notify_many(messages: Iterable[dict]) -> list[Notification]:
+    """Create many notifications in one insert; each message is notify()'s keyword arguments."""
+    rows = []
+    for m in messages:
+        for u in {u.pk: u for u in m["users"]}.values():
+            if u.is_active:
+                rows.append(
+                    Notification(
+                        user=u,
+                        kind=m["kind"],
+                        title=str(m["title"])[:200],
+                        body=str(m.get("body", "")),
+                        link=m.get("link", ""),
+                        level=m.get("level", Notification.Level.INFO),
+                        email_wanted=m.get("email", True),
+                    )
+                )
+    created = Notification.objects.bulk_create(rows, batch_size=1000)
+    _queue_email([n.pk for n in created if n.pk is not None and n.email_wanted])
+    return created

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="list"),
+]

@@ -85,7 +85,15 @@ def seed(stdout=None) -> dict:
             code=code, defaults={"name": name, "short_name": short, "group": groups[group], "order": i}
         )
     created = 0
-    for username, role, dept, last, first in USERS:
+    # Every other department has a filer too (username <code>_filer), so reports, reporting health
+    # and appeals involve real people everywhere.
+    named = {dept for _u, _r, dept, _l, _f in USERS if dept}
+    extra = [
+        (f"{code}_filer", Role.FILER, code, "", f"{short}填报员")
+        for code, _n, short, _g in DEPARTMENTS
+        if code not in named
+    ]
+    for username, role, dept, last, first in USERS + extra:
         user, was_created = User.objects.get_or_create(
             username=username,
             defaults={

@@ -12,6 +12,17 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Every periodic job, in one place. Each is idempotent and is also a management command.
-app.conf.beat_schedule: dict = {}
+app.conf.beat_schedule = {
+    # assessments: monitoring of quarterly reports (DESIGN.md §3, §6)
+    "deadline-reminders": {"task": "assessments.tasks.send_deadline_reminders", "schedule": crontab(hour=8, minute=0)},
+    "overdue-alerts": {"task": "assessments.tasks.send_overdue_alerts", "schedule": crontab(hour=8, minute=10)},
+    "lag-warnings": {"task": "assessments.tasks.send_lag_warnings", "schedule": crontab(hour=8, minute=20)},
+    # catch-up for score recomputations whose task could not be queued (broker down)
+    "recompute-scores": {"task": "assessments.tasks.process_recompute_requests", "schedule": 300.0},
+    # catch-up for notification e-mails not sent yet
+    "notification-emails": {"task": "notifications.tasks.send_notification_emails", "schedule": 600.0},
+    # satisfaction: quotas reached, surveys past their closing date or closed short of quota
+    "satisfaction-quota-check": {"task": "satisfaction.tasks.quota_check", "schedule": crontab(minute="*/15")},
+}
 
 __all__ = ["app", "crontab"]

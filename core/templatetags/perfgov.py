@@ -51,3 +51,10 @@ def plain(value):
         return "—"
     text = format(d.normalize(), "f")
     return text
+
+
+@register.filter
+def input_value(value):
+    """A number for an <input value="…">: empty when there is none, without trailing zeros."""
+    d = to_decimal(value)
+    return "" if d is None else format(d.normalize(), "f")

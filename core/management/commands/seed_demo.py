@@ -9,6 +9,9 @@ from django.utils import translation
 STEPS = [
     "organizations.demo",
     "indicators.demo",
+    "satisfaction.demo",
+    "assessments.demo",
+    "budgets.demo",  # after assessments: next year's recommendations use the departments' annual grades
 ]
 
 

@@ -1,0 +1,534 @@
+"""REST endpoints of reports, review, scores (API.md contract), events and appeals."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.errors import ApplicationError
+from core.roles import DEPARTMENT_ROLES, P
+from indicators.models import Rule
+from organizations.models import Department
+from organizations.selectors import scope_to_user
+
+from .. import selectors, services
+from ..models import Appeal, Assignment, Entry, Plan, Quarter, ScoreEvent
+from ..services.scores import appeal_decide, appeal_file
+from .serializers import (
+    AppealCreateSerializer,
+    AppealDecisionSerializer,
+    AppealSerializer,
+    AssignmentSerializer,
+    EntryReviewSerializer,
+    EntrySerializer,
+    EventCreateSerializer,
+    EventSerializer,
+    EvidenceSerializer,
+    EvidenceUploadSerializer,
+    GradeSerializer,
+    PlanSerializer,
+    ReasonSerializer,
+    ReportDetailSerializer,
+    ReportOpenSerializer,
+    ReportSerializer,
+    ReportVersionSerializer,
+    ScoreDetailSerializer,
+    ScoreSerializer,
+)
+
+YEAR = OpenApiParameter("year", int)
+DEPARTMENT = OpenApiParameter("department", str, description="Department code")
+
+
+def _int(value, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise ValidationError({field: ["Enter a whole number."]})
+    return int(value)
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """The year's plans: quarters, deadlines and thresholds."""
+
+    serializer_class = PlanSerializer
+    lookup_field = "year"
+    required_perms = {"*": P.READ_LIBRARY}
+    queryset = Plan.objects.prefetch_related("quarters").order_by("-year")
+
+
+@extend_schema_view(list=extend_schema(parameters=[YEAR, DEPARTMENT, OpenApiParameter("indicator", str)]))
+class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AssignmentSerializer
+    queryset = Assignment.objects.none()
+    required_perms = {"grade": P.RECORD_EVENT, "*": P.READ_REFERENCE}
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = Assignment.objects.select_related("plan", "department", "indicator").order_by("plan__year", "pk")
+        qs = scope_to_user(qs, user=user, all_perm=P.READ_ALL_REPORTS, own_perm=P.READ_OWN_REPORTS)
+        p = self.request.query_params
+        if p.get("year"):
+            qs = qs.filter(plan__year=_int(p["year"], "year"))
+        if p.get("department"):
+            qs = qs.filter(department__code=p["department"])
+        if p.get("indicator"):
+            qs = qs.filter(indicator__code=p["indicator"])
+        return qs
+
+    @extend_schema(request=GradeSerializer, responses={200: AssignmentSerializer})
+    @action(detail=True, methods=["post"])
+    def grade(self, request, pk=None):
+        """Set the qualitative grade of a ``grade`` indicator."""
+        data = GradeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = self.get_object()
+        services.grade_assessment_set(
+            assignment=assignment,
+            grade=data.validated_data["grade"],
+            note=data.validated_data["note"],
+            actor=request.user,
+        )
+        return Response(self.get_serializer(assignment).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            YEAR,
+            DEPARTMENT,
+            OpenApiParameter("period", str, enum=["Q1", "Q2", "Q3", "Q4"]),
+            OpenApiParameter("status", str),
+            OpenApiParameter("late", bool),
+        ]
+    )
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Quarterly reports. Department users open and submit their own; reviewers approve or return."""
+
+    serializer_class = ReportSerializer
+    queryset = Entry.objects.none()
+    required_perms = {
+        "list": P.READ_OWN_REPORTS,
+        "retrieve": P.READ_OWN_REPORTS,
+        "create": P.FILE_REPORT,
+        "submit": P.FILE_REPORT,
+        "signoff": P.SIGNOFF_REPORT,
+        "approve": P.REVIEW_REPORT,
+        "return_report": P.REVIEW_REPORT,
+        "complete": P.REVIEW_REPORT,
+    }
+
+    def check_permissions(self, request):
+        # Reading is for department users (their own) and everyone who reads all reports.
+        if (
+            self.action in ("list", "retrieve")
+            and request.user.is_authenticated
+            and request.user.has_perm(P.READ_ALL_REPORTS)
+        ):
+            return
+        super().check_permissions(request)
+
+    def get_serializer_class(self):
+        return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
+
+    def get_queryset(self):
+        qs = selectors.reports_for_user(user=self.request.user)
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "entries",
+                    queryset=Entry.objects.select_related("assignment__indicator").prefetch_related("evidence"),
+                )
+            )
+        p = self.request.query_params
+        if p.get("year"):
+            qs = qs.filter(quarter__plan__year=_int(p["year"], "year"))
+        if p.get("period"):
+            if p["period"] not in ("Q1", "Q2", "Q3", "Q4"):
+                raise ValidationError({"period": ["One of Q1, Q2, Q3, Q4."]})
+            qs = qs.filter(quarter__number=int(p["period"][1]))
+        if p.get("department"):
+            qs = qs.filter(department__code=p["department"])
+        if p.get("status"):
+            qs = qs.filter(status=p["status"])
+        if p.get("late") in ("true", "1"):
+            qs = qs.filter(is_late=True)
+        return qs.order_by("-quarter__plan__year", "-quarter__number", "department__order")
+
+    @extend_schema(request=ReportOpenSerializer, responses={201: ReportDetailSerializer})
+    def create(self, request):
+        """Open the caller's department report for a quarter (idempotent)."""
+        data = ReportOpenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = request.user
+        if user.role not in DEPARTMENT_ROLES or not user.department_id:
+            raise ApplicationError("Only department users open their department's reports.", code="forbidden")
+        quarter = get_object_or_404(
+            Quarter, plan__year=data.validated_data["year"], number=int(data.validated_data["period"][1])
+        )
+        report = services.report_open(quarter=quarter, department=user.department)
+        return Response(
+            ReportDetailSerializer(self.get_queryset().get(pk=report.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    def _own(self, report):
+        if report.department_id != self.request.user.department_id:
+            raise Http404
+        return report
+
+    @extend_schema(request=ReportVersionSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = self._own(self.get_object())
+        v = ReportVersionSerializer(data=request.data)
+        v.is_valid(raise_exception=True)
+        report = services.report_submit(
+            report=report, actor=request.user, expected_version=v.validated_data.get("version")
+        )
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=ReportVersionSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def signoff(self, request, pk=None):
+        report = self._own(self.get_object())
+        v = ReportVersionSerializer(data=request.data)
+        v.is_valid(raise_exception=True)
+        report = services.report_signoff(
+            report=report, actor=request.user, expected_version=v.validated_data.get("version")
+        )
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        v = ReasonSerializer(data=request.data)
+        v.is_valid(raise_exception=True)
+        report = services.report_approve(
+            report=self.get_object(),
+            actor=request.user,
+            comment=v.validated_data.get("reason", ""),
+            expected_version=v.validated_data.get("version"),
+        )
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_report(self, request, pk=None):
+        v = ReasonSerializer(data=request.data)
+        v.is_valid(raise_exception=True)
+        report = services.report_return(
+            report=self.get_object(),
+            actor=request.user,
+            reason=v.validated_data.get("reason", ""),
+            expected_version=v.validated_data.get("version"),
+        )
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Finish an entry-by-entry review: returned if any entry was returned, approved otherwise."""
+        v = ReasonSerializer(data=request.data)
+        v.is_valid(raise_exception=True)
+        report = services.report_review_complete(
+            report=self.get_object(),
+            actor=request.user,
+            reason=v.validated_data.get("reason", ""),
+            expected_version=v.validated_data.get("version"),
+        )
+        return Response(ReportSerializer(report).data)
+
+
+class EntryViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+    """Entries of reports. PATCH saves a draft (send ``version``); review and evidence are actions."""
+
+    serializer_class = EntrySerializer
+    queryset = Entry.objects.none()
+    http_method_names = ["get", "patch", "post", "head", "options"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required_perms = {
+        "retrieve": P.READ_OWN_REPORTS,
+        "partial_update": P.FILE_REPORT,
+        "review": P.REVIEW_REPORT,
+        "evidence": P.FILE_REPORT,
+    }
+
+    def check_permissions(self, request):
+        if self.action == "retrieve" and request.user.is_authenticated and request.user.has_perm(P.READ_ALL_REPORTS):
+            return
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        reports = selectors.reports_for_user(user=self.request.user)
+        return (
+            Entry.objects.filter(report__in=reports)
+            .select_related("assignment__indicator", "report__quarter__plan")
+            .prefetch_related("evidence")
+        )
+
+    @extend_schema(request=EntrySerializer, responses={200: EntrySerializer})
+    def partial_update(self, request, pk=None):
+        entry = self.get_object()
+        if entry.report.department_id != request.user.department_id:
+            raise Http404
+        serializer = EntrySerializer(entry, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        entry = services.entry_save(
+            entry=entry,
+            data=dict(serializer.validated_data),
+            actor=request.user,
+            expected_version=_int(version, "version") if version is not None else None,
+        )
+        return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk)).data)
+
+    @extend_schema(request=EntryReviewSerializer, responses={200: EntrySerializer})
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        data = EntryReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = services.entry_review(
+            entry=self.get_object(),
+            decision=data.validated_data["decision"],
+            comment=data.validated_data.get("comment", ""),
+            actor=request.user,
+        )
+        return Response(EntrySerializer(self.get_queryset().get(pk=entry.pk)).data)
+
+    @extend_schema(request={"multipart/form-data": EvidenceUploadSerializer}, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        entry = self.get_object()
+        if entry.report.department_id != request.user.department_id:
+            raise Http404
+        data = EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        evidence = services.evidence_add(entry=entry, upload=data.validated_data["file"], actor=request.user)
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+class ReportingHealthView(APIView):
+    """Per quarter and department: expected, submitted, on time, late, missing; filers' last updates."""
+
+    required_perms = {"*": P.READ_REPORTING_HEALTH}
+
+    @extend_schema(parameters=[YEAR], responses={200: {"type": "object"}})
+    def get(self, request):
+        year = _int(request.query_params.get("year"), "year")
+        plan = selectors.plan_get(year=year) if year else selectors.current_plan()
+        if plan is None:
+            raise Http404
+        data = selectors.reporting_health(plan=plan)
+        quarters = data["quarters"]
+        return Response(
+            {
+                "year": plan.year,
+                "quarters": [{"period": q.code, "deadline": q.deadline, **data["totals"][q.pk]} for q in quarters],
+                "departments": [
+                    {
+                        "code": d.code,
+                        "name": d.name,
+                        "group": d.group.code if d.group_id else None,
+                        "quarters": {q.code: data["cells"][d.pk].get(q.pk) for q in quarters},
+                    }
+                    for d in data["departments"]
+                ],
+                "filers": [
+                    {
+                        "username": f.username,
+                        "department": f.department.code if f.department_id else None,
+                        "last_update": f.last_update,
+                    }
+                    for f in data["filers"]
+                ],
+            }
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, required=False),
+            OpenApiParameter("period", str, enum=["Q1", "Q2", "Q3", "Q4", "annual"]),
+            DEPARTMENT,
+            OpenApiParameter("group", str),
+            OpenApiParameter("published", bool),
+        ]
+    ),
+)
+class ScoreViewSet(viewsets.GenericViewSet):
+    """Scores (API.md): list, and one department's score for a period with its ledger."""
+
+    serializer_class = ScoreSerializer
+    queryset = Entry.objects.none()
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if not (request.user.has_perm(P.READ_ALL_SCORES) or request.user.has_perm(P.READ_OWN_SCORES)):
+            self.permission_denied(request)
+
+    def list(self, request):
+        qs = selectors.scores_for_user(user=request.user)
+        p = request.query_params
+        if p.get("year"):
+            qs = qs.filter(plan__year=_int(p["year"], "year"))
+        if p.get("period"):
+            if p["period"] not in ("Q1", "Q2", "Q3", "Q4", "annual"):
+                raise ValidationError({"period": ["One of Q1, Q2, Q3, Q4, annual."]})
+            qs = qs.filter(period=p["period"])
+        if p.get("department"):
+            qs = qs.filter(department__code=p["department"])
+        if p.get("group"):
+            qs = qs.filter(group__code=p["group"])
+        if p.get("published") in ("true", "false", "1", "0"):
+            qs = qs.filter(published=p["published"] in ("true", "1"))
+        qs = qs.order_by("plan__year", "period", "group__order", "rank", "department__order")
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(ScoreSerializer(page, many=True).data)
+
+    @extend_schema(
+        responses={200: ScoreDetailSerializer},
+        parameters=[
+            OpenApiParameter("code", str, OpenApiParameter.PATH),
+            OpenApiParameter("year", int, OpenApiParameter.PATH),
+            OpenApiParameter("period", str, OpenApiParameter.PATH, enum=["Q1", "Q2", "Q3", "Q4", "annual"]),
+        ],
+    )
+    def detail(self, request, code=None, year=None, period=None):
+        score = selectors.score_get_for_user(user=request.user, code=code, year=int(year), period=period)
+        score.ledger_lines = selectors.ledger_of(score)
+        return Response(ScoreDetailSerializer(score).data)
+
+
+@extend_schema_view(list=extend_schema(parameters=[YEAR, DEPARTMENT]))
+class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Deduction and bonus events; the supervision office records and withdraws them."""
+
+    serializer_class = EventSerializer
+    queryset = ScoreEvent.objects.none()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required_perms = {
+        "list": P.READ_OWN_SCORES,
+        "retrieve": P.READ_OWN_SCORES,
+        "create": P.RECORD_EVENT,
+        "void": P.RECORD_EVENT,
+    }
+
+    def check_permissions(self, request):
+        if (
+            self.action in ("list", "retrieve")
+            and request.user.is_authenticated
+            and request.user.has_perm(P.READ_ALL_SCORES)
+        ):
+            return
+        super().check_permissions(request)
+
+    def get_queryset(self):
+        qs = ScoreEvent.objects.select_related("plan", "rule", "department", "indicator").order_by("-date", "-id")
+        qs = scope_to_user(qs, user=self.request.user, all_perm=P.READ_ALL_SCORES, own_perm=P.READ_OWN_SCORES)
+        p = self.request.query_params
+        if p.get("year"):
+            qs = qs.filter(plan__year=_int(p["year"], "year"))
+        if p.get("department"):
+            qs = qs.filter(department__code=p["department"])
+        return qs
+
+    @extend_schema(
+        request={"application/json": EventCreateSerializer, "multipart/form-data": EventCreateSerializer},
+        responses={201: EventSerializer},
+    )
+    def create(self, request):
+        data = EventCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        plan = Plan.objects.filter(year=d["year"]).first()
+        if plan is None:
+            raise ValidationError({"year": ["No plan for this year."]})
+        rule = Rule.objects.filter(library=plan.library, code=d["rule"]).first()
+        if rule is None:
+            raise ValidationError({"rule": ["Unknown rule code for this year."]})
+        department = Department.objects.filter(code=d["department"], is_active=True).first()
+        if department is None:
+            raise ValidationError({"department": ["Unknown department code."]})
+        event = services.event_record(
+            plan=plan,
+            rule=rule,
+            department=department,
+            date=d["date"],
+            occurrences=d["occurrences"],
+            note=d.get("note", ""),
+            evidence=d.get("evidence"),
+            actor=request.user,
+        )
+        return Response(EventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonSerializer, responses={200: EventSerializer})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        v = ReasonSerializer(data=request.data)
+        v.is_valid(raise_exception=True)
+        event = services.event_void(
+            event=self.get_object(), actor=request.user, reason=v.validated_data.get("reason", "")
+        )
+        return Response(EventSerializer(event).data)
+
+
+class AppealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Appeals against ledger lines of published scores: departments file, the supervision office decides."""
+
+    serializer_class = AppealSerializer
+    queryset = Appeal.objects.none()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required_perms = {"create": P.FILE_APPEAL, "decide": P.DECIDE_APPEAL}
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if self.action in ("list", "retrieve") and not any(
+            request.user.has_perm(p) for p in (P.FILE_APPEAL, P.DECIDE_APPEAL, P.READ_ALL_SCORES)
+        ):
+            self.permission_denied(request)
+
+    def get_queryset(self):
+        return selectors.appeals_for_user(user=self.request.user).order_by("-filed_at")
+
+    @extend_schema(
+        request={"application/json": AppealCreateSerializer, "multipart/form-data": AppealCreateSerializer},
+        responses={201: AppealSerializer},
+    )
+    def create(self, request):
+        data = AppealCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        if not request.user.department_id:
+            raise Http404
+        score = selectors.score_get_for_user(
+            user=request.user, code=request.user.department.code, year=d["year"], period=d["period"]
+        )
+        appeal = appeal_file(
+            score=score, line_key=d["line_key"], reason=d["reason"], evidence=d.get("evidence"), actor=request.user
+        )
+        return Response(AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AppealDecisionSerializer, responses={200: AppealSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        data = AppealDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        appeal = appeal_decide(
+            appeal=self.get_object(),
+            decision=d["decision"],
+            reason=d["reason"],
+            points=d.get("points"),
+            actor=request.user,
+        )
+        return Response(AppealSerializer(appeal).data)

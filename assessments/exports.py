@@ -1,0 +1,67 @@
+"""Spreadsheet exports of scores."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
+    from io import BytesIO
+
+    buffer = BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def scores_xlsx(plan, period: str, scores) -> HttpResponse:
+    """The scores table as shown, with category subtotals as columns."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{plan.year} {period}"
+    categories = []
+    for s in scores:
+        for c in s.categories:
+            if c["code"] not in [x[0] for x in categories]:
+                categories.append((c["code"], c["name"]))
+    header = [
+        _("Department code"),
+        _("Department"),
+        _("Ranking group"),
+        _("Rank"),
+        _("Total"),
+        _("Grade"),
+        _("Vetoed"),
+        _("Published"),
+        *[name for _c, name in categories],
+    ]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for s in scores:
+        by_code = {c["code"]: c["score"] for c in s.categories}
+        ws.append(
+            [
+                s.department.code,
+                s.department.name,
+                s.group.name if s.group else "",
+                s.rank,
+                s.total,
+                s.grade_label,
+                _("yes") if s.vetoed else "",
+                _("yes") if s.published else "",
+                *[Decimal(by_code[c]) if c in by_code else None for c, _n in categories],
+            ]
+        )
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=5):
+        for cell in row:
+            cell.number_format = "0.00"
+    return xlsx_response(wb, f"scores-{plan.year}-{period}.xlsx")

@@ -1,0 +1,289 @@
+"""Reads of plans, reports, scores and appeals — each scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core.roles import DEPARTMENT_ROLES, P
+from organizations.models import Department, User
+from organizations.selectors import scope_to_user
+
+from .models import (
+    Appeal,
+    Assignment,
+    Entry,
+    EntryReview,
+    Evidence,
+    LedgerLine,
+    Plan,
+    Publication,
+    Quarter,
+    Report,
+    ReportStatus,
+    Score,
+)
+
+
+def plans_list() -> QuerySet[Plan]:
+    return Plan.objects.select_related("library").order_by("-year")
+
+
+def plan_get(*, year: int) -> Plan:
+    try:
+        return Plan.objects.select_related("library", "late_report_rule").get(year=year)
+    except Plan.DoesNotExist:
+        raise Http404 from None
+
+
+def current_plan(today: dt.date | None = None) -> Plan | None:
+    today = today or timezone.localdate()
+    return (
+        Plan.objects.filter(year=today.year).select_related("library").first()
+        or Plan.objects.filter(status=Plan.Status.ACTIVE).select_related("library").order_by("-year").first()
+        or Plan.objects.select_related("library").order_by("-year").first()
+    )
+
+
+def current_quarter(plan: Plan, today: dt.date | None = None) -> Quarter | None:
+    """The quarter being reported now: begun, deadline not passed; else the latest begun one."""
+    today = today or timezone.localdate()
+    quarters = list(plan.quarters.all())
+    for q in quarters:
+        if q.period_start <= today <= q.deadline:
+            return q
+    begun = [q for q in quarters if q.period_start <= today]
+    return begun[-1] if begun else (quarters[0] if quarters else None)
+
+
+# --- Reports ---------------------------------------------------------------------------------
+
+
+def reports_for_user(*, user) -> QuerySet[Report]:
+    qs = Report.objects.select_related("quarter__plan", "department__group", "submitted_by")
+    return scope_to_user(qs, user=user, all_perm=P.READ_ALL_REPORTS, own_perm=P.READ_OWN_REPORTS)
+
+
+def report_get_for_user(*, user, pk: int) -> Report:
+    """The report if the user may see it; otherwise 404 (its existence is not revealed)."""
+    try:
+        return reports_for_user(user=user).get(pk=pk)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+def entries_for_report(report: Report) -> list[Entry]:
+    """Entries with what the form shows beside them, in a constant number of queries:
+    last quarter's value, the evidence, and the reviewer's latest comment."""
+    entries = list(
+        report.entries.select_related("assignment__indicator__category", "updated_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(removed_at__isnull=True)))
+        .prefetch_related(
+            Prefetch(
+                "reviews",
+                queryset=EntryReview.objects.select_related("reviewer", "revision").order_by("-at", "-id"),
+                to_attr="review_history",
+            )
+        )
+        .order_by(
+            "assignment__indicator__category__order", "assignment__indicator__order", "assignment__indicator__code"
+        )
+    )
+    previous = {}
+    if report.quarter.number > 1:
+        previous = dict(
+            Entry.objects.filter(
+                report__department_id=report.department_id,
+                report__quarter__plan_id=report.quarter.plan_id,
+                report__quarter__number=report.quarter.number - 1,
+            ).values_list("assignment_id", "actual_value")
+        )
+    for e in entries:
+        e.previous_value = previous.get(e.assignment_id)
+        e.planned_pct = e.assignment.planned(report.quarter.number)
+    return entries
+
+
+def review_queue(
+    *, user, quarter: Quarter | None = None, group: str = "", status: str = "", lateness: str = ""
+) -> list[dict]:
+    """Reports to review, one row per department and quarter (missing ones too, when asked)."""
+    reports = reports_for_user(user=user).annotate(
+        n_entries=Count("entries"),
+        n_returned=Count("entries", filter=Q(entries__review_state="returned")),
+        n_lagging=Count("entries", filter=Q(entries__status_colour__in=["behind", "at_risk"])),
+    )
+    if quarter is not None:
+        reports = reports.filter(quarter=quarter)
+    if group:
+        reports = reports.filter(department__group__code=group)
+    if status:
+        reports = reports.filter(status=status)
+    else:
+        reports = reports.exclude(status=ReportStatus.DRAFT)
+    if lateness == "late":
+        reports = reports.filter(is_late=True)
+    elif lateness == "on_time":
+        reports = reports.filter(is_late=False)
+    rows = [
+        {"report": r, "department": r.department, "quarter": r.quarter}
+        for r in reports.order_by("status", "submitted_at")
+    ]
+    if lateness == "missing" and quarter is not None:
+        submitted = set(
+            Report.objects.filter(
+                quarter=quarter, status__in=[ReportStatus.SUBMITTED, ReportStatus.APPROVED]
+            ).values_list("department_id", flat=True)
+        )
+        depts = Department.objects.filter(assignments__plan_id=quarter.plan_id).distinct().select_related("group")
+        if group:
+            depts = depts.filter(group__code=group)
+        rows = [{"report": None, "department": d, "quarter": quarter} for d in depts if d.pk not in submitted]
+    return rows
+
+
+def reporting_health(*, plan: Plan, today: dt.date | None = None) -> dict:
+    """Per quarter and department: expected, submitted, on time, late, missing; per filer the last update.
+
+    Computed with aggregates: a constant number of queries whatever the number of departments.
+    """
+    today = today or timezone.localdate()
+    quarters = list(plan.quarters.all())
+    expected = set(Assignment.objects.filter(plan=plan, is_active=True).values_list("department_id", flat=True))
+    departments = list(Department.objects.filter(pk__in=expected).select_related("group").order_by("order", "code"))
+    reports = {
+        (r["quarter_id"], r["department_id"]): r
+        for r in Report.objects.filter(quarter__plan=plan).values(
+            "quarter_id", "department_id", "status", "is_late", "first_submitted_at", "submitted_at"
+        )
+    }
+    cells: dict[int, dict[int, str]] = defaultdict(dict)
+    totals = {
+        q.pk: {"expected": 0, "submitted": 0, "on_time": 0, "late": 0, "missing": 0, "pending": 0} for q in quarters
+    }
+    for q in quarters:
+        due = q.deadline < today
+        for d in departments:
+            r = reports.get((q.pk, d.pk))
+            if q.period_start > today:
+                cells[d.pk][q.pk] = "future"
+                continue
+            t = totals[q.pk]
+            t["expected"] += 1
+            first = r["first_submitted_at"] if r else None
+            if first is not None:
+                t["submitted"] += 1
+                on_time = timezone.localtime(first).date() <= q.deadline
+                t["on_time" if on_time else "late"] += 1
+                cells[d.pk][q.pk] = "on_time" if on_time else "late"
+            elif due:
+                t["missing"] += 1
+                cells[d.pk][q.pk] = "missing"
+            else:
+                t["pending"] += 1
+                cells[d.pk][q.pk] = "pending"
+    last_updates = dict(
+        Entry.objects.filter(report__quarter__plan=plan, updated_by__isnull=False)
+        .values("updated_by")
+        .annotate(last=Max("updated_at"))
+        .values_list("updated_by", "last")
+    )
+    filers = list(
+        User.objects.filter(role__in=list(DEPARTMENT_ROLES), is_active=True, department_id__in=expected)
+        .select_related("department")
+        .order_by("department__order", "username")
+    )
+    for f in filers:
+        f.last_update = last_updates.get(f.pk)
+        f.days_since = (today - timezone.localtime(f.last_update).date()).days if f.last_update else None
+    return {"quarters": quarters, "departments": departments, "cells": cells, "totals": totals, "filers": filers}
+
+
+# --- Scores ----------------------------------------------------------------------------------
+
+
+def scores_for_user(*, user) -> QuerySet[Score]:
+    """Leader, supervisor, finance and API clients read all; department users read their own
+    department's scores, and other departments' only once published (API.md, Scores)."""
+    qs = Score.objects.select_related("plan", "department", "group").annotate(
+        open_appeals=Count("appeals", filter=Q(appeals__status=Appeal.Status.OPEN))
+    )
+    if user.has_perm(P.READ_ALL_SCORES):
+        return qs
+    if user.role in DEPARTMENT_ROLES and user.has_perm(P.READ_OWN_SCORES) and user.department_id:
+        return qs.filter(Q(department_id=user.department_id) | Q(published=True))
+    return qs.none()
+
+
+def score_get_for_user(*, user, code: str, year: int, period: str) -> Score:
+    try:
+        return scores_for_user(user=user).get(department__code=code, plan__year=year, period=period)
+    except Score.DoesNotExist:
+        raise Http404 from None
+
+
+def ledger_of(score: Score) -> list[LedgerLine]:
+    return list(score.lines.select_related("indicator", "rule", "event").order_by("order"))
+
+
+def previous_totals(*, plan: Plan, period: str) -> dict[int, Decimal]:
+    """The totals of the quarter before (for the trend column)."""
+    if period in ("Q1", "annual"):
+        prev = "Q4" if period == "annual" else None
+    else:
+        prev = f"Q{int(period[1]) - 1}"
+    if prev is None:
+        return {}
+    return dict(Score.objects.filter(plan=plan, period=prev).values_list("department_id", "total"))
+
+
+def publication_of(*, plan: Plan, period: str) -> Publication | None:
+    return Publication.objects.filter(plan=plan, period=period).first()
+
+
+def annual_grades(*, year: int) -> dict[int, str]:
+    """Department id → grade code of the year's annual score (for budget recommendations)."""
+    return dict(Score.objects.filter(plan__year=year, period="annual").values_list("department_id", "grade_code"))
+
+
+def appeals_for_user(*, user) -> QuerySet[Appeal]:
+    qs = Appeal.objects.select_related("score__plan", "department", "filed_by", "decided_by")
+    if user.has_perm(P.DECIDE_APPEAL) or user.has_perm(P.READ_ALL_SCORES):
+        return qs
+    return scope_to_user(qs, user=user, all_perm=P.DECIDE_APPEAL, own_perm=P.FILE_APPEAL)
+
+
+def dashboard_for_department(*, user, plan: Plan, today: dt.date | None = None) -> dict:
+    """What a filer or head sees first: the quarter, its deadline, their report, lagging and returned
+    items, and the latest notifications."""
+    today = today or timezone.localdate()
+    quarter = current_quarter(plan, today)
+    report = Report.objects.filter(quarter=quarter, department_id=user.department_id).first() if quarter else None
+    entries = list(report.entries.select_related("assignment__indicator")) if report else []
+    previous = [q for q in plan.quarters.all() if quarter and q.number < quarter.number]
+    returned_reports = list(
+        Report.objects.filter(
+            quarter__plan=plan, department_id=user.department_id, status=ReportStatus.RETURNED
+        ).select_related("quarter")
+    )
+    has_score = (
+        Score.objects.filter(plan=plan, department_id=user.department_id)
+        .filter(Exists(Publication.objects.filter(plan=OuterRef("plan"), period=OuterRef("period"))))
+        .order_by("-period")
+    )
+    return {
+        "quarter": quarter,
+        "days_left": (quarter.deadline - today).days if quarter else None,
+        "overdue_days": max(0, (today - quarter.deadline).days) if quarter else 0,
+        "report": report,
+        "lagging": [e for e in entries if e.status_colour in ("behind", "at_risk")],
+        "returned_entries": [e for e in entries if e.review_state == "returned"],
+        "returned_reports": returned_reports,
+        "previous_quarters": previous,
+        "published_scores": list(has_score[:5]),
+    }

@@ -1,0 +1,47 @@
+"""Every write of the assessments app. Keyword-only, atomic, validated and audited."""
+
+from .events import event_record, event_void, grade_assessment_set
+from .plan import (
+    assign_all,
+    assignment_save,
+    plan_create,
+    plan_update,
+    quarter_reopen,
+    quarter_update,
+)
+from .reports import (
+    entry_review,
+    entry_save,
+    evidence_add,
+    evidence_remove,
+    report_approve,
+    report_head_return,
+    report_open,
+    report_return,
+    report_review_complete,
+    report_signoff,
+    report_submit,
+)
+
+__all__ = [
+    "assign_all",
+    "assignment_save",
+    "entry_review",
+    "entry_save",
+    "event_record",
+    "event_void",
+    "evidence_add",
+    "evidence_remove",
+    "grade_assessment_set",
+    "plan_create",
+    "plan_update",
+    "quarter_reopen",
+    "quarter_update",
+    "report_approve",
+    "report_head_return",
+    "report_open",
+    "report_return",
+    "report_review_complete",
+    "report_signoff",
+    "report_submit",
+]

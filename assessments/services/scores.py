@@ -1,0 +1,594 @@
+"""Recomputing, publishing and appealing scores.
+
+Recomputation is set-based: a constant number of queries loads every input of the plan (or of
+the departments asked for), the pure functions of assessments.scoring compute the ledgers, and
+the results are written in bulk. The same inputs always give the same lines and totals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from core.errors import ApplicationError
+from core.roles import Role
+from core.tasks import enqueue
+from core.uploads import check_upload
+from indicators.choices import Method, ValueType
+from indicators.models import Category, GradeBand
+from indicators.scoring import Inputs, Spec, competition_ranks
+from notifications.services import notify
+from organizations.models import Department
+from organizations.selectors import users_of_department, users_with_role
+
+from .. import scoring
+from ..models import (
+    Appeal,
+    Assignment,
+    Entry,
+    GradeAssessment,
+    LedgerLine,
+    Plan,
+    Publication,
+    RecomputeRequest,
+    ReportStatus,
+    Score,
+    ScoreEvent,
+    ScoreOverride,
+    ScoreRevision,
+)
+
+HUNDRED = Decimal(100)
+
+
+# --- Asking for a recomputation ------------------------------------------------------------
+
+
+def scores_mark_dirty(*, plan: Plan, department_ids: list[int] | None = None) -> None:
+    """Record that these departments' scores (all when None) must be recomputed, and queue the task.
+
+    The record is written in the caller's transaction; the task is queued only after commit, and
+    if the broker is unreachable the periodic job ``process_recompute_requests`` catches up.
+    """
+    if department_ids is None:
+        RecomputeRequest.objects.create(plan=plan)
+    else:
+        RecomputeRequest.objects.bulk_create(RecomputeRequest(plan=plan, department_id=d) for d in set(department_ids))
+    from ..tasks import process_recompute_requests
+
+    transaction.on_commit(lambda: enqueue(process_recompute_requests))
+
+
+def process_recompute_requests() -> int:
+    """Recompute every department that has a pending request; clear the requests it handled."""
+    now = timezone.now()
+    pending = list(RecomputeRequest.objects.filter(requested_at__lte=now).values("id", "plan_id", "department_id"))
+    if not pending:
+        return 0
+    by_plan: dict[int, set | None] = {}
+    for req in pending:
+        if req["department_id"] is None:
+            by_plan[req["plan_id"]] = None
+        elif by_plan.get(req["plan_id"], set()) is not None:
+            by_plan.setdefault(req["plan_id"], set()).add(req["department_id"])
+    done = 0
+    for plan_id, depts in by_plan.items():
+        plan = Plan.objects.select_related("library").get(pk=plan_id)
+        done += recompute(plan=plan, department_ids=None if depts is None else sorted(depts))
+    RecomputeRequest.objects.filter(pk__in=[r["id"] for r in pending]).delete()
+    return done
+
+
+# --- Loading inputs ------------------------------------------------------------------------
+
+
+def periods_of(plan: Plan, today: dt.date | None = None) -> list[tuple[str, int, dt.date]]:
+    """(period, last quarter included, end date): the quarters begun so far, and the year."""
+    today = today or timezone.localdate()
+    out = []
+    for q in plan.quarters.order_by("number"):
+        if q.period_start <= today:
+            out.append((q.code, q.number, q.period_end))
+    out.append(("annual", 4, dt.date(plan.year, 12, 31)))
+    return out
+
+
+def _top_categories(plan: Plan) -> dict[int, Category]:
+    cats = {c.pk: c for c in Category.objects.filter(library=plan.library)}
+
+    def root(c):
+        seen = 0
+        while c.parent_id and c.parent_id in cats and seen < 20:
+            c, seen = cats[c.parent_id], seen + 1
+        return c
+
+    return {pk: root(c) for pk, c in cats.items()}
+
+
+def _satisfaction_value(year: int, params: dict, department_code: str, cache: dict):
+    key = (json.dumps(params, sort_keys=True, default=str), department_code)
+    if key not in cache:
+        try:
+            from satisfaction.selectors import indicator_value
+        except ImportError:  # the surveys app is not installed: satisfaction scores stay missing
+            cache[key] = None
+        else:
+            cache[key] = indicator_value(year=year, params=dict(params), department_code=department_code)
+    return cache[key]
+
+
+def _compute(plan: Plan, department_ids: list[int] | None):
+    """Every (department, period) result for the departments asked for."""
+    dept_filter = {} if department_ids is None else {"department_id__in": department_ids}
+    top = _top_categories(plan)
+    assignments = list(
+        Assignment.objects.filter(plan=plan, is_active=True, **dept_filter)
+        .select_related("indicator", "department")
+        .order_by("department_id", "indicator__category__order", "indicator__order", "indicator__code")
+    )
+    # Approved cumulative values by assignment and quarter.
+    values: dict[int, dict[int, tuple]] = defaultdict(dict)
+    rank_values: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    entry_rows = Entry.objects.filter(report__quarter__plan=plan, report__status=ReportStatus.APPROVED)
+    for row in entry_rows.filter(
+        **({} if department_ids is None else {"report__department_id__in": department_ids})
+    ).values_list("assignment_id", "report__quarter__number", "actual_value", "completion_pct"):
+        values[row[0]][row[1]] = (row[2], row[3])
+    rank_indicators = {a.indicator_id for a in assignments if a.indicator.method == Method.RANK}
+    if rank_indicators:
+        for _a_id, ind_id, dept_id, qn, actual in entry_rows.filter(
+            assignment__indicator_id__in=rank_indicators
+        ).values_list(
+            "assignment_id",
+            "assignment__indicator_id",
+            "report__department_id",
+            "report__quarter__number",
+            "actual_value",
+        ):
+            rank_values[ind_id][qn][dept_id] = actual
+    grades = dict(
+        GradeAssessment.objects.filter(
+            assignment__plan=plan,
+            **({} if department_ids is None else {"assignment__department_id__in": department_ids}),
+        ).values_list("assignment_id", "grade")
+    )
+    overrides = {
+        (o.assignment_id, o.period): o
+        for o in ScoreOverride.objects.filter(
+            assignment__plan=plan,
+            appeal__status=Appeal.Status.UPHELD,
+            **({} if department_ids is None else {"assignment__department_id__in": department_ids}),
+        )
+    }
+    events_by_dept: dict[int, list[scoring.EventIn]] = defaultdict(list)
+    for ev in ScoreEvent.objects.filter(plan=plan, voided_at__isnull=True, **dept_filter).select_related("rule"):
+        r = ev.rule
+        rule = scoring.RuleIn(
+            id=r.pk,
+            code=r.code,
+            name=r.name,
+            kind=r.kind,
+            scope=r.scope,
+            effect=r.effect,
+            points=r.points,
+            cap=r.cap,
+            indicator_id=r.indicator_id,
+        )
+        events_by_dept[ev.department_id].append(
+            scoring.EventIn(
+                id=ev.pk, rule=rule, date=ev.date, occurrences=ev.occurrences, note=ev.note, evidence=bool(ev.evidence)
+            )
+        )
+    departments = {
+        d.pk: d for d in Department.objects.filter(pk__in={a.department_id for a in assignments} | set(events_by_dept))
+    }
+    sat_cache: dict = {}
+
+    def as_of(a_id: int, qn: int):
+        per_q = values.get(a_id, {})
+        for n in range(qn, 0, -1):
+            if n in per_q:
+                return per_q[n]
+        return (None, None)
+
+    def rank_of(ind_id: int, qn: int, dept_id: int):
+        latest: dict[int, Decimal] = {}
+        for n in range(1, qn + 1):
+            latest.update({d: v for d, v in rank_values[ind_id].get(n, {}).items() if v is not None})
+        return latest
+
+    results: dict[tuple[int, str], scoring.DeptResult] = {}
+    by_dept: dict[int, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_dept[a.department_id].append(a)
+    for period, qn, end in periods_of(plan):
+        rank_cache: dict[int, tuple[dict, int]] = {}
+        for dept_id in sorted(set(by_dept) | set(events_by_dept)):
+            dept = departments[dept_id]
+            ins = []
+            for a in by_dept.get(dept_id, []):
+                ind = a.indicator
+                spec = Spec(
+                    method=ind.method,
+                    direction=ind.direction,
+                    points=ind.points,
+                    basic=a.basic_target,
+                    challenge=a.challenge_target,
+                    upper=a.range_upper,
+                    params=ind.params or {},
+                    unit=ind.unit,
+                )
+                if period != "annual" and ind.value_type == ValueType.CUMULATIVE:
+                    spec = spec.scaled(a.planned(qn) / HUNDRED)
+                actual, _completion = as_of(a.pk, qn)
+                kwargs = {"actual": actual}
+                if ind.method == Method.GRADE:
+                    kwargs = {"grade": grades.get(a.pk)}
+                elif ind.method == Method.SATISFACTION:
+                    kwargs = {"satisfaction": _satisfaction_value(plan.year, ind.params or {}, dept.code, sat_cache)}
+                elif ind.method == Method.RANK:
+                    if ind.pk not in rank_cache:
+                        latest = rank_of(ind.pk, qn, dept_id)
+                        rank_cache[ind.pk] = (
+                            competition_ranks(latest, higher_is_better=ind.direction != "le"),
+                            len(latest),
+                        )
+                    ranks, n_ranked = rank_cache[ind.pk]
+                    kwargs = {
+                        "actual": actual,
+                        "rank": ranks.get(dept_id) if actual is not None else None,
+                        "rank_of": n_ranked,
+                    }
+                override = overrides.get((a.pk, period))
+                ins.append(
+                    scoring.AssignmentIn(
+                        id=a.pk,
+                        indicator_id=ind.pk,
+                        indicator_code=ind.code,
+                        indicator_name=ind.name,
+                        category_code=top[ind.category_id].code,
+                        spec=spec,
+                        inputs=Inputs(**kwargs),
+                        override=override.points if override else None,
+                        override_appeal=override.appeal_id if override else None,
+                    )
+                )
+            evs = [e for e in events_by_dept.get(dept_id, []) if e.date <= end]
+            results[(dept_id, period)] = scoring.compute_department(
+                department_id=dept_id, group_id=dept.group_id, assignments=ins, events=evs, bonus_cap=plan.bonus_cap
+            )
+    return results, top
+
+
+def _lines_json(lines) -> list[dict]:
+    return [
+        {
+            "key": ln.key,
+            "kind": ln.kind,
+            "points": str(ln.points),
+            "message": ln.message,
+            "args": ln.args,
+            "category": ln.category_code,
+        }
+        for ln in lines
+    ]
+
+
+def _hash(lines, standing) -> str:
+    payload = {"lines": _lines_json(lines), "grade": standing.grade_code, "rank": standing.rank}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _category_json(plan: Plan, top: dict, result: scoring.DeptResult) -> list[dict]:
+    roots = {c.pk: c for c in top.values()}.values()
+    scores = result.category_scores()
+    return [
+        {"code": c.code, "name": c.name, "points": str(c.points), "score": str(scores.get(c.code, Decimal(0)))}
+        for c in sorted(roots, key=lambda c: (c.order, c.code))
+        if c.code in scores
+    ]
+
+
+@transaction.atomic
+def recompute(*, plan: Plan, department_ids: list[int] | None = None) -> int:
+    """Recompute the scores of the departments (all when None) for every period so far.
+
+    Grades and ranks of the other departments are brought up to date as well, since both
+    depend on the whole group. Published scores that change keep their previous state as a
+    ScoreRevision. Returns the number of scores written.
+    """
+    results, top = _compute(plan, department_ids)
+    bands = [scoring.Band(b.code, b.label, b.min_score) for b in GradeBand.objects.filter(library=plan.library)]
+    if not bands:
+        bands = [scoring.Band("none", _("No grade bands"), Decimal(0))]
+    existing = {(s.department_id, s.period): s for s in Score.objects.filter(plan=plan)}
+    now = timezone.now()
+    written = 0
+    periods = sorted({p for _d, p in results} | {p for _d, p in existing})
+    for period in periods:
+        totals = {}
+        for (dept_id, p), s in existing.items():
+            if p == period and (dept_id, p) not in results:
+                totals[dept_id] = (s.group_id, s.total, s.vetoed)
+        for (dept_id, p), r in results.items():
+            if p == period:
+                totals[dept_id] = (r.group_id, r.total, r.vetoed)
+        standings = scoring.grade_and_rank(totals, bands, plan.top_grade_share)
+        for dept_id, standing in standings.items():
+            result = results.get((dept_id, period))
+            score = existing.get((dept_id, period))
+            if result is None:
+                # Not recomputed: only its rank, grade and share-cap line can have moved.
+                written += _restand(score, standing)
+                continue
+            lines = result.lines + standing.extra_lines
+            digest = _hash(lines, standing)
+            if score is not None and score.inputs_hash == digest:
+                continue
+            if score is None:
+                score = Score(plan=plan, department_id=dept_id, period=period)
+            elif score.published:
+                _keep_revision(score, _("Recomputed after a change"))
+            score.total = result.total
+            score.grade_code, score.grade_label, score.rank = standing.grade_code, standing.grade_label, standing.rank
+            score.group_id, score.vetoed = result.group_id, result.vetoed
+            score.categories = _category_json(plan, top, result)
+            score.computed_at, score.inputs_hash = now, digest
+            score.save()
+            score.lines.all().delete()
+            LedgerLine.objects.bulk_create(
+                LedgerLine(
+                    score=score,
+                    order=i,
+                    key=ln.key,
+                    kind=ln.kind,
+                    category_code=ln.category_code,
+                    indicator_id=ln.indicator_id,
+                    rule_id=ln.rule_id,
+                    event_id=ln.event_id,
+                    assignment_id=ln.assignment_id,
+                    points=ln.points,
+                    detail_message=ln.message,
+                    detail_args=ln.args,
+                )
+                for i, ln in enumerate(lines, start=1)
+            )
+            written += 1
+    return written
+
+
+def _restand(score: Score | None, standing: scoring.Standing) -> int:
+    if score is None:
+        return 0
+    has_cap = score.lines.filter(key="cap:top_share").exists()
+    if (score.rank, score.grade_code) == (standing.rank, standing.grade_code) and has_cap == bool(standing.extra_lines):
+        return 0
+    if score.published:
+        _keep_revision(score, _("Grade or rank changed with the group"))
+    score.rank, score.grade_code, score.grade_label = standing.rank, standing.grade_code, standing.grade_label
+    score.lines.filter(key="cap:top_share").delete()
+    last = score.lines.order_by("-order").values_list("order", flat=True).first() or 0
+    for i, ln in enumerate(standing.extra_lines, start=last + 1):
+        LedgerLine.objects.create(
+            score=score,
+            order=i,
+            key=ln.key,
+            kind=ln.kind,
+            points=ln.points,
+            detail_message=ln.message,
+            detail_args=ln.args,
+        )
+    score.inputs_hash = ""
+    score.save(update_fields=["rank", "grade_code", "grade_label", "inputs_hash", "revision"])
+    return 1
+
+
+def score_snapshot(score: Score) -> dict:
+    return {
+        "total": str(score.total),
+        "grade_code": score.grade_code,
+        "grade_label": score.grade_label,
+        "rank": score.rank,
+        "vetoed": score.vetoed,
+        "categories": score.categories,
+        "computed_at": score.computed_at.isoformat() if score.computed_at else None,
+        "lines": [
+            {
+                "key": ln.key,
+                "kind": ln.kind,
+                "points": str(ln.points),
+                "detail": ln.detail,
+                "message": ln.detail_message,
+                "args": ln.detail_args,
+            }
+            for ln in score.lines.all()
+        ],
+    }
+
+
+def _keep_revision(score: Score, reason: str) -> None:
+    """A published score is never changed in place: keep what was published as a revision."""
+    ScoreRevision.objects.create(score=score, number=score.revision, snapshot=score_snapshot(score), reason=reason)
+    score.revision += 1
+
+
+# --- Publication and appeals -------------------------------------------------------------
+
+
+@transaction.atomic
+def scores_publish(*, plan: Plan, period: str, actor) -> Publication:
+    """Publish a period's results: recomputed first, then visible to the departments."""
+    if period not in [p for p, _n, _e in periods_of(plan)]:
+        raise ApplicationError(_("There are no results for %(period)s yet.") % {"period": period}, field="period")
+    if Publication.objects.filter(plan=plan, period=period).exists():
+        raise ApplicationError(_("%(period)s is already published.") % {"period": period}, field="period")
+    recompute(plan=plan)
+    now = timezone.now()
+    pub = Publication.objects.create(
+        plan=plan,
+        period=period,
+        published_at=now,
+        published_by=actor,
+        appeal_deadline=timezone.localdate() + dt.timedelta(days=plan.appeal_window_days),
+    )
+    count = Score.objects.filter(plan=plan, period=period).update(published=True, published_at=now)
+    notify(
+        users=users_with_role(roles=[Role.FILER, Role.DEPT_HEAD]),
+        kind="scores.published",
+        title=_("The %(year)s %(period)s results are published") % {"year": plan.year, "period": period},
+        body=_("Appeals are possible until %(date)s.") % {"date": pub.appeal_deadline.isoformat()},
+        link=f"/assessments/scores/?year={plan.year}&period={period}",
+    )
+    audit_log(
+        "assessments.scores.published",
+        actor=actor,
+        obj=plan,
+        data={"period": period, "scores": count, "appeal_deadline": pub.appeal_deadline},
+    )
+    return pub
+
+
+APPEALABLE = (LedgerLine.Kind.INDICATOR, LedgerLine.Kind.DEDUCTION, LedgerLine.Kind.VETO)
+
+
+@transaction.atomic
+def appeal_file(*, score: Score, line_key: str, reason: str, actor, evidence=None) -> Appeal:
+    """A department appeals one line of its published score within the plan's window (异议申诉)."""
+    if actor.department_id != score.department_id:
+        raise ApplicationError(_("Only the department concerned can appeal its score."), code="forbidden")
+    if not score.published:
+        raise ApplicationError(_("Appeals are possible once the results are published."), code="not_published")
+    pub = Publication.objects.filter(plan=score.plan, period=score.period).first()
+    if pub is None or timezone.localdate() > pub.appeal_deadline:
+        raise ApplicationError(
+            _("The appeal window closed on %(date)s.") % {"date": pub.appeal_deadline.isoformat() if pub else "—"},
+            code="window_closed",
+        )
+    line = score.lines.filter(key=line_key).first()
+    if line is None:
+        raise ApplicationError(_("No such line in this score."), field="line_key")
+    if line.kind not in APPEALABLE:
+        raise ApplicationError(
+            _("This line follows from the others and cannot be appealed by itself."), field="line_key"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for the appeal."), field="reason")
+    if len(reason) > 4000:
+        raise ApplicationError(
+            _("At most %(n)d characters (now %(m)d).") % {"n": 4000, "m": len(reason)}, field="reason"
+        )
+    if Appeal.objects.filter(score=score, line_key=line_key, status=Appeal.Status.OPEN).exists():
+        raise ApplicationError(_("An appeal on this line is already open."), field="line_key")
+    appeal = Appeal(
+        score=score,
+        department_id=score.department_id,
+        line_key=line_key,
+        reason=reason,
+        filed_by=actor,
+        line_snapshot={
+            "kind": line.kind,
+            "points": str(line.points),
+            "detail": line.detail,
+            "indicator_id": line.indicator_id,
+            "event_id": line.event_id,
+            "assignment_id": line.assignment_id,
+            "rule_id": line.rule_id,
+        },
+    )
+    if evidence is not None:
+        checked = check_upload(evidence, field="evidence")
+        appeal.evidence_name = checked.name
+        appeal.evidence.save(checked.name, evidence, save=False)
+    appeal.save()
+    notify(
+        users=users_with_role(roles=[Role.SUPERVISOR]),
+        kind="appeal.filed",
+        title=_("%(dept)s appeals its %(year)s %(period)s score")
+        % {"dept": score.department, "year": score.plan.year, "period": score.period},
+        body=reason,
+        link=f"/assessments/appeals/{appeal.pk}/",
+    )
+    audit_log(
+        "assessments.appeal.filed",
+        actor=actor,
+        obj=appeal,
+        after={"line": line_key, "reason": reason, "line_snapshot": appeal.line_snapshot},
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: Appeal, decision: str, reason: str, actor, points: Decimal | None = None) -> Appeal:
+    """Uphold (the score changes through a new revision) or reject with a reason; the department is told."""
+    from .events import event_void
+
+    appeal = Appeal.objects.select_for_update().select_related("score__plan", "score__department").get(pk=appeal.pk)
+    if appeal.status != Appeal.Status.OPEN:
+        raise ApplicationError(_("This appeal is already decided."), code="decided")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason for the decision."), field="decision_reason")
+    score = appeal.score
+    before = score.total
+    if decision == Appeal.Status.UPHELD:
+        snap = appeal.line_snapshot
+        if snap.get("kind") == LedgerLine.Kind.INDICATOR:
+            assignment = Assignment.objects.select_related("indicator").get(pk=snap["assignment_id"])
+            if points is None or not (Decimal(0) <= points <= assignment.indicator.points):
+                raise ApplicationError(
+                    _("Give the corrected points, between 0 and %(p)s.") % {"p": assignment.indicator.points},
+                    field="points",
+                )
+            ScoreOverride.objects.filter(assignment=assignment, period=score.period).delete()
+            ScoreOverride.objects.create(
+                appeal=appeal, assignment=assignment, period=score.period, points=points.quantize(Decimal("0.01"))
+            )
+        else:
+            event = ScoreEvent.objects.get(pk=snap["event_id"])
+            if event.voided_at is None:
+                event_void(
+                    event=event,
+                    actor=actor,
+                    reason=_("Appeal no. %(n)s upheld: %(reason)s") % {"n": appeal.pk, "reason": reason},
+                )
+    elif decision != Appeal.Status.REJECTED:
+        raise ApplicationError(_("Choose uphold or reject."), field="decision")
+    appeal.status, appeal.decided_by, appeal.decided_at = decision, actor, timezone.now()
+    appeal.decision_reason, appeal.total_before = reason, before
+    appeal.save()
+    if decision == Appeal.Status.UPHELD:
+        recompute(plan=score.plan, department_ids=[score.department_id])
+        score.refresh_from_db()
+        RecomputeRequest.objects.filter(plan=score.plan, department_id=score.department_id).delete()
+    appeal.total_after = score.total
+    appeal.save(update_fields=["total_after"])
+    notify(
+        users=users_of_department(department_id=score.department_id, roles=[Role.FILER, Role.DEPT_HEAD]),
+        kind="appeal.decided",
+        title=(
+            _("Your appeal no. %(n)s was upheld: the total is now %(total)s")
+            if decision == Appeal.Status.UPHELD
+            else _("Your appeal no. %(n)s was rejected")
+        )
+        % {"n": appeal.pk, "total": score.total},
+        body=reason,
+        link=f"/assessments/appeals/{appeal.pk}/",
+        level="info" if decision == Appeal.Status.UPHELD else "warning",
+    )
+    audit_log(
+        f"assessments.appeal.{decision}",
+        actor=actor,
+        obj=appeal,
+        before={"total": before},
+        after={"total": score.total, "reason": reason, "points": None if points is None else str(points)},
+    )
+    return appeal

@@ -1,0 +1,32 @@
+"""Helpers shared by the assessments views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+
+from core.errors import ApplicationError
+
+
+def version_of(request) -> int | None:
+    raw = request.POST.get("version")
+    return int(raw) if raw and raw.isdigit() else None
+
+
+def run(request, fn, success: str | None = None, **kwargs):
+    """Call a service; on a business error show its message and return None."""
+    try:
+        result = fn(**kwargs)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        for field_msgs in exc.errors.values():
+            for m in field_msgs[:3]:
+                messages.error(request, m)
+        return None
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return None
+    if success:
+        messages.success(request, success)
+    return result if result is not None else True

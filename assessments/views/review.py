@@ -1,0 +1,151 @@
+"""The supervision office: review queue, entry and report decisions, reporting health."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.errors import ApplicationError
+from core.roles import P
+from core.views_mixins import PermMixin
+from organizations.models import RankingGroup
+
+from .. import selectors, services
+from ..models import Entry, Quarter, ReportStatus
+from .common import run, version_of
+
+
+class ReviewQueueView(PermMixin, View):
+    perm = P.READ_ALL_REPORTS
+
+    def get(self, request):
+        plan = selectors.current_plan()
+        if plan is None:
+            return render(request, "assessments/no_plan.html")
+        year = request.GET.get("year")
+        if year and year.isdigit():
+            plan = selectors.plan_get(year=int(year))
+        quarters = list(plan.quarters.all())
+        quarter = None
+        qid = request.GET.get("quarter")
+        if qid and qid.isdigit():
+            quarter = next((q for q in quarters if q.pk == int(qid)), None)
+        elif "quarter" not in request.GET:
+            quarter = selectors.current_quarter(plan)
+        status = request.GET.get("status", "")
+        lateness = request.GET.get("lateness", "")
+        group = request.GET.get("group", "")
+        rows = selectors.review_queue(
+            user=request.user,
+            quarter=quarter,
+            group=group,
+            status=status if status in ReportStatus.values else "",
+            lateness=lateness,
+        )
+        return render(
+            request,
+            "assessments/review_queue.html",
+            {
+                "plan": plan,
+                "plans": selectors.plans_list(),
+                "quarters": quarters,
+                "quarter": quarter,
+                "rows": rows,
+                "groups": RankingGroup.objects.all(),
+                "statuses": ReportStatus.choices,
+                "f": {"status": status, "lateness": lateness, "group": group},
+            },
+        )
+
+
+class EntryReviewView(PermMixin, View):
+    """Approve or return one entry (htmx): returns the entry's review block."""
+
+    perm = P.REVIEW_REPORT
+
+    def post(self, request, pk, entry_pk):
+        report = selectors.report_get_for_user(user=request.user, pk=pk)
+        entry = get_object_or_404(Entry.objects.select_related("assignment__indicator"), pk=entry_pk, report=report)
+        error = None
+        try:
+            entry = services.entry_review(
+                entry=entry,
+                decision=request.POST.get("decision", ""),
+                comment=request.POST.get("comment", ""),
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        if request.headers.get("HX-Request"):
+            entry.review_history = list(entry.reviews.select_related("reviewer", "revision").order_by("-at", "-id"))
+            return render(
+                request,
+                "assessments/_entry_review.html",
+                {"entry": entry, "report": report, "review_error": error, "can_review": True},
+            )
+        if error:
+            from django.contrib import messages
+
+            messages.error(request, error)
+        return redirect("assessments:report_detail", pk=report.pk)
+
+
+class ReportDecisionView(PermMixin, View):
+    """Approve, return (with a reason) or complete the review of the whole report."""
+
+    perm = P.REVIEW_REPORT
+
+    def post(self, request, pk):
+        report = selectors.report_get_for_user(user=request.user, pk=pk)
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        kwargs = {"report": report, "actor": request.user, "expected_version": version_of(request)}
+        if action == "approve":
+            run(request, services.report_approve, comment=reason, success=_("The report is approved."), **kwargs)
+        elif action == "return":
+            run(request, services.report_return, reason=reason, success=_("The report is returned."), **kwargs)
+        else:
+            run(request, services.report_review_complete, reason=reason, success=_("Review completed."), **kwargs)
+        return redirect("assessments:report_detail", pk=report.pk)
+
+
+class QuarterReopenView(PermMixin, View):
+    perm = P.MANAGE_PLAN
+
+    def post(self, request, pk):
+        import datetime as dt
+
+        quarter = get_object_or_404(Quarter.objects.select_related("plan"), pk=pk)
+        raw = request.POST.get("until", "")
+        try:
+            until = dt.date.fromisoformat(raw)
+        except ValueError:
+            from django.contrib import messages
+
+            messages.error(request, _("Enter the date as YYYY-MM-DD."))
+            return redirect("assessments:plan_detail", year=quarter.plan.year)
+        run(
+            request,
+            services.quarter_reopen,
+            quarter=quarter,
+            until=until,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            success=_("%(q)s is reopened until %(d)s.") % {"q": quarter, "d": until.isoformat()},
+        )
+        return redirect("assessments:plan_detail", year=quarter.plan.year)
+
+
+class HealthView(PermMixin, View):
+    """Reporting health: expected / submitted / on time / late / missing, and each filer's last update."""
+
+    perm = P.READ_REPORTING_HEALTH
+
+    def get(self, request):
+        year = request.GET.get("year")
+        plan = selectors.plan_get(year=int(year)) if year and year.isdigit() else selectors.current_plan()
+        if plan is None:
+            return render(request, "assessments/no_plan.html")
+        data = selectors.reporting_health(plan=plan)
+        return render(request, "assessments/health.html", {"plan": plan, "plans": selectors.plans_list(), **data})

@@ -1,0 +1,368 @@
+"""Scores and their ledgers, publication, events, qualitative grades and appeals (browser)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.errors import ApplicationError
+from core.roles import DEPARTMENT_ROLES, P
+from core.uploads import serve_file
+from core.views_mixins import PermMixin, apply_error
+from indicators.models import Category
+from organizations.models import RankingGroup
+
+from .. import selectors, services
+from ..exports import scores_xlsx
+from ..forms import EventForm
+from ..models import Appeal, Assignment, GradeAssessment, ScoreEvent
+from ..services.scores import appeal_decide, appeal_file, periods_of, recompute, scores_publish
+from .common import run
+
+
+def _can_read_scores(user) -> bool:
+    return user.has_perm(P.READ_ALL_SCORES) or user.has_perm(P.READ_OWN_SCORES)
+
+
+class ScoresListView(PermMixin, View):
+    def get(self, request):
+        if not _can_read_scores(request.user):
+            raise PermissionDenied
+        plan = selectors.current_plan()
+        year = request.GET.get("year")
+        if year and year.isdigit():
+            plan = selectors.plan_get(year=int(year))
+        if plan is None:
+            return render(request, "assessments/no_plan.html")
+        periods = [p for p, _n, _e in periods_of(plan)]
+        period = request.GET.get("period") or ("annual" if "annual" in periods else periods[-1])
+        group = request.GET.get("group", "")
+        scores = selectors.scores_for_user(user=request.user).filter(plan=plan, period=period)
+        if group:
+            scores = scores.filter(group__code=group)
+        scores = list(scores.order_by("group__order", "rank", "department__order"))
+        previous = selectors.previous_totals(plan=plan, period=period)
+        for s in scores:
+            prev = previous.get(s.department_id)
+            s.trend = None if prev is None else s.total - prev
+        if request.GET.get("format") == "xlsx":
+            return scores_xlsx(plan, period, scores)
+        publication = selectors.publication_of(plan=plan, period=period)
+        return render(
+            request,
+            "assessments/scores.html",
+            {
+                "plan": plan,
+                "plans": selectors.plans_list(),
+                "periods": periods,
+                "period": period,
+                "scores": scores,
+                "groups": RankingGroup.objects.all(),
+                "group": group,
+                "publication": publication,
+                "can_publish": request.user.has_perm(P.PUBLISH_SCORES) and publication is None,
+                "can_recompute": request.user.has_perm(P.PUBLISH_SCORES),
+            },
+        )
+
+
+class ScoresActionView(PermMixin, View):
+    perm = P.PUBLISH_SCORES
+
+    def post(self, request, year):
+        plan = selectors.plan_get(year=year)
+        period = request.POST.get("period", "")
+        if request.POST.get("action") == "recompute":
+            n = recompute(plan=plan)
+            messages.success(request, _("Recomputed: %(n)d score(s) changed.") % {"n": n})
+        else:
+            run(
+                request,
+                scores_publish,
+                plan=plan,
+                period=period,
+                actor=request.user,
+                success=_("%(period)s results are published.") % {"period": period},
+            )
+        return redirect(f"/assessments/scores/?year={year}&period={period}")
+
+
+def _grouped_ledger(score, lines):
+    """Ledger lines grouped by top-level category, with department-level lines last."""
+    names = {c.code: c for c in Category.objects.filter(library=score.plan.library, parent__isnull=True)}
+    groups: OrderedDict = OrderedDict()
+    for cat in score.categories:
+        groups[cat["code"]] = {
+            "code": cat["code"],
+            "name": cat["name"],
+            "points": cat["points"],
+            "score": cat["score"],
+            "lines": [],
+        }
+    other = {"code": "", "name": _("Bonus, deductions and grade"), "points": None, "score": Decimal(0), "lines": []}
+    for ln in lines:
+        target = groups.get(ln.category_code) if ln.category_code else None
+        if target is None and ln.category_code and ln.category_code in names:
+            c = names[ln.category_code]
+            target = groups.setdefault(
+                c.code, {"code": c.code, "name": c.name, "points": c.points, "score": 0, "lines": []}
+            )
+        (target or other)["lines"].append(ln)
+        if target is None:
+            other["score"] += ln.points
+    return [*groups.values(), other] if other["lines"] else list(groups.values())
+
+
+class ScoreDetailView(PermMixin, View):
+    """A department's score with its ledger grouped by category, revisions and appeals."""
+
+    def get(self, request, code, year, period):
+        if not _can_read_scores(request.user):
+            raise PermissionDenied
+        score = selectors.score_get_for_user(user=request.user, code=code, year=year, period=period)
+        lines = selectors.ledger_of(score)
+        publication = selectors.publication_of(plan=score.plan, period=period)
+        window_open = publication is not None and timezone.localdate() <= publication.appeal_deadline
+        own = request.user.department_id == score.department_id and request.user.role in DEPARTMENT_ROLES
+        appeals = list(score.appeals.select_related("filed_by", "decided_by"))
+        open_keys = {a.line_key for a in appeals if a.status == Appeal.Status.OPEN}
+        return render(
+            request,
+            "assessments/score_detail.html",
+            {
+                "score": score,
+                "groups": _grouped_ledger(score, lines),
+                "publication": publication,
+                "can_appeal": own and request.user.has_perm(P.FILE_APPEAL) and score.published and window_open,
+                "appeals": appeals,
+                "open_keys": open_keys,
+                "revisions": list(score.revisions.order_by("-number")),
+                "appealable": ("indicator", "deduction", "veto"),
+            },
+        )
+
+
+class AppealFileView(PermMixin, View):
+    perm = P.FILE_APPEAL
+
+    def post(self, request, code, year, period):
+        score = selectors.score_get_for_user(user=request.user, code=code, year=year, period=period)
+        appeal = run(
+            request,
+            appeal_file,
+            score=score,
+            line_key=request.POST.get("line_key", ""),
+            reason=request.POST.get("reason", ""),
+            evidence=request.FILES.get("evidence"),
+            actor=request.user,
+            success=_("Your appeal was filed; the supervision office will decide."),
+        )
+        if appeal and appeal is not True:
+            return redirect("assessments:appeal_detail", pk=appeal.pk)
+        return redirect("assessments:score_detail", code=code, year=year, period=period)
+
+
+class AppealListView(PermMixin, View):
+    def get(self, request):
+        if not (
+            request.user.has_perm(P.DECIDE_APPEAL)
+            or request.user.has_perm(P.FILE_APPEAL)
+            or request.user.has_perm(P.READ_ALL_SCORES)
+        ):
+            raise PermissionDenied
+        appeals = selectors.appeals_for_user(user=request.user)
+        status = request.GET.get("status", "")
+        if status in Appeal.Status.values:
+            appeals = appeals.filter(status=status)
+        return render(
+            request,
+            "assessments/appeals.html",
+            {"appeals": appeals[:500], "status": status, "statuses": Appeal.Status.choices},
+        )
+
+
+class AppealDetailView(PermMixin, View):
+    def _get(self, request, pk):
+        try:
+            return selectors.appeals_for_user(user=request.user).get(pk=pk)
+        except Appeal.DoesNotExist:
+            raise Http404 from None
+
+    def get(self, request, pk):
+        appeal = self._get(request, pk)
+        return render(
+            request,
+            "assessments/appeal_detail.html",
+            {
+                "appeal": appeal,
+                "can_decide": request.user.has_perm(P.DECIDE_APPEAL) and appeal.status == "open",
+                "is_indicator": appeal.line_snapshot.get("kind") == "indicator",
+            },
+        )
+
+    def post(self, request, pk):
+        if not request.user.has_perm(P.DECIDE_APPEAL):
+            raise PermissionDenied
+        appeal = self._get(request, pk)
+        points = None
+        raw = request.POST.get("points", "").strip()
+        if raw:
+            try:
+                points = Decimal(raw)
+            except InvalidOperation:
+                messages.error(request, _("Enter the corrected points as a number."))
+                return redirect("assessments:appeal_detail", pk=pk)
+        run(
+            request,
+            appeal_decide,
+            appeal=appeal,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+            points=points,
+            actor=request.user,
+            success=_("The appeal is decided and the department notified."),
+        )
+        return redirect("assessments:appeal_detail", pk=pk)
+
+
+class AppealEvidenceView(PermMixin, View):
+    def get(self, request, pk):
+        try:
+            appeal = selectors.appeals_for_user(user=request.user).get(pk=pk)
+        except Appeal.DoesNotExist:
+            raise Http404 from None
+        if not appeal.evidence:
+            raise Http404
+        return serve_file(appeal.evidence, name=appeal.evidence_name, content_type="application/octet-stream")
+
+
+class EventListView(PermMixin, View):
+    """Deduction and bonus events of the year; the supervision office records and withdraws them."""
+
+    perm = P.READ_ALL_SCORES
+
+    def get(self, request, form=None):
+        plan = selectors.current_plan()
+        year = request.GET.get("year")
+        if year and year.isdigit():
+            plan = selectors.plan_get(year=int(year))
+        if plan is None:
+            return render(request, "assessments/no_plan.html")
+        events = ScoreEvent.objects.filter(plan=plan).select_related(
+            "rule", "department", "indicator", "recorded_by", "voided_by"
+        )
+        dept = request.GET.get("department", "")
+        if dept:
+            events = events.filter(department__code=dept)
+        can_record = request.user.has_perm(P.RECORD_EVENT)
+        return render(
+            request,
+            "assessments/events.html",
+            {
+                "plan": plan,
+                "plans": selectors.plans_list(),
+                "events": events[:500],
+                "department": dept,
+                "can_record": can_record,
+                "form": form or (EventForm(plan=plan) if can_record else None),
+            },
+        )
+
+    def post(self, request):
+        if not request.user.has_perm(P.RECORD_EVENT):
+            raise PermissionDenied
+        plan = selectors.plan_get(year=int(request.POST.get("year", "0") or 0))
+        if request.POST.get("action") == "void":
+            event = get_object_or_404(ScoreEvent, plan=plan, pk=request.POST.get("event") or 0)
+            run(
+                request,
+                services.event_void,
+                event=event,
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+                success=_("The event was withdrawn."),
+            )
+            return redirect(f"/assessments/events/?year={plan.year}")
+        form = EventForm(request.POST, request.FILES, plan=plan)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                event = services.event_record(
+                    plan=plan,
+                    rule=d["rule"],
+                    department=d["department"],
+                    date=d["date"],
+                    occurrences=d["occurrences"],
+                    note=d["note"],
+                    evidence=d.get("evidence"),
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("Recorded: %(event)s. The scores are being recomputed.") % {"event": event})
+                return redirect(f"/assessments/events/?year={plan.year}")
+        request.GET = request.GET.copy()
+        request.GET["year"] = str(plan.year)
+        return self.get(request, form=form)
+
+
+class EventEvidenceView(PermMixin, View):
+    def get(self, request, pk):
+        event = get_object_or_404(ScoreEvent, pk=pk)
+        user = request.user
+        allowed = user.has_perm(P.READ_ALL_SCORES) or (
+            user.role in DEPARTMENT_ROLES and user.department_id == event.department_id
+        )
+        if not allowed or not event.evidence:
+            raise Http404
+        return serve_file(event.evidence, name=event.evidence_name, content_type="application/octet-stream")
+
+
+class GradesView(PermMixin, View):
+    """Qualitative grades (A/B/C/D) of the ``grade`` indicators, department by department."""
+
+    perm = P.RECORD_EVENT
+
+    def get(self, request):
+        plan = selectors.current_plan()
+        year = request.GET.get("year")
+        if year and year.isdigit():
+            plan = selectors.plan_get(year=int(year))
+        if plan is None:
+            return render(request, "assessments/no_plan.html")
+        rows = list(
+            Assignment.objects.filter(plan=plan, indicator__method="grade", is_active=True)
+            .select_related("department", "indicator")
+            .order_by("indicator__code", "department__order")
+        )
+        graded = {
+            g.assignment_id: g for g in GradeAssessment.objects.filter(assignment__in=rows).select_related("graded_by")
+        }
+        for a in rows:
+            a.current = graded.get(a.pk)
+            a.choices = list((a.indicator.params or {}).get("grades", {}).items())
+        return render(request, "assessments/grades.html", {"plan": plan, "plans": selectors.plans_list(), "rows": rows})
+
+    def post(self, request):
+        assignment = get_object_or_404(
+            Assignment.objects.select_related("plan", "indicator"), pk=request.POST.get("assignment") or 0
+        )
+        run(
+            request,
+            services.grade_assessment_set,
+            assignment=assignment,
+            grade=request.POST.get("grade", ""),
+            note=request.POST.get("note", ""),
+            actor=request.user,
+            success=_("Grade saved."),
+        )
+        return redirect(f"/assessments/grades/?year={assignment.plan.year}")

@@ -1,0 +1,30 @@
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Notification
+from .serializers import MarkReadSerializer, NotificationSerializer
+
+
+@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("unread", bool)]))
+class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The calling user's notifications (every signed-in user has their own)."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+
+    def get_queryset(self):
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return selectors.notifications_for(user=self.request.user, unread_only=unread)
+
+    @extend_schema(
+        request=MarkReadSerializer, responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}}
+    )
+    @action(detail=False, methods=["post"], url_path="mark-read")
+    def mark_read(self, request):
+        data = MarkReadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        marked = services.mark_read(user=request.user, ids=data.validated_data.get("ids"))
+        return Response({"marked": marked})
