@@ -196,6 +196,18 @@ def allocate(weight: Decimal, own: Sequence[Decimal | None]) -> list[Decimal]:
     return out
 
 
+def grouped(weights: Weights, targets: Sequence[TargetInput]) -> list[tuple[str, list[tuple[TargetInput, Decimal]]]]:
+    """Each group with its targets in ledger order and the points each one is worth."""
+    out = []
+    for group, weight, dims in weights.groups():
+        members = sorted(
+            (t for t in targets if t.dimension in dims),
+            key=lambda t, dims=dims: (dims.index(t.dimension), t.order, t.id or 0),
+        )
+        out.append((group, list(zip(members, allocate(weight, [t.weight for t in members]), strict=True))))
+    return out
+
+
 def weight_errors(weights: Weights, targets: Sequence[TargetInput]) -> list[Text]:
     """Problems with the targets' own weights against the year's group weights."""
     problems = []
@@ -368,13 +380,8 @@ def evaluate(
     lines: list[Line] = []
     exec_line, rate = execution_line(weights.execution, amount, spent)
     lines.append(exec_line)
-    for group, weight, dims in weights.groups():
-        members = sorted(
-            (t for t in targets if t.dimension in dims),
-            key=lambda t: (DIMENSION_ORDER.index(BudgetDimension(t.dimension)), t.order, t.id or 0),
-        )
-        shares = allocate(weight, [t.weight for t in members])
-        for target, points in zip(members, shares, strict=True):
+    for group, members in grouped(weights, targets):
+        for target, points in members:
             result = score_target(target, points)
             lines.append(
                 Line(

@@ -1,0 +1,586 @@
+"""Budget endpoints: the second door into the same selectors and services as the pages.
+
+Department users (filer, head) read and write their own department's projects only; another
+department's project answers 404. Finance reviews, records execution and year-end values,
+evaluates and decides recommendations; the supervision office, leaders and API clients read.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from core.api import IsAuthenticatedWithRole
+from core.errors import ApplicationError
+from core.roles import P
+from indicators.models import Indicator
+
+from .. import exports, importing, selectors, services
+from ..choices import ProjectStatus
+from ..models import BudgetProject, BudgetTarget, Evaluation, Recommendation, SpendingRecord, Tranche
+from . import serializers as s
+
+READ = (P.READ_OWN_BUDGETS, P.READ_ALL_BUDGETS)
+YEAR = OpenApiParameter("year", int, description="Year of the projects")
+DEPARTMENT = OpenApiParameter("department", str, description="Department code")
+PROJECT = OpenApiParameter("project", int, description="Project id")
+
+
+class BudgetPermission(IsAuthenticatedWithRole):
+    """``required_perms`` values may be a tuple: any one of its permissions will do."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and getattr(user, "role", None)):
+            return False
+        mapping = getattr(view, "required_perms", None) or {}
+        perm = None
+        for key in (getattr(view, "action", None), request.method, "*"):
+            if key in mapping:
+                perm = mapping[key]
+                break
+        if perm is None:
+            return True
+        perms = perm if isinstance(perm, tuple) else (perm,)
+        return any(user.has_perm(p) for p in perms)
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+def project_for(request, pk) -> BudgetProject:
+    """The project if the caller may see it; 404 otherwise (its existence is not revealed)."""
+    pk = pk.pk if isinstance(pk, BudgetProject) else pk
+    try:
+        return selectors.project_get_for_user(user=request.user, pk=int(pk))
+    except (BudgetProject.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def _own_project(request, pk) -> BudgetProject:
+    project = project_for(request, pk)
+    if request.user.department_id != project.department_id:
+        raise Http404
+    return project
+
+
+def _indicator(project: BudgetProject, code: str | None):
+    if not code:
+        return None
+    ind = Indicator.objects.filter(library__year=project.year, code=code).first()
+    if ind is None:
+        raise ApplicationError(
+            _("No indicator “%(code)s” in the %(year)s library.") % {"code": code, "year": project.year},
+            field="indicator_code",
+            code="unknown_code",
+        )
+    return ind
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            YEAR,
+            DEPARTMENT,
+            OpenApiParameter("status", str, enum=ProjectStatus.values),
+            OpenApiParameter("q", str, description="Text in name or code"),
+        ]
+    ),
+    retrieve=extend_schema(responses={200: s.ProjectDetailSerializer}),
+)
+class BudgetProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Budget projects with their target sheets and workflow actions (submit, return, approve)."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = s.ProjectSerializer
+    queryset = BudgetProject.objects.none()
+    required_perms = {
+        "list": READ,
+        "retrieve": READ,
+        "revisions": READ,
+        "execution": READ,
+        "create": P.EDIT_BUDGET,
+        "update": P.EDIT_BUDGET,
+        "partial_update": P.EDIT_BUDGET,
+        "submit": P.EDIT_BUDGET,
+        "return_": P.REVIEW_BUDGET,
+        "approve": P.REVIEW_BUDGET,
+        "actuals": P.REVIEW_BUDGET,
+        "evaluate": P.REVIEW_BUDGET,
+        "import_": (P.EDIT_BUDGET, P.REVIEW_BUDGET),
+        "*": P.REVIEW_BUDGET,
+    }
+
+    def get_queryset(self):
+        p = self.request.query_params
+        qs = selectors.projects_for_user(
+            user=self.request.user,
+            year=_int(p.get("year")),
+            department=p.get("department", ""),
+            status=p.get("status", ""),
+            q=p.get("q", "")[:100],
+        )
+        if p.get("year") and _int(p.get("year")) is None:
+            return qs.none()
+        if self.action == "retrieve":
+            qs = qs.prefetch_related("targets__indicator")
+        return qs
+
+    def get_serializer_class(self):
+        return s.ProjectDetailSerializer if self.action == "retrieve" else s.ProjectSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = s.ProjectSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if request.user.department is None:
+            raise ApplicationError(_("Only a department user creates projects."), code="permission_denied")
+        data = dict(serializer.validated_data)
+        project = services.project_create(
+            actor=request.user, department=request.user.department, year=data.pop("year"), data=data
+        )
+        project.spent = 0
+        return Response(s.ProjectSerializer(project).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        project = _own_project(request, kwargs["pk"])
+        serializer = s.ProjectSerializer(project, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if not data.get("code", "x"):
+            data.pop("code")
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        project = services.project_update(project=project, actor=request.user, data=data, expected_version=version)
+        return Response(s.ProjectSerializer(project_for(request, project.pk)).data)
+
+    def _version(self, request) -> int | None:
+        data = s.VersionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data.get("version")
+
+    @extend_schema(request=s.VersionSerializer, responses={200: s.ProjectSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit the sheet to finance; refused (400) unless all four dimensions have a target."""
+        project = _own_project(request, pk)
+        services.project_submit(project=project, actor=request.user, expected_version=self._version(request))
+        return Response(s.ProjectSerializer(project_for(request, pk)).data)
+
+    @extend_schema(request=s.ReturnSerializer, responses={200: s.ProjectSerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        """Return a submitted sheet to the department with a reason."""
+        project = project_for(request, pk)
+        data = s.ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.project_return(
+            project=project,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return Response(s.ProjectSerializer(project_for(request, pk)).data)
+
+    @extend_schema(request=s.VersionSerializer, responses={200: s.ProjectSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        project = project_for(request, pk)
+        services.project_approve(project=project, actor=request.user, expected_version=self._version(request))
+        return Response(s.ProjectSerializer(project_for(request, pk)).data)
+
+    @extend_schema(responses={200: s.RevisionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        """Every stored revision of the sheet, newest first."""
+        project = project_for(request, pk)
+        return Response(s.RevisionSerializer(selectors.revisions_of(project=project), many=True).data)
+
+    @extend_schema(responses={200: s.ExecutionSerializer})
+    @action(detail=True, methods=["get"])
+    def execution(self, request, pk=None):
+        """Money spent and the execution rate, in total and per quarter (cumulative)."""
+        project = project_for(request, pk)
+        spent = selectors.spent_of(project=project)
+        return Response(
+            s.ExecutionSerializer(
+                {
+                    "amount": project.amount,
+                    "spent": spent,
+                    "remaining": project.amount - spent,
+                    "rate": spent / project.amount * 100,
+                    "quarters": selectors.execution_by_quarter(project=project),
+                }
+            ).data
+        )
+
+    @extend_schema(request=s.ActualsSerializer, responses={200: s.ProjectDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def actuals(self, request, pk=None):
+        """Record year-end actual values of the targets (finance)."""
+        project = project_for(request, pk)
+        data = s.ActualsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {v["target"]: (v["actual"], v.get("note", "")) for v in data.validated_data["values"]}
+        services.actuals_record(project=project, actor=request.user, values=values)
+        project = BudgetProject.objects.prefetch_related("targets__indicator").get(pk=project.pk)
+        return Response(s.ProjectDetailSerializer(project).data)
+
+    @extend_schema(request=None, responses={201: s.EvaluationDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        """Compute the project's self-evaluation from its values and spending (a new evaluation each time)."""
+        project = project_for(request, pk)
+        evaluation = services.evaluation_compute(project=project, actor=request.user)
+        return Response(s.EvaluationDetailSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": s.ImportSerializer},
+        responses={200: s.ImportResultSerializer, 400: s.ImportResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    def import_(self, request):
+        """Import projects with their target sheets from xlsx: a dry run reports every row's problems;
+        a real run writes every row or none. Department users import their own department only."""
+        data = s.ImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise ApplicationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": importing.MAX_BYTES // 1048576}, field="file"
+            )
+        result = importing.run(
+            content=upload.read(),
+            actor=request.user,
+            dry_run=data.validated_data["dry_run"],
+            file_name=upload.name,
+        )
+        return Response(result.as_json(), status=status.HTTP_200_OK if result.valid else status.HTTP_400_BAD_REQUEST)
+
+
+@extend_schema_view(list=extend_schema(parameters=[PROJECT]))
+class BudgetTargetViewSet(viewsets.ModelViewSet):
+    """Targets of the sheets; written by the department while its sheet is a draft or returned."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = s.TargetSerializer
+    queryset = BudgetTarget.objects.none()
+    required_perms = {"list": READ, "retrieve": READ, "*": P.EDIT_BUDGET}
+
+    def get_queryset(self):
+        qs = selectors.scoped(
+            BudgetTarget.objects.select_related("project", "indicator"),
+            user=self.request.user,
+            field="project__department",
+        )
+        project = self.request.query_params.get("project")
+        if project:
+            qs = qs.filter(project_id=project) if project.isdigit() else qs.none()
+        return qs.order_by("project_id", "order", "id")
+
+    def _data(self, serializer, project) -> dict:
+        data = {k: v for k, v in serializer.validated_data.items() if k in services.TARGET_FIELDS}
+        if "indicator_code" in serializer.validated_data:
+            data["indicator"] = _indicator(project, serializer.validated_data["indicator_code"])
+        return data
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        project = _own_project(request, serializer.validated_data["project"].pk)
+        target = services.target_save(project=project, actor=request.user, data=self._data(serializer, project))
+        return Response(s.TargetSerializer(target).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        target = self.get_object()
+        project = _own_project(request, target.project_id)
+        serializer = self.get_serializer(target, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        target = services.target_save(
+            project=project,
+            actor=request.user,
+            target=target,
+            data=self._data(serializer, project),
+            expected_version=version,
+        )
+        return Response(s.TargetSerializer(target).data)
+
+    def destroy(self, request, *args, **kwargs):
+        target = self.get_object()
+        _own_project(request, target.project_id)
+        services.target_delete(target=target, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(list=extend_schema(parameters=[PROJECT]))
+class SpendingViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Spending records (append-only). Finance records; a record beyond the project's amount or into a
+    held tranche is refused with a field error and nothing is written."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = s.SpendingSerializer
+    queryset = SpendingRecord.objects.none()
+    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
+
+    def get_queryset(self):
+        qs = selectors.scoped(
+            SpendingRecord.objects.select_related("project", "tranche", "recorded_by"),
+            user=self.request.user,
+            field="project__department",
+        )
+        project = self.request.query_params.get("project")
+        if project:
+            qs = qs.filter(project_id=project) if project.isdigit() else qs.none()
+        return qs.order_by("project_id", "date", "id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        project = project_for(request, data.pop("project").pk)
+        record = services.spending_record(project=project, actor=request.user, **data)
+        return Response(s.SpendingSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[PROJECT]))
+class TrancheViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Tranches of a project's money (分阶段拨付); naming targets holds a tranche until finance releases it."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = s.TrancheSerializer
+    queryset = Tranche.objects.none()
+    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
+
+    def get_queryset(self):
+        qs = selectors.scoped(
+            Tranche.objects.select_related("project", "released_by").prefetch_related("condition_targets"),
+            user=self.request.user,
+            field="project__department",
+        )
+        project = self.request.query_params.get("project")
+        if project:
+            qs = qs.filter(project_id=project) if project.isdigit() else qs.none()
+        return qs.order_by("project_id", "order", "id")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        project = project_for(request, data.pop("project").pk)
+        tranche = services.tranche_create(
+            project=project,
+            actor=request.user,
+            name=data["name"],
+            amount=data["amount"],
+            planned_date=data.get("planned_date"),
+            condition_targets=data.get("condition_targets", []),
+        )
+        return Response(s.TrancheSerializer(tranche).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReleaseSerializer, responses={200: s.TrancheSerializer})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        tranche = self.get_object()
+        data = s.ReleaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tranche = services.tranche_release(
+            tranche=tranche, actor=request.user, note=data.validated_data.get("note", "")
+        )
+        return Response(s.TrancheSerializer(tranche).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            YEAR,
+            DEPARTMENT,
+            PROJECT,
+            OpenApiParameter("all", bool, description="Every evaluation, not only each project's latest"),
+        ]
+    ),
+    retrieve=extend_schema(responses={200: s.EvaluationDetailSerializer}),
+)
+class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Project self-evaluations; the detail carries the ledger whose lines sum exactly to ``total``."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = s.EvaluationSerializer
+    queryset = Evaluation.objects.none()
+    required_perms = {"*": READ}
+
+    def get_queryset(self):
+        p = self.request.query_params
+        user = self.request.user
+        if self.action == "retrieve" or p.get("all") in ("1", "true"):
+            qs = selectors.scoped(
+                Evaluation.objects.select_related("project", "project__department", "computed_by"),
+                user=user,
+                field="project__department",
+            )
+            if p.get("year"):
+                qs = qs.filter(project__year=_int(p["year"]) or 0)
+            if p.get("department"):
+                qs = qs.filter(project__department__code=p["department"])
+        else:
+            qs = selectors.evaluations_for_user(user=user, year=_int(p.get("year")), department=p.get("department", ""))
+        if p.get("project"):
+            qs = qs.filter(project_id=_int(p["project"]) or 0)
+        return qs.order_by("project_id", "-number")
+
+    def get_serializer_class(self):
+        return s.EvaluationDetailSerializer if self.action == "retrieve" else s.EvaluationSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", int, description="Budget year (default: the current year)"),
+            DEPARTMENT,
+            OpenApiParameter("status", str),
+            OpenApiParameter("kind", str),
+        ]
+    )
+)
+class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Next year's budget recommendations; finance accepts or overrides each (the original is kept)."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = s.RecommendationSerializer
+    queryset = Recommendation.objects.none()
+    required_perms = {
+        "list": P.READ_ALL_BUDGETS,
+        "retrieve": P.READ_ALL_BUDGETS,
+        "summary": P.READ_ALL_BUDGETS,
+        "export": P.READ_ALL_BUDGETS,
+        "*": P.REVIEW_BUDGET,
+    }
+
+    def _year(self) -> int:
+        return _int(self.request.query_params.get("year")) or timezone.localdate().year
+
+    def get_queryset(self):
+        if self.action != "list":
+            return Recommendation.objects.select_related("project", "department", "evaluation", "decided_by")
+        p = self.request.query_params
+        return selectors.recommendations_list(
+            year=self._year(), department=p.get("department", ""), status=p.get("status", ""), kind=p.get("kind", "")
+        )
+
+    def _decide(self, request, decision: str):
+        body = request.data.copy() if hasattr(request.data, "copy") else {}
+        body["decision"] = decision
+        data = s.DecisionSerializer(data=body)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        row = services.recommendation_decide(
+            recommendation=self.get_object(),
+            actor=request.user,
+            decision=decision,
+            reason=v.get("reason", ""),
+            final_action=v.get("final_action", ""),
+            final_amount=v.get("final_amount"),
+            expected_version=v.get("version"),
+        )
+        return Response(s.RecommendationSerializer(row).data)
+
+    @extend_schema(request=s.VersionSerializer, responses={200: s.RecommendationSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._decide(request, "accept")
+
+    @extend_schema(request=s.DecisionSerializer, responses={200: s.RecommendationSerializer})
+    @action(detail=True, methods=["post"])
+    def override(self, request, pk=None):
+        """Override with an action, an amount and a reason (required); the recommendation stays beside it."""
+        return self._decide(request, "override")
+
+    @extend_schema(request=s.GenerateSerializer, responses={200: s.GenerateResultSerializer})
+    @action(detail=False, methods=["post"])
+    def generate(self, request):
+        """(Re)generate the recommendations of a budget year from the previous year's evaluations."""
+        data = s.GenerateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        counts = services.recommendations_generate(year=data.validated_data["year"], actor=request.user)
+        return Response(counts)
+
+    @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: s.SummaryRowSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
+        """Next year's recommended amounts by department."""
+        rows = selectors.recommendation_summary(year=self._year())
+        return Response(s.SummaryRowSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int)],
+        responses={(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def export(self, request):
+        """The same table and every recommendation as an xlsx workbook."""
+        year = self._year()
+        response = HttpResponse(
+            exports.recommendations_workbook(year=year),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="budget-recommendations-{year}.xlsx"'
+        return response
+
+
+class PolicyViewSet(viewsets.GenericViewSet):
+    """The evaluation weights, grade thresholds and recommendation matrix of a year (defaults if unset)."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = s.PolicySerializer
+    queryset = Recommendation.objects.none()
+    lookup_field = "year"
+    lookup_value_regex = r"\d{4}"
+    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
+
+    @extend_schema(responses={200: s.PolicySerializer(many=True)})
+    def list(self, request):
+        return Response(s.PolicySerializer(selectors.policies_list(), many=True).data)
+
+    def _year(self, year) -> int:
+        year = _int(year)
+        if year is None or not 2000 <= year <= 2100:
+            raise Http404
+        return year
+
+    @extend_schema(responses={200: s.PolicySerializer})
+    def retrieve(self, request, year=None):
+        return Response(s.PolicySerializer(selectors.policy_for_year(year=self._year(year))).data)
+
+    @extend_schema(request=s.PolicySerializer, responses={200: s.PolicySerializer})
+    def update(self, request, year=None):
+        year = self._year(year)
+        current = selectors.policy_for_year(year=year)
+        serializer = s.PolicySerializer(current, data=request.data, partial=request.method == "PATCH")
+        serializer.is_valid(raise_exception=True)
+        version = request.data.get("version") if hasattr(request.data, "get") and current.pk else None
+        policy = services.policy_save(
+            year=year, actor=request.user, data=dict(serializer.validated_data), expected_version=version
+        )
+        return Response(s.PolicySerializer(policy).data)
+
+    @extend_schema(request=s.PolicySerializer, responses={200: s.PolicySerializer})
+    def partial_update(self, request, year=None):
+        return self.update(request, year=year)

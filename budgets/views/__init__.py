@@ -1,0 +1,56 @@
+"""Browser pages of budget performance: departments' projects and sheets, finance's review,
+execution, evaluation and recommendations."""
+
+from .execution import ActualsView, EvaluateView, SpendingCreateView, TrancheCreateView, TrancheReleaseView
+from .projects import (
+    ImportTemplateView,
+    ImportView,
+    ProjectApproveView,
+    ProjectCreateView,
+    ProjectDetailView,
+    ProjectEditView,
+    ProjectListView,
+    ProjectReturnView,
+    ProjectSubmitView,
+    ReviewQueueView,
+    RevisionDetailView,
+    TargetDeleteView,
+    TargetEditView,
+)
+from .results import (
+    EvaluationListView,
+    PolicyEditView,
+    PolicyListView,
+    RecommendationDecideView,
+    RecommendationExportView,
+    RecommendationGenerateView,
+    RecommendationListView,
+)
+
+__all__ = [
+    "ActualsView",
+    "EvaluateView",
+    "SpendingCreateView",
+    "TrancheCreateView",
+    "TrancheReleaseView",
+    "ImportTemplateView",
+    "ImportView",
+    "ProjectApproveView",
+    "ProjectCreateView",
+    "ProjectDetailView",
+    "ProjectEditView",
+    "ProjectListView",
+    "ProjectReturnView",
+    "ProjectSubmitView",
+    "ReviewQueueView",
+    "RevisionDetailView",
+    "TargetDeleteView",
+    "TargetEditView",
+    "EvaluationListView",
+    "PolicyEditView",
+    "PolicyListView",
+    "RecommendationDecideView",
+    "RecommendationExportView",
+    "RecommendationGenerateView",
+    "RecommendationListView",
+]
