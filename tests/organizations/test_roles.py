@@ -134,3 +134,28 @@ def test_the_security_administrators_navigation(client_for):
 
 def test_administrator_roles_are_the_three_of_the_standard():
     assert {Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDITOR} == ADMINISTRATOR_ROLES
+
+
+def test_a_role_change_is_audited_with_before_and_after(client_for, users):
+    target = users["leader"]
+    response = client_for("admin").post(
+        reverse("admin:organizations_user_change", args=[target.pk]),
+        {"username": "leader", "role": "finance", "department": "", "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(action="organizations.user.role_changed")
+    assert event.actor_username == "admin" and event.object_id == str(target.pk)
+    assert event.before["role"] == "leader" and event.after["role"] == "finance"
+
+
+@pytest.mark.parametrize(("path", "api"), [("/org/security/", False), ("/audit/", False), ("/api/v1/departments/", True)])
+def test_a_failed_authorization_is_audited(client_for, api_for, users, path, api):
+    from audit.models import AuditEvent
+
+    client = api_for("auditor" if api else "filer") if api else client_for("filer")
+    assert client.get(path).status_code == 403
+    event = AuditEvent.objects.get(action="auth.denied")
+    assert event.outcome == "denied" and event.data["path"] == path
+    assert event.actor_username == ("auditor" if api else "filer")
