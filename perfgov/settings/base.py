@@ -288,3 +288,21 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# --- Satisfaction surveys (satisfaction app) -----------------------------------------
+# Key of the HMAC-SHA256 that turns a phone number (used only to refuse duplicate answers)
+# into a hash; the number itself is never stored. Set a long random value in production and
+# keep it: changing it lets numbers answer again. Empty: a key derived from SECRET_KEY.
+SATISFACTION_PHONE_HASH_KEY = env("SATISFACTION_PHONE_HASH_KEY", default="")
+# Published results hide every group (area, region, department, question) with fewer answers.
+SATISFACTION_MIN_GROUP_SIZE = env.int("SATISFACTION_MIN_GROUP_SIZE", default=30)
+# Flood limits on the public pages, counted in the cache (Redis when REDIS_URL is set, else
+# per process): submissions per address, attempts per code, unknown codes tried per address.
+SATISFACTION_SUBMITS_PER_ADDRESS = env.int("SATISFACTION_SUBMITS_PER_ADDRESS", default=60)
+SATISFACTION_SUBMITS_WINDOW_SECONDS = env.int("SATISFACTION_SUBMITS_WINDOW_SECONDS", default=600)
+SATISFACTION_ATTEMPTS_PER_CODE = env.int("SATISFACTION_ATTEMPTS_PER_CODE", default=10)
+SATISFACTION_CODE_WINDOW_SECONDS = env.int("SATISFACTION_CODE_WINDOW_SECONDS", default=3600)
+SATISFACTION_BAD_CODES_PER_ADDRESS = env.int("SATISFACTION_BAD_CODES_PER_ADDRESS", default=20)
+SATISFACTION_BAD_CODES_WINDOW_SECONDS = env.int("SATISFACTION_BAD_CODES_WINDOW_SECONDS", default=3600)
+SATISFACTION_MAX_TEXT_LENGTH = env.int("SATISFACTION_MAX_TEXT_LENGTH", default=1000)
+SATISFACTION_MAX_CODES_PER_BATCH = env.int("SATISFACTION_MAX_CODES_PER_BATCH", default=5000)

@@ -1,0 +1,372 @@
+"""Reads of surveys and their results. Results are SQL aggregates, never loops over answers.
+
+Surveys are not department data: survey managers (surveyor, supervision office) see every
+survey including drafts; readers of results (finance, leaders, API clients) see opened and
+closed surveys only, with groups below the minimum size hidden.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.http import Http404
+
+from core.roles import P
+from organizations.models import Department
+
+from .answers import Group, QuestionSpec, Structure, code_hash, options_for
+from .models import AccessCode, Answer, Area, Choice, Question, Survey, SurveyRegion, TextAnswer
+from .stats import Cell, Estimate, estimate, weighted_estimate
+
+DIMENSIONS = ("overall", "area", "region", "department", "question")
+
+
+# --- Surveys ---------------------------------------------------------------------------------
+
+
+def surveys_for_user(*, user) -> QuerySet[Survey]:
+    if not user.is_authenticated:
+        return Survey.objects.none()
+    qs = Survey.objects.annotate(responses_count=Sum("regions__received"), quota_total=Sum("regions__quota")).order_by(
+        "-year", "-opens_on", "-id"
+    )
+    if user.has_perm(P.MANAGE_SURVEY):
+        return qs
+    if user.has_perm(P.READ_SURVEY_RESULTS) or user.has_perm(P.ENTER_ANSWERS):
+        return qs.exclude(status=Survey.Status.DRAFT)
+    return Survey.objects.none()
+
+
+def survey_get_for_user(*, user, pk: int) -> Survey:
+    """The survey if ``user`` may see it; Http404 otherwise (its existence is not revealed)."""
+    survey = Survey.objects.filter(pk=pk).first()
+    if survey is None:
+        raise Http404
+    if survey.is_draft and not user.has_perm(P.MANAGE_SURVEY):
+        raise Http404
+    return survey
+
+
+def survey_by_key(*, key: str) -> Survey:
+    """A survey by its public link key; drafts are not public."""
+    survey = Survey.objects.filter(public_key=key).exclude(status=Survey.Status.DRAFT).first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def survey_structure(*, survey: Survey) -> Structure:
+    """Areas, questions with their options and regions with quotas: four queries."""
+    areas = list(Area.objects.filter(survey=survey))
+    questions = list(
+        Question.objects.filter(survey=survey)
+        .select_related("area")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("value")))
+        .order_by(F("area__order").asc(nulls_last=True), "area_id", "order", "id")
+    )
+    regions = list(SurveyRegion.objects.filter(survey=survey).select_related("region"))
+    by_area: dict[int | None, list[QuestionSpec]] = defaultdict(list)
+    for number, q in enumerate(questions, start=1):
+        spec = QuestionSpec(
+            id=q.pk,
+            number=number,
+            text=q.text,
+            help_text=q.help_text,
+            kind=q.kind,
+            required=q.required,
+            allow_unknown=q.allow_unknown,
+            area_id=q.area_id,
+            department_id=q.department_id,
+            options=options_for(q.kind, q.allow_unknown, [(c.value, c.label) for c in q.choices.all()]),
+        )
+        by_area[q.area_id].append(spec)
+    groups = [Group(key=a.code, title=a.name, questions=by_area[a.pk]) for a in areas if by_area.get(a.pk)]
+    if by_area.get(None):
+        from django.utils.translation import gettext as _
+
+        groups.append(Group(key="other", title=_("Other questions"), questions=by_area[None]))
+    return Structure(survey=survey, groups=groups, regions=regions)
+
+
+def code_lookup(*, raw: str) -> AccessCode | None:
+    """The code's row (with its region and survey), or None for an unknown code."""
+    if not raw:
+        return None
+    return AccessCode.objects.select_related("survey_region__region", "survey").filter(code_hash=code_hash(raw)).first()
+
+
+# --- Quotas ----------------------------------------------------------------------------------
+
+
+@dataclass
+class QuotaRow:
+    survey_region: SurveyRegion
+    codes_issued: int = 0
+    codes_used: int = 0
+
+    @property
+    def region(self):
+        return self.survey_region.region
+
+    @property
+    def fulfilment(self) -> Decimal:
+        sr = self.survey_region
+        return (Decimal(sr.received) * 100 / Decimal(sr.quota)).quantize(Decimal("0.1")) if sr.quota else Decimal(0)
+
+    @property
+    def status(self) -> str:
+        sr = self.survey_region
+        if sr.is_full:
+            return "full"
+        if sr.is_closed:
+            return "closed"
+        return "open"
+
+
+def quota_status(*, survey: Survey) -> list[QuotaRow]:
+    """Quota, responses and codes per region: two queries."""
+    regions = list(SurveyRegion.objects.filter(survey=survey).select_related("region"))
+    codes = (
+        AccessCode.objects.filter(survey=survey)
+        .exclude(state=AccessCode.State.VOID)
+        .values("survey_region")
+        .annotate(issued=Count("id"), used=Count("id", filter=Q(state=AccessCode.State.USED)))
+    )
+    by_region = {c["survey_region"]: c for c in codes}
+    return [
+        QuotaRow(sr, by_region.get(sr.pk, {}).get("issued", 0), by_region.get(sr.pk, {}).get("used", 0))
+        for sr in regions
+    ]
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    key: object
+    code: str
+    label: str
+    estimate: Estimate
+    weighted: Estimate | None = None
+    hidden: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def min_group_size() -> int:
+    return settings.SATISFACTION_MIN_GROUP_SIZE
+
+
+def _scale_answers(survey: Survey) -> QuerySet[Answer]:
+    return Answer.objects.filter(survey=survey, scale=True, value__gte=1)
+
+
+AGGREGATES = {
+    "n": Count("id"),
+    "satisfied": Count("id", filter=Q(value__gte=4)),
+    "total": Sum("value"),
+    "total_sq": Sum(F("value") * F("value"), output_field=IntegerField()),
+}
+
+
+def _cells(survey: Survey, dim: str | None) -> dict[object, dict[int, Cell]]:
+    """One SQL aggregate: per group key and region, n, satisfied, Σv, Σv²."""
+    group = ["region"] if dim is None else [dim, "region"]
+    rows = _scale_answers(survey).values(*group).annotate(**AGGREGATES).order_by()
+    out: dict[object, dict[int, Cell]] = defaultdict(dict)
+    for row in rows:
+        key = None if dim is None else row[dim]
+        out[key][row["region"]] = Cell.of(row)
+    return out
+
+
+def _combine(cells: dict[int, Cell]) -> Cell:
+    total = Cell()
+    for c in cells.values():
+        total = total + c
+    return total
+
+
+def _populations(survey: Survey) -> dict[int, int | None]:
+    return dict(SurveyRegion.objects.filter(survey=survey).values_list("region_id", "region__population"))
+
+
+def survey_results(
+    *, survey: Survey, by: str = "overall", weighted: bool = False, published: bool = False
+) -> list[ResultRow]:
+    """Rate, score, n and 95 percent intervals per group of ``by``.
+
+    ``by``: overall, area, region, department or question (satisfaction questions).
+    ``weighted``: add the population-weighted figures (post-stratification by region).
+    ``published``: groups with fewer answers than SATISFACTION_MIN_GROUP_SIZE are hidden
+    (their figures are removed, not just flagged).
+    """
+    if by not in DIMENSIONS:
+        raise ValueError(by)
+    dim = {"overall": None, "area": "area", "region": "region", "department": "department", "question": "question"}[by]
+    cells = _cells(survey, dim)
+    pops = _populations(survey) if weighted else {}
+    labels = _labels(survey, by)
+    keys = list(labels) if by != "overall" else [None]
+    if by in ("department",):
+        keys += [k for k in cells if k not in labels and k is not None]
+    minimum = min_group_size()
+    rows = []
+    for key in keys:
+        if by == "region":
+            group_cells = {key: cells.get(key, {}).get(key, Cell())}
+        else:
+            group_cells = cells.get(key, {})
+        est = estimate(_combine(group_cells))
+        w = weighted_estimate(group_cells, pops).estimate if weighted and by != "region" else None
+        code, label, extra = labels.get(key, ("", str(key), {}))
+        hidden = published and est.n < minimum
+        if hidden:
+            est, w = Estimate(n=0), None
+        rows.append(ResultRow(key=key, code=code, label=label, estimate=est, weighted=w, hidden=hidden, extra=extra))
+    return rows
+
+
+def _labels(survey: Survey, by: str) -> dict[object, tuple[str, str, dict]]:
+    """Code, label and extra facts of every group of the survey, in display order."""
+    if by == "overall":
+        from django.utils.translation import gettext as _
+
+        return {None: ("overall", _("All answers"), {})}
+    if by == "area":
+        return {a.pk: (a.code, a.name, {}) for a in Area.objects.filter(survey=survey)}
+    if by == "region":
+        return {
+            sr.region_id: (
+                sr.region.code,
+                sr.region.name,
+                {"quota": sr.quota, "received": sr.received, "population": sr.region.population},
+            )
+            for sr in SurveyRegion.objects.filter(survey=survey).select_related("region")
+        }
+    if by == "department":
+        ids = Question.objects.filter(survey=survey, department__isnull=False).values("department_id")
+        return {d.pk: (d.code, d.name, {}) for d in Department.objects.filter(pk__in=ids)}
+    questions = Question.objects.filter(survey=survey, kind=Question.Kind.SCALE).select_related("area", "department")
+    return {
+        q.pk: (
+            str(q.pk),
+            q.text,
+            {"area": q.area.name if q.area else "", "department": q.department.name if q.department else ""},
+        )
+        for q in questions.order_by(F("area__order").asc(nulls_last=True), "area_id", "order", "id")
+    }
+
+
+def question_distribution(*, survey: Survey, published: bool = False) -> list[dict]:
+    """Every question with its answer counts per option (one SQL aggregate for all questions)."""
+    counts: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in Answer.objects.filter(survey=survey).values("question", "value").annotate(c=Count("id")).order_by():
+        counts[row["question"]][row["value"]] = row["c"]
+    texts = dict(
+        TextAnswer.objects.filter(survey=survey).values("question").annotate(c=Count("id")).values_list("question", "c")
+    )
+    minimum = min_group_size()
+    out = []
+    structure = survey_structure(survey=survey)
+    for group in structure.groups:
+        for q in group.questions:
+            by_value = counts.get(q.id, {})
+            total = sum(by_value.values()) if q.kind != "text" else texts.get(q.id, 0)
+            hidden = published and total < minimum
+            options = [
+                {
+                    "value": v,
+                    "label": str(label),
+                    "count": None if hidden else by_value.get(v, 0),
+                    "share": None
+                    if hidden or not total
+                    else (Decimal(by_value.get(v, 0)) * 100 / Decimal(total)).quantize(Decimal("0.1")),
+                }
+                for v, label in q.options
+            ]
+            out.append(
+                {
+                    "id": q.id,
+                    "number": q.number,
+                    "text": q.text,
+                    "kind": q.kind,
+                    "group": group.title,
+                    "total": None if hidden else total,
+                    "hidden": hidden,
+                    "options": options,
+                }
+            )
+    return out
+
+
+def text_answers(*, survey: Survey, question_id: int, limit: int = 200) -> list[str]:
+    return list(
+        TextAnswer.objects.filter(survey=survey, question_id=question_id)
+        .order_by("-id")
+        .values_list("text", flat=True)[:limit]
+    )
+
+
+# --- Link to scoring ------------------------------------------------------------------------
+
+
+def _survey_for_indicator(*, year: int, survey_code: str | None, scope: str, code: str | None) -> Survey | None:
+    qs = Survey.objects.exclude(status=Survey.Status.DRAFT)
+    if survey_code:
+        return qs.filter(code=survey_code).first()
+    qs = qs.filter(year=year)
+    if scope == "area":
+        qs = qs.filter(areas__code=code)
+    elif scope == "region":
+        qs = qs.filter(regions__region__code=code)
+    elif scope == "department":
+        qs = qs.filter(questions__department__code=code, questions__kind=Question.Kind.SCALE)
+    # Closed surveys first (final results), then the latest.
+    return (
+        Survey.objects.filter(pk__in=qs.values("pk"))
+        .order_by(
+            Case(When(status=Survey.Status.CLOSED, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "-closes_on",
+            "-id",
+        )
+        .first()
+    )
+
+
+def indicator_value(*, year: int, params: dict, department_code: str | None) -> Decimal | None:
+    """The value (0–100) a ``satisfaction`` indicator is scored on, or None when there is none yet.
+
+    ``params`` as validated in indicators/methods.py: ``survey`` (a survey code, or None for the
+    year's survey that covers the scope; closed surveys are preferred, then the latest),
+    ``scope`` overall/area/region/department, ``scope_code`` (for department with no code: the
+    assessed department), ``measure`` "rate" (percent answering 4 or 5) or "score" (mean × 20).
+    Unweighted figures over the 1–5 answers; groups below the minimum published size give None,
+    as their results are not published either.
+    """
+    scope = params.get("scope") or "overall"
+    code = str(params.get("scope_code") or "").strip() or None
+    if scope == "department" and not code:
+        code = department_code
+    if scope != "overall" and not code:
+        return None
+    survey = _survey_for_indicator(year=year, survey_code=params.get("survey") or None, scope=scope, code=code)
+    if survey is None:
+        return None
+    qs = _scale_answers(survey)
+    if scope == "area":
+        qs = qs.filter(area__code=code)
+    elif scope == "region":
+        qs = qs.filter(region__code=code)
+    elif scope == "department":
+        qs = qs.filter(department__code=code)
+    elif scope != "overall":
+        return None
+    est = estimate(Cell.of(qs.aggregate(**AGGREGATES)))
+    if est.n == 0 or est.n < min_group_size():
+        return None
+    return est.score if params.get("measure") == "score" else est.rate

@@ -1,0 +1,72 @@
+"""Flood limits for the public survey pages (SECURITY.md: per address and per code).
+
+Fixed-window counters in Django's cache. The address and the code are hashed before they
+become cache keys and are never written anywhere else: they serve the limit only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+from audit.services import client_ip
+
+
+def _key(kind: str, ident: str) -> str:
+    digest = hashlib.sha256(f"{kind}:{ident}".encode()).hexdigest()[:32]
+    return f"satisfaction:rl:{kind}:{digest}"
+
+
+def hit(kind: str, ident: str, *, limit: int, window: int) -> bool:
+    """Count one event; True while the count in the current window is within ``limit``."""
+    key = _key(kind, ident)
+    if cache.add(key, 1, timeout=window):
+        return limit >= 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit
+
+
+def over(kind: str, ident: str, *, limit: int) -> bool:
+    """True if the counter already reached ``limit`` (without counting)."""
+    return (cache.get(_key(kind, ident)) or 0) >= limit
+
+
+def address(request) -> str:
+    return client_ip(request) or "unknown"
+
+
+def allow_submit(request) -> bool:
+    return hit(
+        "submit",
+        address(request),
+        limit=settings.SATISFACTION_SUBMITS_PER_ADDRESS,
+        window=settings.SATISFACTION_SUBMITS_WINDOW_SECONDS,
+    )
+
+
+def allow_code_attempt(code: str) -> bool:
+    return hit(
+        "code",
+        code,
+        limit=settings.SATISFACTION_ATTEMPTS_PER_CODE,
+        window=settings.SATISFACTION_CODE_WINDOW_SECONDS,
+    )
+
+
+def bad_codes_exceeded(request) -> bool:
+    return over("badcode", address(request), limit=settings.SATISFACTION_BAD_CODES_PER_ADDRESS)
+
+
+def record_bad_code(request) -> None:
+    hit(
+        "badcode",
+        address(request),
+        limit=settings.SATISFACTION_BAD_CODES_PER_ADDRESS,
+        window=settings.SATISFACTION_BAD_CODES_WINDOW_SECONDS,
+    )

@@ -1,0 +1,1 @@
+"""HTML pages of the satisfaction app: builder, answering (public and interview), results."""
