@@ -150,7 +150,9 @@ def test_a_role_change_is_audited_with_before_and_after(client_for, users):
     assert event.before["role"] == "leader" and event.after["role"] == "finance"
 
 
-@pytest.mark.parametrize(("path", "api"), [("/org/security/", False), ("/audit/", False), ("/api/v1/departments/", True)])
+@pytest.mark.parametrize(
+    ("path", "api"), [("/org/security/", False), ("/audit/", False), ("/api/v1/departments/", True)]
+)
 def test_a_failed_authorization_is_audited(client_for, api_for, users, path, api):
     from audit.models import AuditEvent
 
