@@ -289,6 +289,7 @@ def compute_department(
                 kind="cap",
                 points=-result.total,
                 message=gettext_noop("The total cannot go below 0."),
+                args={},
             )
         )
     return result

@@ -21,9 +21,8 @@ class StyledFormMixin:
             described = []
             if field.help_text:
                 described.append(f"{bound.auto_id}_help")
-            if self.is_bound and name in self.errors:
-                described.append(f"{bound.auto_id}_error")
-                widget.attrs["aria-invalid"] = "true"
+            # Errors are wired in full_clean(): touching self.errors here would validate the form
+            # before subclasses finish setting up their fields (e.g. a queryset for the year).
             if described:
                 widget.attrs["aria-describedby"] = " ".join(described)
 

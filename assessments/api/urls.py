@@ -12,7 +12,7 @@ router.register("events", views.EventViewSet, basename="event")
 router.register("appeals", views.AppealViewSet, basename="appeal")
 
 scores = views.ScoreViewSet.as_view({"get": "list"})
-score = views.ScoreViewSet.as_view({"get": "detail"})
+score = views.ScoreViewSet.as_view({"get": "score"})
 
 urlpatterns = [
     path("scores/", scores, name="score-list"),

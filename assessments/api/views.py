@@ -403,7 +403,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
             OpenApiParameter("period", str, OpenApiParameter.PATH, enum=["Q1", "Q2", "Q3", "Q4", "annual"]),
         ],
     )
-    def detail(self, request, code=None, year=None, period=None):
+    def score(self, request, code=None, year=None, period=None):
         score = selectors.score_get_for_user(user=request.user, code=code, year=int(year), period=period)
         score.ledger_lines = selectors.ledger_of(score)
         return Response(ScoreDetailSerializer(score).data)

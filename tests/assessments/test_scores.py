@@ -1,0 +1,337 @@
+"""Scores end to end: events, recomputation, publication, appeals and the scores API (API.md)."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from assessments import services
+from assessments.models import Appeal, Publication, RecomputeRequest, Score, ScoreRevision
+from assessments.services.scores import process_recompute_requests, recompute, scores_publish
+from audit.models import AuditEvent
+from core.errors import ApplicationError
+from notifications.models import Notification
+
+from .test_reports import fill
+
+CONTRACT = {
+    "department",
+    "year",
+    "period",
+    "total",
+    "grade",
+    "grade_code",
+    "rank",
+    "group",
+    "vetoed",
+    "published",
+    "categories",
+    "computed_at",
+}
+
+
+@pytest.fixture
+def scored(plan, q3, users, departments, freeze, django_capture_on_commit_callbacks):
+    """教育局 and 卫生健康委 report Q3 and are approved; scores are computed."""
+    freeze(dt.date(2026, 10, 9))
+    for dept, user in (("edu", users["filer"]), ("health", users["filer"])):
+        report = services.report_open(quarter=q3, department=departments[dept])
+        fill(report, user)
+        services.report_submit(report=report, actor=user)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_approve(report=report, actor=users["supervisor"])
+    freeze(dt.date(2026, 11, 20))
+    recompute(plan=plan)  # water too, which has reported nothing
+    return plan
+
+
+def total(plan, code, period="annual"):
+    return Score.objects.get(plan=plan, department__code=code, period=period).total
+
+
+def test_an_accident_lowers_the_total_by_exactly_the_rule(
+    scored, users, client_for, django_capture_on_commit_callbacks
+):
+    before = total(scored, "edu")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("supervisor").post(
+            "/assessments/events/",
+            {
+                "year": 2026,
+                "rule": scored.library.rules.get(code="accident").pk,
+                "department": users["filer"].department_id,
+                "date": "2026-11-02",
+                "occurrences": 1,
+                "note": "11月2日施工现场安全事故",
+            },
+        )
+    assert response.status_code == 302
+    assert total(scored, "edu") == before - D(2)
+    score = Score.objects.get(plan=scored, department__code="edu", period="annual")
+    line = score.lines.get(kind="deduction", rule__code="accident")
+    assert line.points == D("-2.00") and "安全质量事故" in line.detail
+    assert sum(ln.points for ln in score.lines.all()) == score.total
+    assert AuditEvent.objects.filter(action="assessments.event.recorded").exists()
+
+
+def test_the_zero_floor_limits_the_drop(scored, users, django_capture_on_commit_callbacks):
+    before = total(scored, "edu")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_record(
+            plan=scored,
+            rule=scored.library.rules.get(code="accident"),
+            department=users["filer"].department,
+            date=dt.date(2026, 11, 2),
+            occurrences=4,
+            note="四起事故",
+            actor=users["supervisor"],
+        )
+    assert total(scored, "edu") == before - D(5)  # 4 × 2 = 8, but the indicator has 5 points
+
+
+def test_events_are_validated(scored, users):
+    accident = scored.library.rules.get(code="accident")
+    with pytest.raises(ApplicationError) as exc:
+        services.event_record(
+            plan=scored,
+            rule=accident,
+            department=users["filer"].department,
+            date=dt.date(2027, 1, 5),
+            occurrences=1,
+            note="x",
+            actor=users["supervisor"],
+        )
+    assert "date" in exc.value.errors
+
+
+def test_recomputation_is_deterministic(scored):
+    first = {(s.department_id, s.period): (s.total, s.inputs_hash) for s in Score.objects.filter(plan=scored)}
+    assert recompute(plan=scored) == 0  # nothing changed: nothing written
+    again = {(s.department_id, s.period): (s.total, s.inputs_hash) for s in Score.objects.filter(plan=scored)}
+    assert first == again
+
+
+def test_recompute_command(scored, capsys):
+    from django.core.management import call_command
+
+    Score.objects.filter(plan=scored).delete()
+    call_command("recompute_scores", "--year", "2026", "--department", "edu")
+    assert Score.objects.filter(plan=scored, department__code="edu").exists()
+    assert not Score.objects.filter(plan=scored, department__code="water").exists()
+
+
+def test_a_write_survives_a_broker_outage_and_the_job_catches_up(
+    scored, users, monkeypatch, django_capture_on_commit_callbacks
+):
+    from assessments.tasks import process_recompute_requests as task
+
+    def down(*args, **kwargs):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(task, "apply_async", down)
+    before = total(scored, "edu")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.event_record(
+            plan=scored,
+            rule=scored.library.rules.get(code="criticism"),
+            department=users["filer"].department,
+            date=dt.date(2026, 11, 3),
+            occurrences=1,
+            note="通报",
+            actor=users["supervisor"],
+        )
+    assert event.pk  # the business write committed
+    assert total(scored, "edu") == before  # not yet recomputed
+    assert RecomputeRequest.objects.filter(department=users["filer"].department).exists()
+    process_recompute_requests()  # the periodic catch-up job
+    assert total(scored, "edu") == before - D(1)
+    assert not RecomputeRequest.objects.filter(department=users["filer"].department).exists()
+
+
+def test_publication_then_appeal_upheld_through_a_new_revision(
+    scored, users, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.event_record(
+            plan=scored,
+            rule=scored.library.rules.get(code="accident"),
+            department=users["filer"].department,
+            date=dt.date(2026, 11, 2),
+            occurrences=1,
+            note="事故",
+            actor=users["supervisor"],
+        )
+    supervisor, filer = client_for("supervisor"), client_for("filer")
+    assert (
+        supervisor.post("/assessments/scores/2026/actions/", {"action": "publish", "period": "annual"}).status_code
+        == 302
+    )
+    score = Score.objects.get(plan=scored, department__code="edu", period="annual")
+    assert score.published
+    published_total = score.total
+    line = score.lines.get(event=event)
+    response = filer.post(
+        "/assessments/scores/edu/2026/annual/appeal/",
+        {"line_key": line.key, "reason": "该事故系施工单位责任,非我局监管范围。"},
+    )
+    appeal = Appeal.objects.get()
+    assert response.status_code == 302 and appeal.status == "open"
+    assert (
+        "Appeal open" in supervisor.get("/assessments/scores/?year=2026&period=annual").content.decode()
+        or "申诉中" in supervisor.get("/assessments/scores/?year=2026&period=annual").content.decode()
+    )
+    supervisor.post(f"/assessments/appeals/{appeal.pk}/", {"decision": "upheld", "reason": "经核实,撤销扣分。"})
+    appeal.refresh_from_db()
+    score.refresh_from_db()
+    assert appeal.status == "upheld"
+    assert score.total == published_total + D(2)
+    assert (appeal.total_before, appeal.total_after) == (published_total, score.total)
+    # the published version is kept, readable
+    rev = ScoreRevision.objects.get(score=score)
+    assert D(rev.snapshot["total"]) == published_total and score.revision == 2
+    assert Notification.objects.filter(user=users["filer"], kind="appeal.decided").exists()
+    trail = filer.get(f"/assessments/appeals/{appeal.pk}/").content.decode()
+    assert "该事故系施工单位责任" in trail and "经核实,撤销扣分。" in trail
+    assert AuditEvent.objects.filter(action="assessments.appeal.upheld").exists()
+
+
+def test_appeal_rejected_needs_a_reason_and_changes_nothing(scored, users):
+    scores_publish(plan=scored, period="annual", actor=users["supervisor"])
+    score = Score.objects.get(plan=scored, department__code="edu", period="annual")
+    line = score.lines.filter(kind="indicator").first()
+    appeal = services.scores.appeal_file(score=score, line_key=line.key, reason="数据有误", actor=users["filer"])
+    with pytest.raises(ApplicationError):
+        services.scores.appeal_decide(appeal=appeal, decision="rejected", reason="", actor=users["supervisor"])
+    services.scores.appeal_decide(
+        appeal=appeal, decision="rejected", reason="数据经核实无误", actor=users["supervisor"]
+    )
+    score.refresh_from_db()
+    assert score.revision == 1 and Appeal.objects.get().status == "rejected"
+
+
+def test_upheld_indicator_appeal_sets_the_points(scored, users):
+    scores_publish(plan=scored, period="annual", actor=users["supervisor"])
+    score = Score.objects.get(plan=scored, department__code="edu", period="annual")
+    line = score.lines.get(kind="indicator", indicator__code="party")  # no grade yet: 0 points
+    appeal = services.scores.appeal_file(score=score, line_key=line.key, reason="已开展党建工作", actor=users["filer"])
+    with pytest.raises(ApplicationError) as exc:
+        services.scores.appeal_decide(
+            appeal=appeal, decision="upheld", reason="核实", points=D(11), actor=users["supervisor"]
+        )
+    assert "points" in exc.value.errors  # more than the indicator's 10 points
+    before = score.total
+    services.scores.appeal_decide(
+        appeal=appeal, decision="upheld", reason="核实", points=D(8), actor=users["supervisor"]
+    )
+    score.refresh_from_db()
+    assert score.total == before + D(8)
+    assert "8" in score.lines.get(key=line.key).detail
+
+
+def test_appeals_are_limited(scored, users, freeze):
+    score = Score.objects.get(plan=scored, department__code="edu", period="annual")
+    line = score.lines.filter(kind="indicator").first()
+    with pytest.raises(ApplicationError):  # not published yet
+        services.scores.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer"])
+    scores_publish(plan=scored, period="annual", actor=users["supervisor"])
+    score.refresh_from_db()
+    with pytest.raises(ApplicationError):  # another department
+        services.scores.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer2"])
+    freeze(Publication.objects.get().appeal_deadline + dt.timedelta(days=1))
+    with pytest.raises(ApplicationError) as exc:  # the window closed
+        services.scores.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer"])
+    assert exc.value.code == "window_closed"
+
+
+def test_scores_api_contract_and_ledger_sums(scored, api_for):
+    body = api_for("api_client").get("/api/v1/scores/", {"year": 2026, "period": "annual"}).json()
+    assert set(body) == {"count", "next", "previous", "results"}
+    assert body["count"] == 3
+    for row in body["results"]:
+        assert set(row) == CONTRACT
+        assert row["year"] == 2026 and row["period"] == "annual"
+        assert isinstance(row["total"], str) and len(row["total"].split(".")[1]) == 2
+        assert row["grade_code"] in {"excellent", "good", "fair", "poor"}
+        assert set(row["department"]) == {"code", "name"}
+        assert row["computed_at"].endswith("+08:00")
+        for c in row["categories"]:
+            assert set(c) == {"code", "name", "points", "score"}
+        detail = api_for("api_client").get(f"/api/v1/scores/{row['department']['code']}/2026/annual/").json()
+        assert set(detail) == CONTRACT | {"ledger"}
+        assert sum(D(ln["points"]) for ln in detail["ledger"]) == D(detail["total"])
+        for ln in detail["ledger"]:
+            assert set(ln) == {"kind", "indicator", "rule", "points", "detail"}
+            assert ln["kind"] in {"indicator", "deduction", "bonus", "cap", "veto"}
+    ranks = [r["rank"] for r in body["results"] if r["group"] == "social"]
+    assert sorted(ranks)[0] == 1
+
+
+def test_scores_api_filters_and_errors(scored, api_for):
+    client = api_for("leader")
+    assert client.get("/api/v1/scores/", {"year": 2026, "period": "annual", "department": "edu"}).json()["count"] == 1
+    assert client.get("/api/v1/scores/", {"year": 2026, "period": "annual", "group": "urban"}).json()["count"] == 1
+    assert client.get("/api/v1/scores/", {"year": 2026, "published": "true"}).json()["count"] == 0
+    bad = client.get("/api/v1/scores/", {"period": "Q5"})
+    assert bad.status_code == 400 and "period" in bad.json()["errors"]
+    assert client.get("/api/v1/scores/nope/2026/annual/").status_code == 404
+    assert api_for(None).get("/api/v1/scores/").status_code == 401
+    assert api_for("auditor").get("/api/v1/scores/").status_code == 403
+
+
+def test_department_users_see_their_own_until_publication(scored, api_for, users):
+    client = api_for("filer")
+    codes = {r["department"]["code"] for r in client.get("/api/v1/scores/", {"period": "annual"}).json()["results"]}
+    assert codes == {"edu"}
+    assert client.get("/api/v1/scores/health/2026/annual/").status_code == 404
+    scores_publish(plan=scored, period="annual", actor=users["supervisor"])
+    codes = {r["department"]["code"] for r in client.get("/api/v1/scores/", {"period": "annual"}).json()["results"]}
+    assert codes == {"edu", "health", "water"}
+
+
+def test_events_and_appeals_over_the_api(scored, api_for, users, django_capture_on_commit_callbacks):
+    sup = api_for("supervisor")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sup.post(
+            "/api/v1/events/",
+            {
+                "year": 2026,
+                "rule": "accident",
+                "department": "edu",
+                "date": "2026-11-02",
+                "occurrences": 1,
+                "note": "事故",
+            },
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+    assert (
+        api_for("filer")
+        .post(
+            "/api/v1/events/",
+            {"year": 2026, "rule": "accident", "department": "edu", "date": "2026-11-02"},
+            format="json",
+        )
+        .status_code
+        == 403
+    )
+    bad = sup.post(
+        "/api/v1/events/", {"year": 2026, "rule": "nope", "department": "edu", "date": "2026-11-02"}, format="json"
+    )
+    assert bad.status_code == 400 and "rule" in bad.json()["errors"]
+    scores_publish(plan=scored, period="annual", actor=users["supervisor"])
+    detail = api_for("filer").get("/api/v1/scores/edu/2026/annual/").json()
+    key = Score.objects.get(plan=scored, department__code="edu", period="annual").lines.get(kind="deduction").key
+    response = api_for("filer").post(
+        "/api/v1/appeals/", {"year": 2026, "period": "annual", "line_key": key, "reason": "非我局责任"}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    appeal_id = response.json()["id"]
+    assert (
+        api_for("filer")
+        .post(f"/api/v1/appeals/{appeal_id}/decide/", {"decision": "upheld", "reason": "x"}, format="json")
+        .status_code
+        == 403
+    )
+    response = sup.post(f"/api/v1/appeals/{appeal_id}/decide/", {"decision": "upheld", "reason": "核实"}, format="json")
+    assert response.status_code == 200
+    assert D(response.json()["total_after"]) == D(detail["total"]) + D(2)
