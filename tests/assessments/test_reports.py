@@ -72,7 +72,7 @@ def test_field_errors_name_the_field_and_lose_nothing(report, users, client_for)
         HTTP_HX_REQUEST="true",
     )
     html = response.content.decode()
-    assert 'id="entry-%d-actual_value-error"' % entry.pk in html
+    assert f'id="entry-{entry.pk}-actual_value-error"' in html
     assert "数字" in html or "number" in html
     entry.refresh_from_db()
     assert entry.actual_value == D(100)  # nothing lost
