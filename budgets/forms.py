@@ -24,6 +24,26 @@ from .models import MAX_TEXT, BudgetProject, BudgetTarget, Tranche
 MONEY_FIELD = {"max_digits": 15, "decimal_places": 2, "min_value": 0}
 
 
+def revalidate(form) -> None:
+    """Forget a validation run made before the form's fields were adjusted.
+
+    ``StyledFormMixin.__init__`` reads ``form.errors`` to wire aria attributes, which validates a
+    bound form before a subclass has set its querysets, required flags or added fields; the form
+    must then be validated again against its final fields.
+    """
+    if not form.is_bound:
+        return
+    form._errors = None
+    for name, field in form.fields.items():
+        attrs = field.widget.attrs
+        attrs.pop("aria-invalid", None)
+        described = [d for d in attrs.get("aria-describedby", "").split() if d != f"{form[name].auto_id}_error"]
+        if described:
+            attrs["aria-describedby"] = " ".join(described)
+        else:
+            attrs.pop("aria-describedby", None)
+
+
 class ProjectForm(StyledModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -38,6 +58,7 @@ class ProjectForm(StyledModelForm):
         self.fields["code"].required = False
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        revalidate(self)
 
     def _post_clean(self):
         # Uniqueness and model rules are checked by the service (with the department and year set).
@@ -84,6 +105,7 @@ class TargetForm(StyledModelForm):
         self.fields["indicator"].label_from_instance = lambda ind: f"{ind.code} {ind.name} ({ind.get_method_display()})"
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        revalidate(self)
 
     def _post_clean(self):
         pass
@@ -116,6 +138,7 @@ class SpendingForm(StyledForm):
         self.fields["tranche"].label_from_instance = lambda t: f"{t.name} ({t.get_status_display()})"
         today = timezone.localdate()
         self.fields["date"].initial = today if today.year == project.year else None
+        revalidate(self)
 
 
 class TrancheForm(StyledForm):
@@ -135,6 +158,7 @@ class TrancheForm(StyledForm):
     def __init__(self, *args, project: BudgetProject, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["condition_targets"].queryset = BudgetTarget.objects.filter(project=project)
+        revalidate(self)
 
 
 class ReleaseForm(StyledForm):
@@ -162,6 +186,7 @@ class ActualsForm(StyledForm):
             )
             for name in (f"actual_{t.pk}", f"note_{t.pk}"):
                 self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        revalidate(self)
 
     def rows(self):
         return [(t, self[f"actual_{t.pk}"], self[f"note_{t.pk}"]) for t in self.targets]
@@ -273,6 +298,7 @@ class PolicyForm(StyledForm):
                     widget.attrs["class"] = (
                         "form-select form-select-sm" if suffix == "action" else "form-control form-control-sm"
                     )
+        revalidate(self)
 
     def matrix_rows(self):
         return [

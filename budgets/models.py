@@ -215,7 +215,8 @@ class BudgetTarget(models.Model):
         BudgetProject, verbose_name=_("project"), on_delete=models.CASCADE, related_name="targets"
     )
     dimension = models.CharField(_("dimension"), max_length=15, choices=BudgetDimension.choices)
-    subdimension = models.CharField(_("sub-dimension"), max_length=15, choices=BudgetSubdimension.choices)
+    # Required, but cost and satisfaction fill in their obvious one (clean()).
+    subdimension = models.CharField(_("sub-dimension"), max_length=15, choices=BudgetSubdimension.choices, blank=True)
     name = models.CharField(_("name"), max_length=200)
     operator = models.CharField(_("operator"), max_length=6, choices=Operator.choices, default=Operator.GE)
     value = models.DecimalField(_("target value"), **VALUE)

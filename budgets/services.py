@@ -629,7 +629,7 @@ def spending_record(
         actor=actor,
         obj=record,
         after=snapshot(record),
-        data={"project": project.pk, "spent_before": spent, "spent_after": spent + amount},
+        data={"project": project.pk, "spent_before": q2(spent), "spent_after": q2(spent + amount)},
     )
     return record
 

@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('dimension', models.CharField(choices=[('cost', 'Cost'), ('output', 'Output'), ('effect', 'Effect'), ('satisfaction', 'Satisfaction')], max_length=15, verbose_name='dimension')),
-                ('subdimension', models.CharField(choices=[('quantity', 'Quantity'), ('quality', 'Quality'), ('timeliness', 'Timeliness'), ('economic', 'Economic'), ('social', 'Social'), ('ecological', 'Ecological'), ('sustainable', 'Sustainable'), ('cost', 'Cost'), ('satisfaction', 'Satisfaction')], max_length=15, verbose_name='sub-dimension')),
+                ('subdimension', models.CharField(blank=True, choices=[('quantity', 'Quantity'), ('quality', 'Quality'), ('timeliness', 'Timeliness'), ('economic', 'Economic'), ('social', 'Social'), ('ecological', 'Ecological'), ('sustainable', 'Sustainable'), ('cost', 'Cost'), ('satisfaction', 'Satisfaction')], max_length=15, verbose_name='sub-dimension')),
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('operator', models.CharField(choices=[('ge', '≥'), ('le', '≤'), ('eq', '='), ('range', 'range')], default='ge', max_length=6, verbose_name='operator')),
                 ('value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='target value')),
