@@ -125,6 +125,7 @@ def _submit(report: Report, filer, when: dt.datetime, *, decision: str | None, r
         is_late=late,
         entries=_snapshot_entries(report),
     )
+    report.entries.update(updated_by=filer, updated_at=when - dt.timedelta(hours=2))
     report.submitted_at, report.submitted_by, report.is_late = when, filer, late
     report.first_submitted_at = report.first_submitted_at or when
     report.status = ReportStatus.SUBMITTED
@@ -272,8 +273,16 @@ def _appeals(plan: Plan, supervisor) -> None:
         appeal = appeal_file(score=score, line_key=line.key, reason=reason, actor=filer)
         if decision:
             appeal_decide(appeal=appeal, decision=decision, reason=decision_reason, actor=supervisor)
-    pub.appeal_deadline = pub.published_at.date() + dt.timedelta(days=plan.appeal_window_days)
-    pub.save(update_fields=["appeal_deadline"])
+    # As it happened: published in late January, appeals filed and decided within the window.
+    published = dt.datetime(plan.year + 1, 1, 20, 15, 0, tzinfo=timezone.get_current_timezone())
+    pub.published_at, pub.appeal_deadline = published, published.date() + dt.timedelta(days=plan.appeal_window_days)
+    pub.save(update_fields=["published_at", "appeal_deadline"])
+    Score.objects.filter(plan=plan, period="annual").update(published_at=published)
+    for i, appeal in enumerate(Appeal.objects.filter(score__plan=plan).order_by("pk"), start=1):
+        Appeal.objects.filter(pk=appeal.pk).update(
+            filed_at=published + dt.timedelta(days=i, hours=2),
+            decided_at=published + dt.timedelta(days=i + 3) if appeal.decided_at else None,
+        )
 
 
 @transaction.atomic

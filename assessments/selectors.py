@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -232,14 +232,14 @@ def ledger_of(score: Score) -> list[LedgerLine]:
 
 
 def previous_totals(*, plan: Plan, period: str) -> dict[int, Decimal]:
-    """The totals of the quarter before (for the trend column)."""
-    if period in ("Q1", "annual"):
-        prev = "Q4" if period == "annual" else None
-    else:
-        prev = f"Q{int(period[1]) - 1}"
-    if prev is None:
+    """The totals to compare with (the trend column): the quarter before, or last year's total."""
+    if period == "annual":
+        qs = Score.objects.filter(plan__year=plan.year - 1, period="annual")
+    elif period == "Q1":
         return {}
-    return dict(Score.objects.filter(plan=plan, period=prev).values_list("department_id", "total"))
+    else:
+        qs = Score.objects.filter(plan=plan, period=f"Q{int(period[1]) - 1}")
+    return dict(qs.values_list("department_id", "total"))
 
 
 def publication_of(*, plan: Plan, period: str) -> Publication | None:
@@ -272,9 +272,9 @@ def dashboard_for_department(*, user, plan: Plan, today: dt.date | None = None) 
         ).select_related("quarter")
     )
     has_score = (
-        Score.objects.filter(plan=plan, department_id=user.department_id)
-        .filter(Exists(Publication.objects.filter(plan=OuterRef("plan"), period=OuterRef("period"))))
-        .order_by("-period")
+        Score.objects.filter(department_id=user.department_id, published=True)
+        .select_related("plan", "department")
+        .order_by("-plan__year", "-published_at")
     )
     return {
         "quarter": quarter,

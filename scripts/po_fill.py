@@ -4,7 +4,8 @@ Usage: python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po translatio
        python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po --missing   (list what is left)
        python scripts/po_fill.py locale/zh_Hans/LC_MESSAGES/django.po --count     (how many are left)
        python scripts/po_fill.py locale/en/LC_MESSAGES/django.po --identity       (English = msgid)
-Plural entries take a string (used for every form) or a list. Fuzzy flags are cleared
+Plural entries take a string (used for every form) or a list. An entry with a context
+(pgettext) is keyed "context\u0004msgid", as gettext itself does. Fuzzy flags are cleared
 on the entries it fills.
 """
 
@@ -12,6 +13,11 @@ import json
 import sys
 
 import polib
+
+
+def key(entry) -> str:
+    """The JSON key of an entry: its msgid, prefixed by "context\u0004" when it has a context."""
+    return f"{entry.msgctxt}\u0004{entry.msgid}" if entry.msgctxt else entry.msgid
 
 
 def main(argv: list[str]) -> int:
@@ -34,7 +40,7 @@ def main(argv: list[str]) -> int:
         po.save(path)
         return 0
     if argv[2] == "--missing":
-        missing = [e.msgid for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+        missing = [key(e) for e in po if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
         print(json.dumps(dict.fromkeys(missing, ""), ensure_ascii=False, indent=1))
         return 0
     with open(argv[2], encoding="utf-8") as fh:
@@ -43,9 +49,9 @@ def main(argv: list[str]) -> int:
     plural_forms = po.metadata.get("Plural-Forms", "nplurals=2;")
     nplurals = int(plural_forms.split("nplurals=")[1].split(";")[0])
     for entry in po:
-        if entry.msgid not in table or not table[entry.msgid]:
+        if not table.get(key(entry)):
             continue
-        value = table[entry.msgid]
+        value = table[key(entry)]
         if entry.msgid_plural:
             forms = value if isinstance(value, list) else [value]
             entry.msgstr_plural = {i: forms[min(i, len(forms) - 1)] for i in range(nplurals)}

@@ -41,13 +41,13 @@ class Plan(models.Model):
         **PCT,
     )
     band_on_track = models.DecimalField(
-        _("on track from (% of plan)"),
+        _("on track from (percent of plan)"),
         default=Decimal(95),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
         **PCT,
     )
     band_behind = models.DecimalField(
-        _("behind from (% of plan)"),
+        _("behind from (percent of plan)"),
         default=Decimal(80),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
         **PCT,

@@ -10,6 +10,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.text import render
 from indicators.models import Indicator, Rule
@@ -165,11 +166,11 @@ class LedgerLine(models.Model):
     """One contribution to a score. The lines of a score sum exactly to its total."""
 
     class Kind(models.TextChoices):
-        INDICATOR = "indicator", _("Indicator")
-        DEDUCTION = "deduction", _("Deduction")
-        BONUS = "bonus", _("Bonus")
-        CAP = "cap", _("Cap")
-        VETO = "veto", _("Veto")
+        INDICATOR = "indicator", pgettext_lazy("ledger line", "Indicator")
+        DEDUCTION = "deduction", pgettext_lazy("ledger line", "Deduction")
+        BONUS = "bonus", pgettext_lazy("ledger line", "Bonus")
+        CAP = "cap", pgettext_lazy("ledger line", "Cap")
+        VETO = "veto", pgettext_lazy("ledger line", "Veto")
 
     score = models.ForeignKey(Score, verbose_name=_("score"), on_delete=models.CASCADE, related_name="lines")
     order = models.PositiveIntegerField()

@@ -298,7 +298,7 @@ def _category_json(plan: Plan, top: dict, result: scoring.DeptResult) -> list[di
 
 
 @transaction.atomic
-def recompute(*, plan: Plan, department_ids: list[int] | None = None) -> int:
+def recompute(*, plan: Plan, department_ids: list[int] | None = None, reason: str = "") -> int:
     """Recompute the scores of the departments (all when None) for every period so far.
 
     Grades and ranks of the other departments are brought up to date as well, since both
@@ -336,7 +336,7 @@ def recompute(*, plan: Plan, department_ids: list[int] | None = None) -> int:
             if score is None:
                 score = Score(plan=plan, department_id=dept_id, period=period)
             elif score.published:
-                _keep_revision(score, _("Recomputed after a change"))
+                _keep_revision(score, reason or _("Recomputed after a change"))
             score.total = result.total
             score.grade_code, score.grade_label, score.rank = standing.grade_code, standing.grade_label, standing.rank
             score.group_id, score.vetoed = result.group_id, result.vetoed
@@ -566,7 +566,11 @@ def appeal_decide(*, appeal: Appeal, decision: str, reason: str, actor, points: 
     appeal.decision_reason, appeal.total_before = reason, before
     appeal.save()
     if decision == Appeal.Status.UPHELD:
-        recompute(plan=score.plan, department_ids=[score.department_id])
+        recompute(
+            plan=score.plan,
+            department_ids=[score.department_id],
+            reason=_("Before appeal no. %(n)s was upheld") % {"n": appeal.pk},
+        )
         score.refresh_from_db()
         RecomputeRequest.objects.filter(plan=score.plan, department_id=score.department_id).delete()
     appeal.total_after = score.total
