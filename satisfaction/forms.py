@@ -86,7 +86,7 @@ class QuotaForm(StyledForm):
                 min_value=1,
                 max_value=1_000_000,
                 initial=sr.quota if sr else None,
-                widget=forms.NumberInput(attrs={"class": "num", "inputmode": "numeric"}),
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm num", "inputmode": "numeric"}),
             )
 
     def rows(self):
@@ -106,13 +106,21 @@ class DistributeForm(StyledForm):
 
 
 class CodeGenerateForm(StyledForm):
-    survey_region = forms.ModelChoiceField(label=_("Region"), queryset=SurveyRegion.objects.none())
+    survey_region = forms.ModelChoiceField(label=_("Region"), queryset=SurveyRegion.objects.select_related("region"))
     count = forms.IntegerField(label=_("Number of codes"), min_value=1)
 
     def __init__(self, *args, survey: Survey, **kwargs):
+        # The styled form validates while it initialises: the survey must be known by then.
+        self.survey = survey
         super().__init__(*args, **kwargs)
         self.fields["survey_region"].queryset = SurveyRegion.objects.filter(survey=survey).select_related("region")
         self.fields["survey_region"].label_from_instance = lambda sr: sr.region.name
+
+    def clean_survey_region(self):
+        sr = self.cleaned_data["survey_region"]
+        if sr.survey_id != self.survey.pk:
+            raise forms.ValidationError(_("Choose a region of this survey."))
+        return sr
         self.fields["count"].widget.attrs["max"] = settings.SATISFACTION_MAX_CODES_PER_BATCH
 
     def clean_count(self):

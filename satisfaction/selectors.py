@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from core.roles import P
 from organizations.models import Department
@@ -59,8 +60,28 @@ def survey_by_key(*, key: str) -> Survey:
     return survey
 
 
+# Questions of an opened survey never change (only drafts are edited), so the public page keeps
+# them per process, keyed by the survey's identity and version; regions are always read fresh.
+_GROUPS_CACHE: dict[tuple, list[Group]] = {}
+_GROUPS_CACHE_SIZE = 32
+
+
 def survey_structure(*, survey: Survey) -> Structure:
-    """Areas, questions with their options and regions with quotas: four queries."""
+    """Areas, questions with their options and regions with quotas (one query once cached)."""
+    regions = list(SurveyRegion.objects.filter(survey=survey).select_related("region"))
+    if survey.is_draft:
+        return Structure(survey=survey, groups=_groups(survey), regions=regions)
+    key = (survey.pk, survey.public_key, survey.version)
+    groups = _GROUPS_CACHE.get(key)
+    if groups is None:
+        groups = _groups(survey)
+        if len(_GROUPS_CACHE) >= _GROUPS_CACHE_SIZE:
+            _GROUPS_CACHE.pop(next(iter(_GROUPS_CACHE)))
+        _GROUPS_CACHE[key] = groups
+    return Structure(survey=survey, groups=groups, regions=regions)
+
+
+def _groups(survey: Survey) -> list[Group]:
     areas = list(Area.objects.filter(survey=survey))
     questions = list(
         Question.objects.filter(survey=survey)
@@ -68,7 +89,6 @@ def survey_structure(*, survey: Survey) -> Structure:
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("value")))
         .order_by(F("area__order").asc(nulls_last=True), "area_id", "order", "id")
     )
-    regions = list(SurveyRegion.objects.filter(survey=survey).select_related("region"))
     by_area: dict[int | None, list[QuestionSpec]] = defaultdict(list)
     for number, q in enumerate(questions, start=1):
         spec = QuestionSpec(
@@ -86,10 +106,8 @@ def survey_structure(*, survey: Survey) -> Structure:
         by_area[q.area_id].append(spec)
     groups = [Group(key=a.code, title=a.name, questions=by_area[a.pk]) for a in areas if by_area.get(a.pk)]
     if by_area.get(None):
-        from django.utils.translation import gettext as _
-
-        groups.append(Group(key="other", title=_("Other questions"), questions=by_area[None]))
-    return Structure(survey=survey, groups=groups, regions=regions)
+        groups.append(Group(key="other", title=gettext_lazy("Other questions"), questions=by_area[None]))
+    return groups
 
 
 def code_lookup(*, raw: str) -> AccessCode | None:

@@ -60,13 +60,25 @@ class SurveySerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request else path
 
 
+class AreaCodeField(serializers.CharField):
+    """An area by its code within the question's survey (resolved in ``validate``)."""
+
+    def get_attribute(self, instance):
+        return instance.area.code if instance.area_id else None
+
+
+class ChoiceLabelsField(serializers.ListField):
+    def get_attribute(self, instance):
+        return [c.label for c in instance.choices.all()]
+
+
 class QuestionSerializer(serializers.ModelSerializer):
     survey = serializers.SlugRelatedField(slug_field="code", queryset=Survey.objects.all())
-    area = serializers.CharField(allow_null=True, required=False, help_text="Area code within the survey")
+    area = AreaCodeField(allow_null=True, required=False, help_text="Area code within the survey")
     department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), allow_null=True, required=False
     )
-    choices = serializers.ListField(
+    choices = ChoiceLabelsField(
         child=serializers.CharField(max_length=200),
         required=False,
         max_length=20,
@@ -88,12 +100,6 @@ class QuestionSerializer(serializers.ModelSerializer):
             "allow_unknown",
             "choices",
         ]
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["area"] = instance.area.code if instance.area_id else None
-        data["choices"] = [c.label for c in instance.choices.all()] if instance.kind == Question.Kind.CHOICE else []
-        return data
 
     def validate(self, attrs):
         survey = attrs.get("survey") or (self.instance.survey if self.instance else None)

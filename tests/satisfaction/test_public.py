@@ -350,3 +350,24 @@ def test_a_public_answer_leaves_no_address_phone_or_audit_trail(client, open_sur
             assert "13912345678" not in dump
             assert "203.0.113.77" not in dump
             assert "SecretPhone" not in dump
+
+
+def test_the_submit_path_takes_a_few_queries(client, survey, django_assert_max_num_queries):
+    """PERFORMANCE.md: the public submit must stay fast; answers go in with bulk inserts."""
+    SurveyRegion.objects.filter(survey=survey).update(quota=100)
+    codes = [make_code(survey) for _ in range(2)]
+    client.get(url(survey, codes[0]))  # the questions of an open survey are cached per process
+    data = answers(survey)
+    # survey, code, regions; savepoint, code UPDATE, quota UPDATE, 3 INSERTs, release
+    with django_assert_max_num_queries(10):
+        assert client.post(url(survey, codes[0]), data).status_code == 302
+    # More questions do not mean more queries.
+    for i in range(20):
+        QuestionFactory(survey=survey, text=f"加题{i}?", order=10 + i)
+    Survey.objects.filter(pk=survey.pk).update(version=2)
+    survey.refresh_from_db()
+    client.get(url(survey, codes[1]))
+    data = {f"q{q.pk}": "1" if q.kind == "yesno" else "3" for q in survey.questions.exclude(kind="text")}
+    with django_assert_max_num_queries(10):
+        assert client.post(url(survey, codes[1]), data).status_code == 302
+    assert Answer.objects.filter(survey=survey).count() == 2 + 22  # 2 before, now 21 scale + yes/no
