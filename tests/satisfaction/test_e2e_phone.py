@@ -28,13 +28,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
+def browser_page(monkeypatch):
     if not shutil.which(CHROMIUM):
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(f"{CHROMIUM} is required (REQUIRE_SERVICES=1)")
         pytest.skip(f"{CHROMIUM} not installed")
     # Playwright's sync API runs an event loop in this thread; the ORM is only used outside it.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # for this test only
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
