@@ -159,7 +159,7 @@ def _structure(survey: Survey, departments: dict[str, Department]) -> list[Quest
 def _value(rng: random.Random, region_code: str, dept_code: str | None) -> int:
     if rng.random() < 0.04:
         return 0  # 不了解
-    latent = 4.0 + REGION_SHIFT.get(region_code, 0) + DEPARTMENT_SHIFT.get(dept_code or "", 0) + rng.gauss(0, 0.95)
+    latent = 4.3 + REGION_SHIFT.get(region_code, 0) + DEPARTMENT_SHIFT.get(dept_code or "", 0) + rng.gauss(0, 0.85)
     return max(1, min(5, round(latent)))
 
 

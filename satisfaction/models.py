@@ -102,7 +102,7 @@ class Survey(models.Model):
         indexes = [models.Index(fields=["year", "status"])]
 
     def __str__(self):
-        return f"{self.year} {self.title}"
+        return self.title if str(self.year) in self.title else f"{self.year} {self.title}"
 
     def clean(self):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:

@@ -7,6 +7,7 @@ hidden). Answers are given on the public HTML page, not through this API.
 
 from __future__ import annotations
 
+from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -193,7 +194,7 @@ class QuestionViewSet(viewsets.ModelViewSet):
             Question.objects.filter(survey__in=surveys)
             .select_related("survey", "area", "department")
             .prefetch_related("choices")
-            .order_by("survey_id", "area__order", "order", "id")
+            .order_by("survey_id", F("area__order").asc(nulls_last=True), "order", "id")
         )
         code = self.request.query_params.get("survey")
         if code:

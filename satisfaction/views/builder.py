@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -92,7 +93,7 @@ class SurveyDetailView(PermMixin, View):
             Question.objects.filter(survey=survey)
             .select_related("area", "department")
             .prefetch_related("choices")
-            .order_by("area__order", "area_id", "order", "id")
+            .order_by(F("area__order").asc(nulls_last=True), "area_id", "order", "id")
         )
         public_url = request.build_absolute_uri(reverse("satisfaction:public_survey", args=[survey.public_key]))
         return render(

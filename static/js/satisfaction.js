@@ -131,7 +131,7 @@
       yAxis: { type: "category", data: labels, axisLabel: { width: 140, overflow: "truncate" } },
       series: [
         { name: text.rate, type: "bar", data: rate, barMaxWidth: 18, itemStyle: { color: "#1d4f91" },
-          label: { show: true, position: "insideRight", color: "#fff", formatter: "{c}" } },
+          label: { show: true, position: "insideLeft", color: "#fff", formatter: "{c}" } },
         {
           name: text.interval, type: "custom", data: labels.map(function (_, i) { return [i, low[i], high[i]]; }),
           encode: { x: [1, 2], y: 0 }, itemStyle: { color: "#8a5a00" },

@@ -11,7 +11,18 @@ from tests.factories import RegionFactory
 
 from .factories import AreaFactory, QuestionFactory, SurveyFactory, SurveyRegionFactory, add_answers
 
-ROLES = ["filer", "dept_head", "supervisor", "finance", "surveyor", "leader", "api_client", "auditor", "admin"]
+ROLES = [
+    "filer",
+    "dept_head",
+    "supervisor",
+    "finance",
+    "surveyor",
+    "leader",
+    "api_client",
+    "auditor",
+    "admin",
+    "security_admin",
+]
 MANAGERS = {"supervisor", "surveyor"}
 READERS = {"supervisor", "surveyor", "finance", "leader", "api_client"}
 
@@ -56,6 +67,16 @@ def test_permission_matrix(api_for, survey, role):
         expected = ok if role in allowed else 403
         assert response.status_code == expected, (role, method, url, response.content)
         assert "detail" in response.json() or response.status_code < 300
+
+
+def test_every_endpoint_is_in_the_permission_matrix(survey):
+    from django.urls import URLPattern, resolve
+
+    from satisfaction.api import urls as api_urls
+
+    names = {p.name for p in api_urls.urlpatterns if isinstance(p, URLPattern)}
+    tested = {resolve(url).url_name for _m, url, _b, _a, _ok in endpoints(survey)}
+    assert names == tested
 
 
 def test_anonymous_gets_401(api_for, survey):

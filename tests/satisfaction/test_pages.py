@@ -18,7 +18,18 @@ from tests.factories import RegionFactory
 
 from .factories import AreaFactory, QuestionFactory, SurveyFactory, SurveyRegionFactory, add_answers
 
-ROLES = ["filer", "dept_head", "supervisor", "finance", "surveyor", "leader", "api_client", "auditor", "admin"]
+ROLES = [
+    "filer",
+    "dept_head",
+    "supervisor",
+    "finance",
+    "surveyor",
+    "leader",
+    "api_client",
+    "auditor",
+    "admin",
+    "security_admin",
+]
 MANAGERS = {"supervisor", "surveyor"}
 READERS = {"supervisor", "surveyor", "finance", "leader", "api_client"}
 INTERVIEWERS = {"surveyor"}
