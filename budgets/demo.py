@@ -285,7 +285,7 @@ def _spend(project, finance, total: D, dates: list[dt.date], tranche=None) -> No
     """Spend ``total`` over the given dates in roughly equal parts (the last takes the rest)."""
     today = timezone.localdate()
     parts = len(dates)
-    each = (total / parts).quantize(D("1000"))
+    each = (total / parts / 1000).quantize(D("1")) * 1000  # whole thousands; the last part takes the rest
     spent = D(0)
     for i, day in enumerate(dates, start=1):
         amount = total - spent if i == parts else each

@@ -126,7 +126,7 @@ class VersionForm(StyledForm):
 
 
 class SpendingForm(StyledForm):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY_FIELD)
     tranche = forms.ModelChoiceField(label=_("Tranche"), queryset=Tranche.objects.none(), required=False)
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
@@ -145,7 +145,7 @@ class TrancheForm(StyledForm):
     name = forms.CharField(label=_("Name"), max_length=100)
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY_FIELD)
     planned_date = forms.DateField(
-        label=_("Planned date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Planned date"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     condition_targets = forms.ModelMultipleChoiceField(
         label=_("Held until these targets are met"),
@@ -179,7 +179,11 @@ class ActualsForm(StyledForm):
         self.targets = targets
         for t in targets:
             self.fields[f"actual_{t.pk}"] = forms.DecimalField(
-                label=t.name, required=False, max_digits=18, decimal_places=4, initial=t.actual
+                label=t.name,
+                required=False,
+                max_digits=18,
+                decimal_places=4,
+                initial=None if t.actual is None else format(t.actual.normalize(), "f"),
             )
             self.fields[f"note_{t.pk}"] = forms.CharField(
                 label=_("Source"), required=False, max_length=500, initial=t.actual_note

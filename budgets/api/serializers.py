@@ -124,6 +124,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "version",
         ]
         read_only_fields = ["status", "revision", "return_reason", "submitted_at", "reviewed_at", "version"]
+        validators = []  # (year, code) uniqueness is checked by the service, with the generated code
 
     def get_fields(self):
         fields = super().get_fields()

@@ -181,7 +181,7 @@ class BudgetProjectViewSet(
         return Response(s.ProjectSerializer(project_for(request, pk)).data)
 
     @extend_schema(request=s.ReturnSerializer, responses={200: s.ProjectSerializer})
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Return a submitted sheet to the department with a reason."""
         project = project_for(request, pk)
@@ -251,7 +251,13 @@ class BudgetProjectViewSet(
         request={"multipart/form-data": s.ImportSerializer},
         responses={200: s.ImportResultSerializer, 400: s.ImportResultSerializer},
     )
-    @action(detail=False, methods=["post"], url_path="import", parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
     def import_(self, request):
         """Import projects with their target sheets from xlsx: a dry run reports every row's problems;
         a real run writes every row or none. Department users import their own department only."""

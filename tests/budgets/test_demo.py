@@ -1,0 +1,50 @@
+"""The demo budgets: the activity-support fund of 239.63万元 with its 12 targets, last year's evaluations,
+this year's recommendations; built through the services and idempotent."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from budgets import demo
+from budgets.models import BudgetProject, Evaluation, Recommendation, SpendingRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_budgets():
+    from indicators import demo as indicators_demo
+    from organizations import demo as organizations_demo
+
+    organizations_demo.seed()
+    indicators_demo.seed()
+    demo.seed()
+    current = timezone.localdate().year
+
+    activity = BudgetProject.objects.get(year=current, department__code="edu", name="校园文体活动支持资金")
+    assert activity.amount == Decimal("2396300.00") and activity.amount_wan == Decimal("239.63")
+    assert activity.status == "approved"
+    names = {t.name: t for t in activity.targets.all()}
+    assert len(names) == 12
+    assert names["组织校园文体活动场次"].target_text == "≥ 50 场"
+    assert names["活动安全事故"].target_text == "≤ 3 起"
+    assert names["讲师课时费标准"].target_text == "≤ 200 元/人·课时"
+    assert {t.dimension for t in names.values()} == {"cost", "output", "effect", "satisfaction"}
+    assert activity.tranches.filter(status="held").count() == 1
+    assert SpendingRecord.objects.filter(project=activity).exists()
+
+    statuses = set(BudgetProject.objects.filter(year=current).values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "returned", "approved"}
+    draft = BudgetProject.objects.get(year=current, department__code="edu", status="draft")
+    assert not draft.targets.filter(dimension="satisfaction").exists()  # cannot be submitted yet
+
+    grades = set(Evaluation.objects.filter(project__year=current - 1).values_list("grade", flat=True))
+    assert grades == {"excellent", "good", "fair", "poor"}
+    recs = Recommendation.objects.filter(year=current)
+    assert recs.filter(kind="flag", flag_reason="no_targets").count() == 1
+    assert recs.filter(status="overridden").count() == 1
+    assert recs.filter(kind="recommendation").count() == Evaluation.objects.filter(project__year=current - 1).count()
+
+    counts = (BudgetProject.objects.count(), Evaluation.objects.count(), Recommendation.objects.count())
+    demo.seed()
+    assert (BudgetProject.objects.count(), Evaluation.objects.count(), Recommendation.objects.count()) == counts
