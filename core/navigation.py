@@ -26,8 +26,21 @@ class Section:
     items: tuple[Item, ...]
 
 
+LEADERS = frozenset({"leader", "supervisor", "finance"})
+DEPARTMENT_USERS = frozenset({"filer", "dept_head"})
+
 NAVIGATION: tuple[Section, ...] = (
     Section(_("Workspace"), (Item(_("Home"), "home"), Item(_("My account"), "organizations:account"))),
+    Section(
+        _("Dashboards"),
+        (
+            Item(_("Leader dashboard"), "dashboards:leader", P.READ_DASHBOARD, LEADERS),
+            Item(_("Department view"), "dashboards:department_home", P.READ_DASHBOARD, LEADERS),
+            Item(_("Our dashboard"), "dashboards:department_home", P.READ_DASHBOARD, DEPARTMENT_USERS),
+            Item(_("Annual reports"), "dashboards:report_index", P.READ_DASHBOARD),
+            Item(_("Public disclosure page"), "public:index", P.READ_DASHBOARD),
+        ),
+    ),
     Section(
         _("Assessment"),
         (

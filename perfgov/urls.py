@@ -36,6 +36,8 @@ urlpatterns = [
     path("satisfaction/", include("satisfaction.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("public/", include("dashboards.public_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,0 +1,19 @@
+"""The public disclosure pages: no login."""
+
+from django.urls import path
+
+from .views import public
+
+app_name = "public"
+
+urlpatterns = [
+    path("", public.PublicIndexView.as_view(), name="index"),
+    path("<int:year>/", public.PublicIndexView.as_view(), name="year"),
+    path("<int:year>/download/<slug:key>.<slug:fmt>", public.PublicDownloadView.as_view(), name="download"),
+    path("<int:year>/<slug:code>/", public.PublicDepartmentView.as_view(), name="department"),
+    path(
+        "<int:year>/<slug:code>/download/<slug:key>.<slug:fmt>",
+        public.PublicDownloadView.as_view(),
+        name="department_download",
+    ),
+]

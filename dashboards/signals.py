@@ -1,0 +1,63 @@
+"""Invalidate the public disclosure cache whenever published information may have changed.
+
+The public pages are cached per year and language under a version number; any save or delete
+of the data they show (a publication, a score revised after an appeal, an approved budget
+project, an evaluation, a survey closing, …) bumps the version. The cache entries also expire
+on their own (PUBLIC_CACHE_SECONDS), which bounds staleness where the cache is per process.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+VERSION_KEY = "dashboards:public:version"
+
+
+def public_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def bump_public_version(**kwargs) -> None:
+    """Bump now, and again when the transaction commits: a page read between the two, while the
+    change was not yet visible, must not stay cached under the new version."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not set yet (or evicted): any new value invalidates the old entries
+        cache.set(VERSION_KEY, public_version() + 1, timeout=None)
+
+
+def _connect() -> None:
+    from assessments.models import Assignment, Plan, Publication, Score
+    from budgets.models import BudgetProject, BudgetTarget, Evaluation
+    from organizations.models import Department, RankingGroup
+    from satisfaction.models import Survey
+
+    for model in (
+        Plan,
+        Assignment,
+        Publication,
+        Score,
+        BudgetProject,
+        BudgetTarget,
+        Evaluation,
+        Survey,
+        Department,
+        RankingGroup,
+    ):
+        uid = f"dashboards-public-{model._meta.label_lower}"
+        post_save.connect(bump_public_version, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(bump_public_version, sender=model, dispatch_uid=f"{uid}-delete")
+
+
+_connect()
