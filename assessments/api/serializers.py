@@ -10,6 +10,7 @@ from rest_framework import serializers
 from core.numbers import q2
 
 from ..models import Appeal, Assignment, Entry, Evidence, Plan, Quarter, Report, Score, ScoreEvent
+from ..models.scores import PERIOD_CHOICES
 
 
 def two(value) -> str:
@@ -354,7 +355,7 @@ class AppealSerializer(serializers.ModelSerializer):
 
 class AppealCreateSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    period = serializers.ChoiceField(choices=["Q1", "Q2", "Q3", "Q4", "annual"])
+    period = serializers.ChoiceField(choices=PERIOD_CHOICES)
     line_key = serializers.CharField(max_length=60)
     reason = serializers.CharField(max_length=4000)
     evidence = serializers.FileField(required=False)

@@ -3,6 +3,8 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.roles import P
+
 from .. import selectors, services
 from ..models import Notification
 from .serializers import MarkReadSerializer, NotificationSerializer
@@ -14,6 +16,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
+    required_perms = {"*": P.RECEIVE_NOTIFICATIONS}
 
     def get_queryset(self):
         unread = self.request.query_params.get("unread") in ("1", "true")

@@ -178,6 +178,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Distinct names for choice sets that share a field name across apps.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "assessments.models.reports.ReportStatus",
+        "PlanStatusEnum": "assessments.models.plan.Plan.Status",
+        "AppealStatusEnum": "assessments.models.scores.Appeal.Status",
+        "LibraryStatusEnum": "indicators.choices.LibraryStatus",
+        "ProjectStatusEnum": "budgets.choices.ProjectStatus",
+        "SurveyStatusEnum": "satisfaction.models.Survey.Status",
+        "QuotaStatusEnum": ["open", "full", "closed"],
+        "QuarterEnum": ["Q1", "Q2", "Q3", "Q4"],
+        "ScorePeriodEnum": "assessments.models.scores.PERIOD_CHOICES",
+        "BudgetDimensionEnum": "indicators.choices.BudgetDimension",
+        "BudgetSubdimensionEnum": "indicators.choices.BudgetSubdimension",
+        "BudgetActionEnum": "budgets.choices.Action",
+        "ProjectGradeEnum": "budgets.choices.GRADES",
+    },
     "AUTHENTICATION_WHITELIST": [
         "organizations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
