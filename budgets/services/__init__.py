@@ -1,0 +1,52 @@
+"""Writes of budget performance management. Each is atomic, validated and audited.
+
+The department that asks for money writes the targets (谁申请预算,谁编制目标); finance reviews
+them, records execution and year-end values, evaluates and turns results into next year's
+recommendations (DESIGN.md §4).
+"""
+
+from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot
+from .execution import (
+    actuals_record,
+    evaluation_compute,
+    spending_record,
+    tranche_conditions,
+    tranche_create,
+    tranche_release,
+)
+from .results import policy_save, recommendation_decide, recommendations_generate
+from .sheets import (
+    next_code,
+    project_approve,
+    project_create,
+    project_return,
+    project_submit,
+    project_update,
+    sheet_problems,
+    target_delete,
+    target_save,
+)
+
+__all__ = [
+    "PROJECT_FIELDS",
+    "TARGET_FIELDS",
+    "actuals_record",
+    "evaluation_compute",
+    "next_code",
+    "policy_save",
+    "project_approve",
+    "project_create",
+    "project_return",
+    "project_submit",
+    "project_update",
+    "recommendation_decide",
+    "recommendations_generate",
+    "sheet_problems",
+    "sheet_snapshot",
+    "spending_record",
+    "target_delete",
+    "target_save",
+    "tranche_conditions",
+    "tranche_create",
+    "tranche_release",
+]

@@ -1,0 +1,293 @@
+"""Execution: tranches, spending under a row lock, year-end values and the evaluation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log, snapshot
+from core.errors import ApplicationError
+from core.numbers import q2, to_decimal
+from core.templatetags.perfgov import yuan
+
+from .. import evaluation as ev
+from .. import selectors
+from ..choices import TrancheStatus
+from ..models import BudgetProject, BudgetTarget, Evaluation, SpendingRecord, Tranche
+from .common import ZERO, _date_in_year, _full_clean, _lock, _money, _require_approved, _text
+
+
+@transaction.atomic
+def tranche_create(
+    *,
+    project: BudgetProject,
+    actor,
+    name: str,
+    amount,
+    planned_date: dt.date | None = None,
+    condition_targets: Iterable[BudgetTarget] = (),
+) -> Tranche:
+    """A tranche of the project's money; naming targets holds it back until finance releases it."""
+    project = _lock(project)
+    name = _text(name, "name", required=True, max_length=100)
+    amount = _money(amount, "amount")
+    if planned_date is not None:
+        _date_in_year(planned_date, project, "planned_date")
+    conditions = list(condition_targets)
+    if any(t.project_id != project.pk for t in conditions):
+        raise ApplicationError(_("Name targets of this project only."), field="condition_targets")
+    planned = Tranche.objects.filter(project=project).aggregate(s=Sum("amount"))["s"] or ZERO
+    if planned + amount > project.amount:
+        raise ApplicationError(
+            _("The tranches would add up to %(total)s yuan, beyond the project's amount of %(amount)s yuan.")
+            % {"total": yuan(planned + amount), "amount": yuan(project.amount)},
+            field="amount",
+        )
+    tranche = Tranche(
+        project=project,
+        name=name,
+        amount=amount,
+        planned_date=planned_date,
+        status=TrancheStatus.HELD if conditions else TrancheStatus.OPEN,
+        order=Tranche.objects.filter(project=project).count() + 1,
+    )
+    _full_clean(tranche)
+    tranche.save()
+    tranche.condition_targets.set(conditions)
+    audit_log(
+        "budgets.tranche.created",
+        actor=actor,
+        obj=tranche,
+        after=snapshot(tranche) | {"condition_targets": [t.pk for t in conditions]},
+        data={"project": project.pk},
+    )
+    return tranche
+
+
+def tranche_conditions(tranche: Tranche) -> list[dict]:
+    """Each named target with whether its recorded value meets it (None: no value yet)."""
+    out = []
+    for t in tranche.condition_targets.all():
+        met = None
+        if t.actual is not None:
+            spec = ev.target_spec(t.as_input(), Decimal(1))
+            met = ev.scoring.target_met(spec, t.actual)
+        out.append({"target": t, "met": met})
+    return out
+
+
+@transaction.atomic
+def tranche_release(*, tranche: Tranche, actor, note: str = "") -> Tranche:
+    """Release a held tranche (finance). Without recorded values meeting every named target,
+    the note must say on what evidence the targets are met."""
+    project = _lock(tranche.project)
+    tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
+    if tranche.status != TrancheStatus.HELD:
+        raise ApplicationError(_("Only a held tranche can be released."), code="invalid_state")
+    note = _text(note, "note")
+    conditions = tranche_conditions(tranche)
+    unmet = [c["target"].name for c in conditions if c["met"] is not True]
+    if unmet and not note:
+        raise ApplicationError(
+            _("No recorded value shows these targets met: %(targets)s. Say on what evidence you release the tranche.")
+            % {"targets": _(", ").join(unmet)},
+            field="note",
+        )
+    before = snapshot(tranche)
+    tranche.status = TrancheStatus.RELEASED
+    tranche.released_at = timezone.now()
+    tranche.released_by = actor
+    tranche.release_note = note
+    tranche.save()
+    audit_log(
+        "budgets.tranche.released",
+        actor=actor,
+        obj=tranche,
+        before=before,
+        after=snapshot(tranche),
+        data={"project": project.pk, "unmet_targets": unmet},
+    )
+    return tranche
+
+
+@transaction.atomic
+def spending_record(
+    *,
+    project: BudgetProject,
+    actor,
+    date: dt.date,
+    amount,
+    tranche: Tranche | None = None,
+    description: str = "",
+    voucher: str = "",
+) -> SpendingRecord:
+    """Record money spent. Refused, with nothing written, when it would take spending beyond the
+    project's amount (or the tranche's), or draw on a held tranche.
+
+    The project row is locked (select_for_update) before the sums are read, so two records
+    entered at once cannot both pass the check.
+    """
+    project = _lock(project)
+    _require_approved(project, _("Recording spending"))
+    amount = _money(amount, "amount")
+    _date_in_year(date, project, "date", not_after_today=True)
+    description = _text(description, "description", max_length=200)
+    voucher = _text(voucher, "voucher", max_length=50)
+    has_tranches = Tranche.objects.filter(project=project).exists()
+    if tranche is not None:
+        tranche = Tranche.objects.select_for_update().filter(pk=tranche.pk, project=project).first()
+        if tranche is None:
+            raise ApplicationError(_("This tranche belongs to another project."), field="tranche")
+        if tranche.status == TrancheStatus.HELD:
+            raise ApplicationError(
+                _("The tranche “%(name)s” is held back until its targets are met; finance must release it first.")
+                % {"name": tranche.name},
+                field="tranche",
+            )
+    elif has_tranches:
+        raise ApplicationError(_("This project is paid in tranches: choose the tranche."), field="tranche")
+    spent = SpendingRecord.objects.filter(project=project).aggregate(s=Sum("amount"))["s"] or ZERO
+    if spent + amount > project.amount:
+        raise ApplicationError(
+            _(
+                "This would take spending to %(total)s yuan, beyond the project's amount of %(amount)s yuan "
+                "(%(left)s yuan left)."
+            )
+            % {"total": yuan(spent + amount), "amount": yuan(project.amount), "left": yuan(project.amount - spent)},
+            field="amount",
+            code="over_budget",
+        )
+    if tranche is not None:
+        in_tranche = SpendingRecord.objects.filter(tranche=tranche).aggregate(s=Sum("amount"))["s"] or ZERO
+        if in_tranche + amount > tranche.amount:
+            raise ApplicationError(
+                _(
+                    "This would take the tranche “%(name)s” to %(total)s yuan, beyond its %(amount)s yuan "
+                    "(%(left)s yuan left)."
+                )
+                % {
+                    "name": tranche.name,
+                    "total": yuan(in_tranche + amount),
+                    "amount": yuan(tranche.amount),
+                    "left": yuan(tranche.amount - in_tranche),
+                },
+                field="amount",
+                code="over_budget",
+            )
+    record = SpendingRecord(
+        project=project,
+        tranche=tranche,
+        date=date,
+        amount=amount,
+        description=description,
+        voucher=voucher,
+        recorded_by=actor,
+    )
+    _full_clean(record)
+    record.save()
+    audit_log(
+        "budgets.spending.recorded",
+        actor=actor,
+        obj=record,
+        after=snapshot(record),
+        data={"project": project.pk, "spent_before": q2(spent), "spent_after": q2(spent + amount)},
+    )
+    return record
+
+
+# --- year-end values and evaluation ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def actuals_record(*, project: BudgetProject, actor, values: Mapping[int, tuple]) -> int:
+    """Year-end actual values: ``values`` maps target id → (actual or None, note). Returns how many changed."""
+    project = _lock(project)
+    _require_approved(project, _("Recording year-end values"))
+    targets = {t.pk: t for t in BudgetTarget.objects.select_for_update().filter(project=project)}
+    unknown = [pk for pk in values if pk not in targets]
+    if unknown:
+        raise ApplicationError(_("Unknown target: %(ids)s.") % {"ids": unknown}, field="target")
+    changed = 0
+    errors: dict[str, list[str]] = {}
+    for pk, (actual, note) in values.items():
+        target = targets[pk]
+        value = to_decimal(actual) if actual not in (None, "") else None
+        if actual not in (None, "") and (value is None or not value.is_finite()):
+            errors[f"actual_{pk}"] = [_("Enter a number.")]
+            continue
+        if value is not None and abs(value) >= Decimal("1e14"):
+            errors[f"actual_{pk}"] = [_("This value is too large.")]
+            continue
+        try:
+            note = _text(note, f"note_{pk}", max_length=500)
+        except ApplicationError as exc:
+            errors.update(exc.errors)
+            continue
+        if target.actual == value and target.actual_note == note:
+            continue
+        before = snapshot(target, fields=["actual", "actual_note"])
+        target.actual = value
+        target.actual_note = note
+        target.actual_recorded_at = timezone.now()
+        target.actual_recorded_by = actor
+        target.version += 1
+        target.save(update_fields=["actual", "actual_note", "actual_recorded_at", "actual_recorded_by", "version"])
+        audit_log(
+            "budgets.actual.recorded",
+            actor=actor,
+            obj=target,
+            before=before,
+            after=snapshot(target, fields=["actual", "actual_note"]),
+            data={"project": project.pk},
+        )
+        changed += 1
+    if errors:
+        raise ApplicationError(_("Please correct the values marked."), errors=errors)
+    return changed
+
+
+@transaction.atomic
+def evaluation_compute(*, project: BudgetProject, actor) -> Evaluation:
+    """Score the project from its year-end values and spending under its year's policy.
+
+    A new row each time: earlier evaluations stay readable.
+    """
+    project = _lock(project)
+    _require_approved(project, _("An evaluation"))
+    policy = selectors.policy_for_year(year=project.year)
+    targets = selectors.targets_of(project=project)
+    spent = selectors.spent_of(project=project)
+    result = ev.evaluate(
+        amount=project.amount,
+        spent=spent,
+        targets=[t.as_input() for t in targets],
+        weights=policy.weights,
+        bands=policy.bands,
+    )
+    number = (Evaluation.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0) + 1
+    evaluation = Evaluation.objects.create(
+        project=project,
+        number=number,
+        total=result.total,
+        grade=result.grade,
+        amount=project.amount,
+        spent=spent,
+        execution_rate=result.execution_rate,
+        weights=policy.weights.as_json() | {"bands": {c: str(m) for c, m in policy.bands}},
+        ledger=result.as_json(),
+        computed_by=actor,
+    )
+    audit_log(
+        "budgets.evaluation.computed",
+        actor=actor,
+        obj=evaluation,
+        after={"total": result.total, "grade": result.grade, "number": number},
+        data={"project": project.pk},
+    )
+    return evaluation
