@@ -191,14 +191,24 @@ AGGREGATES = {
 }
 
 
-def _cells(survey: Survey, dim: str | None) -> dict[object, dict[int, Cell]]:
-    """One SQL aggregate: per group key and region, n, satisfied, Σv, Σv²."""
-    group = ["region"] if dim is None else [dim, "region"]
-    rows = _scale_answers(survey).values(*group).annotate(**AGGREGATES).order_by()
+def _question_region_cells(survey: Survey) -> dict[tuple[int, int], Cell]:
+    """One SQL aggregate over the survey's 1–5 answers: n, satisfied, Σv and Σv² per question and
+    region. Area and department follow from the question, so every grouping is a sum of these
+    cells (a few hundred rows), and the answers are scanned once however many groupings are shown.
+    """
+    rows = _scale_answers(survey).values("question", "region").annotate(**AGGREGATES).order_by()
+    return {(row["question"], row["region"]): Cell.of(row) for row in rows}
+
+
+def _group(cells: dict[tuple[int, int], Cell], by: str, questions: dict[int, tuple]) -> dict[object, dict[int, Cell]]:
+    """Cells of each group of ``by``, per region (for weighting)."""
     out: dict[object, dict[int, Cell]] = defaultdict(dict)
-    for row in rows:
-        key = None if dim is None else row[dim]
-        out[key][row["region"]] = Cell.of(row)
+    for (qid, rid), cell in cells.items():
+        area_id, department_id = questions.get(qid, (None, None))
+        key = {"overall": None, "area": area_id, "department": department_id, "question": qid, "region": rid}[by]
+        if key is None and by != "overall":
+            continue
+        out[key][rid] = out[key].get(rid, Cell()) + cell
     return out
 
 
@@ -223,30 +233,43 @@ def survey_results(
     ``published``: groups with fewer answers than SATISFACTION_MIN_GROUP_SIZE are hidden
     (their figures are removed, not just flagged).
     """
-    if by not in DIMENSIONS:
-        raise ValueError(by)
-    dim = {"overall": None, "area": "area", "region": "region", "department": "department", "question": "question"}[by]
-    cells = _cells(survey, dim)
+    return survey_results_all(survey=survey, dimensions=(by,), weighted=weighted, published=published)[by]
+
+
+def survey_results_all(
+    *, survey: Survey, dimensions=DIMENSIONS, weighted: bool = False, published: bool = False
+) -> dict[str, list[ResultRow]]:
+    """``survey_results`` for several groupings from a single scan of the answers."""
+    for by in dimensions:
+        if by not in DIMENSIONS:
+            raise ValueError(by)
+    cells = _question_region_cells(survey)
+    questions = {
+        pk: (area_id, department_id)
+        for pk, area_id, department_id in Question.objects.filter(survey=survey).values_list(
+            "pk", "area_id", "department_id"
+        )
+    }
     pops = _populations(survey) if weighted else {}
-    labels = _labels(survey, by)
-    keys = list(labels) if by != "overall" else [None]
-    if by in ("department",):
-        keys += [k for k in cells if k not in labels and k is not None]
     minimum = min_group_size()
-    rows = []
-    for key in keys:
-        if by == "region":
-            group_cells = {key: cells.get(key, {}).get(key, Cell())}
-        else:
-            group_cells = cells.get(key, {})
-        est = estimate(_combine(group_cells))
-        w = weighted_estimate(group_cells, pops).estimate if weighted and by != "region" else None
-        code, label, extra = labels.get(key, ("", str(key), {}))
-        hidden = published and est.n < minimum
-        if hidden:
-            est, w = Estimate(n=0), None
-        rows.append(ResultRow(key=key, code=code, label=label, estimate=est, weighted=w, hidden=hidden, extra=extra))
-    return rows
+    out = {}
+    for by in dimensions:
+        grouped = _group(cells, by, questions)
+        labels = _labels(survey, by)
+        rows = []
+        for key in labels:
+            group_cells = grouped.get(key, {})
+            est = estimate(_combine(group_cells))
+            w = weighted_estimate(group_cells, pops).estimate if weighted and by != "region" else None
+            code, label, extra = labels[key]
+            hidden = published and est.n < minimum
+            if hidden:
+                est, w = Estimate(n=0), None
+            rows.append(
+                ResultRow(key=key, code=code, label=label, estimate=est, weighted=w, hidden=hidden, extra=extra)
+            )
+        out[by] = rows
+    return out
 
 
 def _labels(survey: Survey, by: str) -> dict[object, tuple[str, str, dict]]:
@@ -356,6 +379,31 @@ def _survey_for_indicator(*, year: int, survey_code: str | None, scope: str, cod
     )
 
 
+# Scoring asks for every department in turn: their cells come from one aggregate, kept while the
+# survey's count of accepted responses (raised in the same transaction as each response) is
+# unchanged, so a new answer is always seen.
+_DEPARTMENT_CACHE: dict[tuple, dict[str, Cell]] = {}
+
+
+def _department_cells(survey: Survey) -> dict[str, Cell]:
+    received = SurveyRegion.objects.filter(survey=survey).aggregate(n=Sum("received"))["n"] or 0
+    key = (survey.pk, survey.public_key, received)
+    cells = _DEPARTMENT_CACHE.get(key)
+    if cells is None:
+        rows = (
+            _scale_answers(survey)
+            .filter(department__isnull=False)
+            .values("department__code")
+            .annotate(**AGGREGATES)
+            .order_by()
+        )
+        cells = {row["department__code"]: Cell.of(row) for row in rows}
+        if len(_DEPARTMENT_CACHE) >= 8:
+            _DEPARTMENT_CACHE.pop(next(iter(_DEPARTMENT_CACHE)))
+        _DEPARTMENT_CACHE[key] = cells
+    return cells
+
+
 def indicator_value(*, year: int, params: dict, department_code: str | None) -> Decimal | None:
     """The value (0–100) a ``satisfaction`` indicator is scored on, or None when there is none yet.
 
@@ -375,16 +423,18 @@ def indicator_value(*, year: int, params: dict, department_code: str | None) -> 
     survey = _survey_for_indicator(year=year, survey_code=params.get("survey") or None, scope=scope, code=code)
     if survey is None:
         return None
-    qs = _scale_answers(survey)
-    if scope == "area":
-        qs = qs.filter(area__code=code)
-    elif scope == "region":
-        qs = qs.filter(region__code=code)
-    elif scope == "department":
-        qs = qs.filter(department__code=code)
-    elif scope != "overall":
-        return None
-    est = estimate(Cell.of(qs.aggregate(**AGGREGATES)))
+    if scope == "department":
+        cell = _department_cells(survey).get(code, Cell())
+    else:
+        qs = _scale_answers(survey)
+        if scope == "area":
+            qs = qs.filter(area__code=code)
+        elif scope == "region":
+            qs = qs.filter(region__code=code)
+        elif scope != "overall":
+            return None
+        cell = Cell.of(qs.aggregate(**AGGREGATES))
+    est = estimate(cell)
     if est.n == 0 or est.n < min_group_size():
         return None
     return est.score if params.get("measure") == "score" else est.rate

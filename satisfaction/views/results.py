@@ -40,10 +40,7 @@ def results_data(request, survey) -> dict:
     manager = request.user.has_perm(P.MANAGE_SURVEY)
     published = not manager or request.GET.get("published") == "1"
     weighted = request.GET.get("weighted") == "1"
-    sections = {
-        by: selectors.survey_results(survey=survey, by=by, weighted=weighted, published=published)
-        for by in selectors.DIMENSIONS
-    }
+    sections = selectors.survey_results_all(survey=survey, weighted=weighted, published=published)
     quota = selectors.quota_status(survey=survey)
     return {
         "survey": survey,

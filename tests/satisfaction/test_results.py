@@ -180,3 +180,25 @@ def test_new_answers_move_the_indicator_score_across_its_target(survey):
     after = selectors.indicator_value(year=2026, params=p, department_code="health")
     assert after == D("85.71")
     assert score(spec, Inputs(satisfaction=after)).points == D("10.00")
+
+
+@override_settings(SATISFACTION_MIN_GROUP_SIZE=1)
+def test_all_groupings_come_from_one_scan_of_the_answers(survey, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        everything = selectors.survey_results_all(survey=survey, weighted=True)
+    for by in selectors.DIMENSIONS:
+        single = selectors.survey_results(survey=survey, by=by, weighted=True)
+        assert [(r.code, r.estimate, r.weighted) for r in everything[by]] == [
+            (r.code, r.estimate, r.weighted) for r in single
+        ]
+    assert by_code(everything["department"])["health"].estimate.rate == D("75.00")
+
+
+@override_settings(SATISFACTION_MIN_GROUP_SIZE=1)
+def test_scoring_every_department_aggregates_once_and_sees_new_answers(survey, django_assert_num_queries):
+    p = params(scope="department")
+    assert selectors.indicator_value(year=2026, params=p, department_code="edu") == D("50.00")
+    with django_assert_num_queries(2):  # which survey, how many responses: the cells are reused
+        assert selectors.indicator_value(year=2026, params=p, department_code="health") == D("75.00")
+    add_answers(survey, survey.regions.first(), survey.questions.get(text="学校?"), [5, 5])
+    assert selectors.indicator_value(year=2026, params=p, department_code="edu") == D("60.00")  # 6 of 10
