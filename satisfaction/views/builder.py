@@ -142,7 +142,14 @@ class AreaEditView(PermMixin, View):
         return render(
             request,
             "satisfaction/object_form.html",
-            {"survey": survey, "form": form, "object": area, "title": title, "anchor": "areas"},
+            {
+                "survey": survey,
+                "form": form,
+                "object": area,
+                "title": title,
+                "anchor": "areas",
+                "frozen": not survey.is_draft,
+            },
         )
 
     def get(self, request, pk, area_id=None):
@@ -204,7 +211,14 @@ class QuestionEditView(PermMixin, View):
         return render(
             request,
             "satisfaction/object_form.html",
-            {"survey": survey, "form": form, "object": question, "title": title, "anchor": "questions"},
+            {
+                "survey": survey,
+                "form": form,
+                "object": question,
+                "title": title,
+                "anchor": "questions",
+                "frozen": not survey.is_draft,
+            },
         )
 
     def get(self, request, pk, question_id=None):
