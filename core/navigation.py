@@ -112,8 +112,13 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
             if item.roles and user.role not in item.roles:
                 continue
             url = reverse(item.url_name)
-            active = current_path == url or (url != "/" and current_path.startswith(url))
-            items.append({"label": item.label, "url": url, "active": active})
+            matches = current_path == url or (url != "/" and current_path.startswith(url))
+            items.append({"label": item.label, "url": url, "active": matches})
         if items:
             sections.append({"label": section.label, "items": items})
+    # Only the closest match is the current page (/dashboards/reports/ rather than /dashboards/ too).
+    longest = max((len(i["url"]) for s in sections for i in s["items"] if i["active"]), default=0)
+    for s in sections:
+        for i in s["items"]:
+            i["active"] = i["active"] and len(i["url"]) == longest
     return sections

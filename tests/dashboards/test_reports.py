@@ -66,3 +66,14 @@ def test_finance_city_report_leaves_out_reporting_health(city, client_for):
     html = client_for("finance").get("/dashboards/reports/2025/").content.decode()
     captions = {t["caption"] for t in html_tables(html)}
     assert "各季度报告情况" not in captions and "各部门预算执行情况" in captions
+
+
+def test_the_navigation_marks_only_the_closest_page(city, client_for):
+    import re
+
+    html = client_for("leader").get("/dashboards/reports/2025/").content.decode()
+    nav = re.search(r'<nav class="pg-sidenav".*?</nav>', html, re.S).group(0)
+    current = re.findall(r'<a href="([^"]+)"\s+class="active" aria-current="page">', nav)
+    assert current == ["/dashboards/reports/"]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert {"/dashboards/", "/dashboards/department/", "/dashboards/reports/", "/public/"} <= set(links)
