@@ -24,7 +24,7 @@ def _media_url_for_live_server():
 
 
 @pytest.fixture(scope="session")
-def live_server(_media_url_for_live_server, live_server):
+def live_server(_media_url_for_live_server, django_db_setup, live_server):
     from django.conf import settings
 
     settings.MEDIA_URL = None
