@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Plan
-from core.numbers import yuan_to_wan
+from core.numbers import q2, yuan_to_wan
 from core.roles import P
 from organizations.models import Department, RankingGroup
 from satisfaction import selectors as survey_selectors
@@ -261,8 +261,6 @@ def trend(scope: Scope) -> Panel:
 def _avg2(values) -> Decimal | None:
     if not values:
         return None
-    from core.numbers import q2
-
     return q2(sum(values, Decimal(0)) / len(values))
 
 

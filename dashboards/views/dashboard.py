@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -9,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from core.numbers import q2
 from core.roles import DEPARTMENT_ROLES, P
 from core.views_mixins import PermMixin
 from organizations.models import Department
@@ -78,8 +81,6 @@ def with_downloads(panels, url_name: str, query: str, **kwargs):
 
 
 def _query(**params) -> str:
-    from urllib.parse import urlencode
-
     return urlencode({k: v for k, v in params.items() if v})
 
 
@@ -111,10 +112,8 @@ def _leader_kpis(scope) -> list[dict]:
     if not scores:
         return []
     totals = [s.total for s in scores]
-    from core.numbers import q2
-
     grades: dict[str, int] = {}
-    for s in scores:
+    for s in sorted(scores, key=lambda s: -s.total):  # best grade first
         grades[s.grade_label] = grades.get(s.grade_label, 0) + 1
     return [
         {"label": _("Departments"), "value": len(scores)},

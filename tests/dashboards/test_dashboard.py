@@ -181,3 +181,28 @@ def test_the_department_view_sets_this_year_beside_last_year(city, client_for):
 def test_a_department_user_sees_only_their_department(city, client_for):
     html = client_for("filer").get("/dashboards/department/edu/?year=2025").content.decode()
     assert "教育局" in html and "卫生健康委" not in html and "水利局" not in html
+
+
+def test_pages_work_before_anything_is_scored(db, departments, users, client_for, client):
+    from assessments.models import Plan
+    from indicators.models import Library
+
+    # No plan at all.
+    assert "尚无考核方案" in client_for("leader").get("/dashboards/").content.decode()
+    assert client_for("filer").get("/dashboards/department/edu/").status_code == 200
+    # A plan without scores, reports, budgets or surveys: every panel says it has nothing yet.
+    library = Library.objects.create(year=2026, name="2026年度指标")
+    Plan.objects.create(library=library, year=2026, name="2026年度考核方案", status=Plan.Status.ACTIVE)
+    for role, url in (
+        ("leader", "/dashboards/"),
+        ("finance", "/dashboards/?group=social"),
+        ("filer", "/dashboards/department/edu/"),
+        ("leader", "/dashboards/reports/2026/"),
+        ("leader", "/dashboards/reports/2026/edu/"),
+        ("leader", "/dashboards/export/radar.csv"),
+    ):
+        assert client_for(role).get(url).status_code == 200, url
+    html = client_for("leader").get("/dashboards/").content.decode()
+    assert "当前筛选条件下没有数据。" in html and "data-chart=" not in html
+    assert client.get("/public/").status_code == 200
+    assert client.get("/public/2026/").status_code == 200
