@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -351,7 +350,3 @@ def template_workbook() -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def amount_total(result: ImportResult) -> Decimal:
-    return sum((p.project.amount or Decimal(0) for p in result.projects), Decimal(0))

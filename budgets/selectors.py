@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.db.models import (
@@ -268,9 +267,3 @@ def department_grades(*, year: int) -> dict[int, str] | None:
     except (ImportError, AttributeError):
         return None
     return annual_grades(year=year)
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()

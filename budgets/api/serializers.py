@@ -11,7 +11,7 @@ from rest_framework import serializers
 from core.numbers import yuan_to_wan
 from core.text import render
 
-from ..choices import Action, ProjectStatus
+from ..choices import Action
 from ..models import (
     MAX_AMOUNT,
     MAX_TEXT,
@@ -423,6 +423,3 @@ class ImportResultSerializer(serializers.Serializer):
     projects = serializers.ListField(child=serializers.DictField())
     errors = ImportRowErrorSerializer(many=True)
     created = serializers.ListField(child=serializers.IntegerField())
-
-
-STATUS_CHOICES = ProjectStatus.values

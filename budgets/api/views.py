@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import IsAuthenticatedWithRole
+from core.api import IsAuthenticatedWithRole, required_perm
 from core.errors import ApplicationError
 from core.roles import P
 from indicators.models import Indicator
@@ -34,22 +34,16 @@ PROJECT = OpenApiParameter("project", int, description="Project id")
 
 
 class BudgetPermission(IsAuthenticatedWithRole):
-    """``required_perms`` values may be a tuple: any one of its permissions will do."""
+    """As the project's permission, but a ``required_perms`` value may be a tuple: any one of them will do."""
 
     def has_permission(self, request, view):
         user = request.user
         if not (user and user.is_authenticated and getattr(user, "role", None)):
             return False
-        mapping = getattr(view, "required_perms", None) or {}
-        perm = None
-        for key in (getattr(view, "action", None), request.method, "*"):
-            if key in mapping:
-                perm = mapping[key]
-                break
+        perm = required_perm(view, request)
         if perm is None:
             return True
-        perms = perm if isinstance(perm, tuple) else (perm,)
-        return any(user.has_perm(p) for p in perms)
+        return any(user.has_perm(p) for p in (perm if isinstance(perm, tuple) else (perm,)))
 
 
 def _int(value) -> int | None:

@@ -50,7 +50,7 @@ def group_label(group: str) -> str:
     return str(BudgetDimension(group).label) if group in BudgetDimension.values else group
 
 
-def ledger_rows(evaluation: Evaluation) -> list[dict]:
+def ledger_rows(evaluation: Evaluation) -> tuple[list[dict], list[dict]]:
     """The stored ledger, each explanation in the reader's language, with subtotals per group."""
     rows, subtotals = [], {}
     for line in evaluation.ledger:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -304,6 +305,18 @@ def _import_dir() -> Path:
     return path
 
 
+def _forget_preview(request) -> None:
+    """Drop this session's earlier preview file, and any preview left unconfirmed for a day."""
+    stored = request.session.pop(IMPORT_SESSION_KEY, None) or {}
+    token = stored.get("token", "")
+    if token.isalnum():
+        (_import_dir() / f"{token}.xlsx").unlink(missing_ok=True)
+    cutoff = time.time() - 86400
+    for path in _import_dir().glob("*.xlsx"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
 class ImportView(AnyPermMixin, View):
     """Upload → preview with every row's problems → confirm (all rows or none).
 
@@ -333,6 +346,7 @@ class ImportView(AnyPermMixin, View):
             apply_error(form, exc)
             return render(request, "budgets/import.html", {"form": form}, status=400)
         token = ""
+        _forget_preview(request)
         if result.valid:
             token = secrets.token_hex(16)
             (_import_dir() / f"{token}.xlsx").write_bytes(content)
