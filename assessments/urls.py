@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import plan, reports, review, scores
+from .views import crosscheck, plan, reports, review, scores
 
 app_name = "assessments"
 
@@ -40,4 +40,5 @@ urlpatterns += [
     path("events/", scores.EventListView.as_view(), name="events"),
     path("events/<int:pk>/evidence/", scores.EventEvidenceView.as_view(), name="event_evidence"),
     path("grades/", scores.GradesView.as_view(), name="grades"),
+    path("crosscheck/", crosscheck.CrosscheckView.as_view(), name="crosscheck"),
 ]

@@ -52,6 +52,12 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Deduction and bonus events"), "assessments:events", P.RECORD_EVENT),
             Item(_("Qualitative grades"), "assessments:grades", P.RECORD_EVENT),
             Item(_("Appeals"), "assessments:appeals", (P.DECIDE_APPEAL, P.FILE_APPEAL)),
+            Item(
+                _("Satisfaction and facts"),
+                "assessments:crosscheck",
+                P.READ_ALL_SCORES,
+                frozenset({"supervisor", "leader"}),
+            ),
             Item(_("Assessment plans"), "assessments:plan_list", P.MANAGE_PLAN),
             Item(_("Indicator library"), "indicators:library_list", P.READ_LIBRARY),
         ),

@@ -438,3 +438,24 @@ def indicator_value(*, year: int, params: dict, department_code: str | None) -> 
     if est.n == 0 or est.n < min_group_size():
         return None
     return est.score if params.get("measure") == "score" else est.rate
+
+
+def department_estimates(*, year: int) -> tuple[Survey | None, dict[str, Estimate]]:
+    """Each rated department's satisfaction (rate, score, 95 % intervals, n) in the year's survey that
+    rates departments — closed surveys first, like ``indicator_value``. For internal review pages:
+    small groups are included; callers mark those under ``min_group_size()``."""
+    rated = Survey.objects.exclude(status=Survey.Status.DRAFT).filter(
+        year=year, questions__department__isnull=False, questions__kind=Question.Kind.SCALE
+    )
+    survey = (
+        Survey.objects.filter(pk__in=rated.values("pk"))
+        .order_by(
+            Case(When(status=Survey.Status.CLOSED, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "-closes_on",
+            "-id",
+        )
+        .first()
+    )
+    if survey is None:
+        return None, {}
+    return survey, {code: estimate(cell) for code, cell in _department_cells(survey).items()}

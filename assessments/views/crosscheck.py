@@ -1,0 +1,28 @@
+"""Satisfaction beside objective indicators, department by department (cross-check)."""
+
+from django.shortcuts import render
+from django.views import View
+
+from core.roles import P
+from core.views_mixins import PermMixin
+
+from .. import selectors
+
+
+class CrosscheckView(PermMixin, View):
+    perm = P.READ_ALL_SCORES
+
+    def get(self, request):
+        plan = selectors.current_plan()
+        year = request.GET.get("year")
+        if year and year.isdigit():
+            plan = selectors.plan_get(year=int(year))
+        if plan is None:
+            return render(request, "assessments/no_plan.html")
+        department = request.GET.get("department", "")
+        data = selectors.crosscheck(plan=plan, department_code=department)
+        return render(
+            request,
+            "assessments/crosscheck.html",
+            {"plan": plan, "plans": selectors.plans_list(), "department": department, **data},
+        )
