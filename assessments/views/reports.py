@@ -112,6 +112,8 @@ class EntrySaveView(PermMixin, View):
             errors = exc.errors or {"__all__": [exc.message]}
             entry.refresh_from_db()
         entry.needs_value = needs_value(entry)
+        # Only the error slots the form shows: an out-of-band swap without its target is a script error.
+        shown = "actual_value" if entry.needs_value else "completion_pct"
         response = render(
             request,
             "assessments/_entry_status.html",
@@ -120,7 +122,7 @@ class EntrySaveView(PermMixin, View):
                 "errors": errors,
                 "conflict": conflict,
                 "saved": saved,
-                "fields": ("actual_value", "completion_pct", "narrative", "problems", "next_steps", "explanation"),
+                "fields": (shown, "narrative", "problems", "next_steps", "explanation"),
             },
         )
         if request.headers.get("HX-Request"):
