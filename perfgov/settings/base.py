@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "budgets",
     "satisfaction",
     "dashboards",
+    "workloads",
 ]
 
 MIDDLEWARE = [
@@ -323,3 +324,6 @@ SATISFACTION_BAD_CODES_PER_ADDRESS = env.int("SATISFACTION_BAD_CODES_PER_ADDRESS
 SATISFACTION_BAD_CODES_WINDOW_SECONDS = env.int("SATISFACTION_BAD_CODES_WINDOW_SECONDS", default=3600)
 SATISFACTION_MAX_TEXT_LENGTH = env.int("SATISFACTION_MAX_TEXT_LENGTH", default=1000)
 SATISFACTION_MAX_CODES_PER_BATCH = env.int("SATISFACTION_MAX_CODES_PER_BATCH", default=5000)
+
+# Amounts grouped by thousands with a comma in Chinese too (2,396,300.00 元), as finance writes them.
+FORMAT_MODULE_PATH = ["perfgov.formats"]
