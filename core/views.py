@@ -5,12 +5,17 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .home import home_cards
+from .home import home_cards, start_page, todo
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"cards": home_cards(request.user)})
+    """The user's start: a link to their main workspace, what waits for them today, and their pages."""
+    return render(
+        request,
+        "core/home.html",
+        {"cards": home_cards(request.user), "todo": todo(request.user), "start": start_page(request.user)},
+    )
 
 
 def _is_api(request) -> bool:

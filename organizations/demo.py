@@ -118,4 +118,5 @@ def logins_text() -> str:
     for username, role, dept, _last, _first in USERS:
         where = f" · {names[dept]}" if dept else ""
         lines.append(f"  {username:<11} {Role(role).label}{where}")
+    lines.append("  <code>_filer (e.g. health_filer, police_filer): the filer of every other department")
     return "\n".join(str(x) for x in lines)

@@ -9,3 +9,6 @@ VAR_DIR.mkdir(exist_ok=True)
 # The embedded demo logs in without a second factor unless OTP_REQUIRED_ROLES is set
 # (production and the tests require it for supervisor, finance and the three administrators).
 OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+
+# The filesystem transport has no host name; kombu says so on every connection.
+LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}  # noqa: F405
