@@ -30,3 +30,13 @@ def run(request, fn, success: str | None = None, **kwargs):
     if success:
         messages.success(request, success)
     return result if result is not None else True
+
+
+def plan_from_request(request):
+    """The plan of ``?year=`` (404 if there is none), else the current plan (None if none exists)."""
+    from .. import selectors
+
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        return selectors.plan_get(year=int(year))
+    return selectors.current_plan()

@@ -7,16 +7,14 @@ from core.roles import P
 from core.views_mixins import PermMixin
 
 from .. import selectors
+from .common import plan_from_request
 
 
 class CrosscheckView(PermMixin, View):
     perm = P.READ_ALL_SCORES
 
     def get(self, request):
-        plan = selectors.current_plan()
-        year = request.GET.get("year")
-        if year and year.isdigit():
-            plan = selectors.plan_get(year=int(year))
+        plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
         department = request.GET.get("department", "")

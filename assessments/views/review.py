@@ -13,19 +13,16 @@ from organizations.models import RankingGroup
 
 from .. import selectors, services
 from ..models import Entry, Quarter, ReportStatus
-from .common import run, version_of
+from .common import plan_from_request, run, version_of
 
 
 class ReviewQueueView(PermMixin, View):
     perm = P.READ_ALL_REPORTS
 
     def get(self, request):
-        plan = selectors.current_plan()
+        plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
-        year = request.GET.get("year")
-        if year and year.isdigit():
-            plan = selectors.plan_get(year=int(year))
         quarters = list(plan.quarters.all())
         quarter = None
         qid = request.GET.get("quarter")
@@ -143,8 +140,7 @@ class HealthView(PermMixin, View):
     perm = P.READ_REPORTING_HEALTH
 
     def get(self, request):
-        year = request.GET.get("year")
-        plan = selectors.plan_get(year=int(year)) if year and year.isdigit() else selectors.current_plan()
+        plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
         data = selectors.reporting_health(plan=plan)

@@ -25,7 +25,7 @@ from ..exports import scores_xlsx
 from ..forms import EventForm
 from ..models import Appeal, Assignment, GradeAssessment, ScoreEvent
 from ..services.scores import appeal_decide, appeal_file, periods_of, recompute, scores_publish
-from .common import run
+from .common import plan_from_request, run
 
 
 def _can_read_scores(user) -> bool:
@@ -36,10 +36,7 @@ class ScoresListView(PermMixin, View):
     def get(self, request):
         if not _can_read_scores(request.user):
             raise PermissionDenied
-        plan = selectors.current_plan()
-        year = request.GET.get("year")
-        if year and year.isdigit():
-            plan = selectors.plan_get(year=int(year))
+        plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
         periods = [p for p, _n, _e in periods_of(plan)]
@@ -250,10 +247,7 @@ class EventListView(PermMixin, View):
     perm = P.READ_ALL_SCORES
 
     def get(self, request, form=None):
-        plan = selectors.current_plan()
-        year = request.GET.get("year")
-        if year and year.isdigit():
-            plan = selectors.plan_get(year=int(year))
+        plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
         events = ScoreEvent.objects.filter(plan=plan).select_related(
@@ -333,10 +327,7 @@ class GradesView(PermMixin, View):
     perm = P.RECORD_EVENT
 
     def get(self, request):
-        plan = selectors.current_plan()
-        year = request.GET.get("year")
-        if year and year.isdigit():
-            plan = selectors.plan_get(year=int(year))
+        plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
         rows = list(
