@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Method(models.TextChoices):
@@ -86,8 +87,8 @@ SUBDIMENSIONS = {
 
 
 class RuleKind(models.TextChoices):
-    DEDUCTION = "deduction", _("Deduction")
-    BONUS = "bonus", _("Bonus")
+    DEDUCTION = "deduction", pgettext_lazy("rule kind", "Deduction")
+    BONUS = "bonus", pgettext_lazy("rule kind", "Bonus")
 
 
 class RuleScope(models.TextChoices):
