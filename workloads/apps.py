@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WorkloadsConfig(AppConfig):
+    """Deterministic city-sized workloads for the benchmarks (PERFORMANCE.md); no models."""
+
+    name = "workloads"
+    verbose_name = "Workloads"
