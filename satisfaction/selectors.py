@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from core.roles import P
-from organizations.models import Department
+from organizations.models import Department, Region
 
 from .answers import Group, QuestionSpec, Structure, code_hash, options_for
 from .models import AccessCode, Answer, Area, Choice, Question, Survey, SurveyRegion, TextAnswer
@@ -379,29 +379,61 @@ def _survey_for_indicator(*, year: int, survey_code: str | None, scope: str, cod
     )
 
 
-# Scoring asks for every department in turn: their cells come from one aggregate, kept while the
+# Scoring asks for every department (and the city, areas and regions) in turn: one aggregate of the
+# survey's 1–5 answers by (area, region, department) serves every scope. It is kept while the
 # survey's count of accepted responses (raised in the same transaction as each response) is
 # unchanged, so a new answer is always seen.
-_DEPARTMENT_CACHE: dict[tuple, dict[str, Cell]] = {}
+_CELLS_CACHE: dict[tuple, dict] = {}
+_CELLS_CACHE_SIZE = 8
+
+
+def _scope_cells(survey: Survey) -> dict:
+    """{"overall": Cell, "area" | "region" | "department": {code: Cell}} of the survey's 1–5 answers."""
+    received = SurveyRegion.objects.filter(survey=survey).aggregate(n=Sum("received"))["n"] or 0
+    key = (survey.pk, survey.public_key, received)
+    cached = _CELLS_CACHE.get(key)
+    if cached is not None:
+        return cached
+    rows = _scale_answers(survey).values("area", "region", "department").annotate(**AGGREGATES).order_by()
+    cells = [(row["area"], row["region"], row["department"], Cell.of(row)) for row in rows]
+    codes = {
+        "area": dict(Area.objects.filter(pk__in={a for a, _r, _d, _c in cells}).values_list("pk", "code")),
+        "region": dict(Region.objects.filter(pk__in={r for _a, r, _d, _c in cells}).values_list("pk", "code")),
+        "department": dict(Department.objects.filter(pk__in={d for _a, _r, d, _c in cells}).values_list("pk", "code")),
+    }
+    out: dict = {"overall": Cell(), "area": {}, "region": {}, "department": {}}
+    for area_id, region_id, department_id, cell in cells:
+        out["overall"] = out["overall"] + cell
+        for scope, pk in (("area", area_id), ("region", region_id), ("department", department_id)):
+            if pk is not None:
+                code = codes[scope][pk]
+                out[scope][code] = out[scope].get(code, Cell()) + cell
+    if len(_CELLS_CACHE) >= _CELLS_CACHE_SIZE:
+        _CELLS_CACHE.pop(next(iter(_CELLS_CACHE)))
+    _CELLS_CACHE[key] = out
+    return out
 
 
 def _department_cells(survey: Survey) -> dict[str, Cell]:
-    received = SurveyRegion.objects.filter(survey=survey).aggregate(n=Sum("received"))["n"] or 0
-    key = (survey.pk, survey.public_key, received)
-    cells = _DEPARTMENT_CACHE.get(key)
-    if cells is None:
-        rows = (
-            _scale_answers(survey)
-            .filter(department__isnull=False)
-            .values("department__code")
-            .annotate(**AGGREGATES)
-            .order_by()
-        )
-        cells = {row["department__code"]: Cell.of(row) for row in rows}
-        if len(_DEPARTMENT_CACHE) >= 8:
-            _DEPARTMENT_CACHE.pop(next(iter(_DEPARTMENT_CACHE)))
-        _DEPARTMENT_CACHE[key] = cells
-    return cells
+    return _scope_cells(survey)["department"]
+
+
+def _scope_cell(survey: Survey, scope: str, code: str | None) -> Cell | None:
+    cells = _scope_cells(survey)
+    if scope == "overall":
+        return cells["overall"]
+    if scope in ("area", "region", "department"):
+        return cells[scope].get(code, Cell())
+    return None
+
+
+def _value_of(cell: Cell | None, params: dict) -> Decimal | None:
+    if cell is None:
+        return None
+    est = estimate(cell)
+    if est.n == 0 or est.n < min_group_size():
+        return None
+    return est.score if params.get("measure") == "score" else est.rate
 
 
 def indicator_value(*, year: int, params: dict, department_code: str | None) -> Decimal | None:
@@ -423,21 +455,42 @@ def indicator_value(*, year: int, params: dict, department_code: str | None) -> 
     survey = _survey_for_indicator(year=year, survey_code=params.get("survey") or None, scope=scope, code=code)
     if survey is None:
         return None
-    if scope == "department":
-        cell = _department_cells(survey).get(code, Cell())
-    else:
-        qs = _scale_answers(survey)
-        if scope == "area":
-            qs = qs.filter(area__code=code)
-        elif scope == "region":
-            qs = qs.filter(region__code=code)
-        elif scope != "overall":
-            return None
-        cell = Cell.of(qs.aggregate(**AGGREGATES))
-    est = estimate(cell)
-    if est.n == 0 or est.n < min_group_size():
-        return None
-    return est.score if params.get("measure") == "score" else est.rate
+    return _value_of(_scope_cell(survey, scope, code), params)
+
+
+def indicator_values(*, year: int, params: dict, department_codes) -> dict[str, Decimal | None]:
+    """``indicator_value`` for many departments at once, in a constant number of queries.
+
+    Only a department-scoped indicator without a code or a survey of its own depends on the
+    department; its survey is chosen per department by the same rule (the year's surveys that
+    rate it, closed first, then the latest closing date, then the newest).
+    """
+    codes = sorted({c for c in department_codes if c})
+    scope = params.get("scope") or "overall"
+    own = scope == "department" and not str(params.get("scope_code") or "").strip()
+    if not own or params.get("survey"):
+        if not own:
+            value = indicator_value(year=year, params=params, department_code=None)
+            return dict.fromkeys(codes, value)
+        survey = _survey_for_indicator(year=year, survey_code=params["survey"], scope=scope, code=None)
+        return {c: None if survey is None else _value_of(_scope_cell(survey, scope, c), params) for c in codes}
+    rated = (
+        Question.objects.filter(
+            survey__year=year, kind=Question.Kind.SCALE, department__code__in=codes, department__isnull=False
+        )
+        .exclude(survey__status=Survey.Status.DRAFT)
+        .values_list("department__code", "survey_id", "survey__status", "survey__closes_on")
+        .distinct()
+    )
+    best: dict[str, tuple] = {}
+    for code, survey_id, status, closes_on in rated:
+        rank = (0 if status == Survey.Status.CLOSED else 1, -closes_on.toordinal(), -survey_id)
+        if code not in best or rank < best[code][0]:
+            best[code] = (rank, survey_id)
+    surveys = Survey.objects.in_bulk({survey_id for _rank, survey_id in best.values()})
+    return {
+        c: _value_of(_scope_cell(surveys[best[c][1]], "department", c), params) if c in best else None for c in codes
+    }
 
 
 def department_estimates(*, year: int) -> tuple[Survey | None, dict[str, Estimate]]:
