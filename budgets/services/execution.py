@@ -11,6 +11,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Outcome
 from audit.services import audit_log, snapshot
 from core.errors import ApplicationError
 from core.numbers import q2, to_decimal
@@ -116,7 +117,6 @@ def tranche_release(*, tranche: Tranche, actor, note: str = "") -> Tranche:
     return tranche
 
 
-@transaction.atomic
 def spending_record(
     *,
     project: BudgetProject,
@@ -127,12 +127,52 @@ def spending_record(
     description: str = "",
     voucher: str = "",
 ) -> SpendingRecord:
-    """Record money spent. Refused, with nothing written, when it would take spending beyond the
-    project's amount (or the tranche's), or draw on a held tranche.
+    """Record money spent. Refused, with no spending written, when it would take spending beyond
+    the project's amount (or the tranche's), or draw on a held tranche.
 
     The project row is locked (select_for_update) before the sums are read, so two records
-    entered at once cannot both pass the check.
+    entered at once cannot both pass the check. An attempt beyond the budget is audited as
+    ``budgets.spending.refused`` (outcome failure) once the refused write is rolled back: the
+    audit administrator sees attempts to overspend, not only what was spent.
     """
+    try:
+        return _spending_record(
+            project=project,
+            actor=actor,
+            date=date,
+            amount=amount,
+            tranche=tranche,
+            description=description,
+            voucher=voucher,
+        )
+    except ApplicationError as exc:
+        if exc.code == "over_budget":
+            audit_log(
+                "budgets.spending.refused",
+                actor=actor,
+                obj=project,
+                outcome=Outcome.FAILURE,
+                data={
+                    "amount": str(amount),
+                    "date": date,
+                    "tranche": tranche.pk if tranche is not None else None,
+                    "reason": str(exc.message),
+                },
+            )
+        raise
+
+
+@transaction.atomic
+def _spending_record(
+    *,
+    project: BudgetProject,
+    actor,
+    date: dt.date,
+    amount,
+    tranche: Tranche | None,
+    description: str,
+    voucher: str,
+) -> SpendingRecord:
     project = _lock(project)
     _require_approved(project, _("Recording spending"))
     amount = _money(amount, "amount")

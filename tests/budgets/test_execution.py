@@ -43,7 +43,7 @@ def test_done_means_spending_up_to_the_amount_then_one_more_yuan_is_refused(clie
     response = finance.post(url, {"date": "2026-09-16", "amount": "1396300.00", "description": "第二批"})
     assert response.status_code == 302
     assert spent(project) == Decimal("2396300.00")
-    events_before = AuditEvent.objects.count()
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
 
     response = finance.post(url, {"date": "2026-10-10", "amount": "1.00", "description": "超支"})
     assert response.status_code == 400
@@ -53,7 +53,12 @@ def test_done_means_spending_up_to_the_amount_then_one_more_yuan_is_refused(clie
     assert "超支" not in SpendingRecord.objects.values_list("description", flat=True)
     assert SpendingRecord.objects.filter(project=project).count() == 2
     assert spent(project) == Decimal("2396300.00")
-    assert AuditEvent.objects.count() == events_before  # nothing written, not even an audit event
+    # No spending written; the attempt itself is in the audit trail, as a failure.
+    written = AuditEvent.objects.filter(pk__gt=last_event)
+    assert list(written.values_list("action", "outcome")) == [("budgets.spending.refused", "failure")]
+    refused = written.get()
+    assert refused.actor_username == "finance" and refused.object_id == str(project.pk)
+    assert refused.data["amount"] == "1.00" and "2,396,301.00" in refused.data["reason"]
 
     rec = AuditEvent.objects.filter(action="budgets.spending.recorded").order_by("pk").last()
     assert rec.data["spent_before"] == "1000000.00" and rec.data["spent_after"] == "2396300.00"
