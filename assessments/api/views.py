@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import VersionedETagMixin
 from core.errors import ApplicationError
 from core.roles import DEPARTMENT_ROLES, P
 from indicators.models import Rule
@@ -56,7 +57,7 @@ def _int(value, field: str) -> int | None:
     return int(value)
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(VersionedETagMixin, viewsets.ReadOnlyModelViewSet):
     """The year's plans: quarters, deadlines and thresholds."""
 
     serializer_class = PlanSerializer
@@ -66,7 +67,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(parameters=[YEAR, DEPARTMENT, OpenApiParameter("indicator", str)]))
-class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
+class AssignmentViewSet(VersionedETagMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AssignmentSerializer
     queryset = Assignment.objects.none()
     required_perms = {"grade": P.RECORD_EVENT, "*": P.READ_REFERENCE}
@@ -111,7 +112,7 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
 )
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Quarterly reports. Department users open and submit their own; reviewers approve or return."""
 
     serializer_class = ReportSerializer
@@ -248,7 +249,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(ReportSerializer(report).data)
 
 
-class EntryViewSet(mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
+class EntryViewSet(VersionedETagMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet):
     """Entries of reports. PATCH saves a draft (send ``version``); review and evidence are actions."""
 
     serializer_class = EntrySerializer

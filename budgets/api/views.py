@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api import IsAuthenticatedWithRole, required_perm
+from core.api import IsAuthenticatedWithRole, VersionedETagMixin, required_perm
 from core.errors import ApplicationError
 from core.roles import P
 from indicators.models import Indicator
@@ -91,6 +91,7 @@ def _indicator(project: BudgetProject, code: str | None):
     retrieve=extend_schema(responses={200: s.ProjectDetailSerializer}),
 )
 class BudgetProjectViewSet(
+    VersionedETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -272,7 +273,7 @@ class BudgetProjectViewSet(
 
 
 @extend_schema_view(list=extend_schema(parameters=[PROJECT]))
-class BudgetTargetViewSet(viewsets.ModelViewSet):
+class BudgetTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
     """Targets of the sheets; written by the department while its sheet is a draft or returned."""
 
     permission_classes = [BudgetPermission]
@@ -460,7 +461,9 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         ]
     )
 )
-class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RecommendationViewSet(
+    VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Next year's budget recommendations; finance accepts or overrides each (the original is kept)."""
 
     permission_classes = [BudgetPermission]
@@ -545,7 +548,7 @@ class RecommendationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return response
 
 
-class PolicyViewSet(viewsets.GenericViewSet):
+class PolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
     """The evaluation weights, grade thresholds and recommendation matrix of a year (defaults if unset)."""
 
     permission_classes = [BudgetPermission]
@@ -564,6 +567,9 @@ class PolicyViewSet(viewsets.GenericViewSet):
         if year is None or not 2000 <= year <= 2100:
             raise Http404
         return year
+
+    def get_versioned_object(self):
+        return selectors.policy_for_year(year=self._year(self.kwargs["year"]))
 
     @extend_schema(responses={200: s.PolicySerializer})
     def retrieve(self, request, year=None):

@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import VersionedETagMixin
 from core.roles import P
 
 from .. import selectors, services
@@ -107,7 +108,7 @@ class CategoryViewSet(LibraryObjectViewSet):
         ]
     )
 )
-class IndicatorViewSet(LibraryObjectViewSet):
+class IndicatorViewSet(VersionedETagMixin, LibraryObjectViewSet):
     serializer_class = IndicatorSerializer
     queryset = Indicator.objects.all()
 
@@ -138,7 +139,7 @@ class IndicatorViewSet(LibraryObjectViewSet):
 @extend_schema_view(
     list=extend_schema(parameters=[YEAR, OpenApiParameter("kind", str), OpenApiParameter("indicator", str)])
 )
-class RuleViewSet(LibraryObjectViewSet):
+class RuleViewSet(VersionedETagMixin, LibraryObjectViewSet):
     serializer_class = RuleSerializer
     queryset = Rule.objects.all()
 

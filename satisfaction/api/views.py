@@ -15,6 +15,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import VersionedETagMixin
 from core.errors import ApplicationError, ConflictError, PreconditionFailed
 from core.roles import P
 
@@ -45,6 +46,7 @@ def _version(request) -> int | None:
     )
 )
 class SurveyViewSet(
+    VersionedETagMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -75,11 +77,6 @@ class SurveyViewSet(
         if p.get("status"):
             qs = qs.filter(status=p["status"])
         return qs
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = f'"{response.data["version"]}"'
-        return response
 
     def perform_create(self, serializer):
         serializer.instance = services.survey_create(data=dict(serializer.validated_data), actor=self.request.user)

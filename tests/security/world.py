@@ -1,0 +1,250 @@
+"""A small but complete year for the project-wide checks (permission matrix, fuzzing, ETags).
+
+Three departments (教育局 edu and 卫生健康委 health in the social group, 水利局 water), one user
+per role (filer and dept_head of edu, filer2 of water), and everything a URL of the project may
+need: the 2026 library and plan, Q3 reports (edu approved, water submitted), Q4 drafts with
+evidence, scores published with an open and a decided appeal, events, budget projects in every
+state with tranches, spending, an evaluation and recommendations, an open survey with codes, a
+draft survey, an API token, notifications and audit events. Built through the services, as a
+user would, so every row is in a state the application itself produces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal as D
+from unittest import mock
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from assessments import services as assess
+from assessments.models import Appeal, Entry, Plan, Report
+from assessments.services.scores import appeal_decide, appeal_file, recompute, scores_publish
+from audit.models import AuditEvent
+from budgets import services as budget
+from budgets.models import Evaluation, Recommendation
+from core.roles import Role
+from indicators.models import Category, GradeBand, Indicator, Library, Rule
+from organizations import services as org
+from organizations.models import Department, User
+from satisfaction import services as survey_services
+from satisfaction.models import Survey
+from tests.budgets.factories import ProjectFactory, add_targets, approved_project
+from tests.factories import DepartmentFactory, RankingGroupFactory, RegionFactory, UserFactory
+from tests.satisfaction.factories import AreaFactory, QuestionFactory, SurveyFactory, SurveyRegionFactory, add_answers
+
+YEAR = 2026
+TZ = timezone.get_current_timezone()
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf(name: str = "evidence.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@contextmanager
+def frozen(day: dt.date):
+    when = dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=TZ)
+    with mock.patch.object(timezone, "now", lambda: when):
+        yield
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    departments: dict[str, Department]
+    plan: Plan
+    objects: dict[str, object] = field(default_factory=dict)
+
+    def __getitem__(self, key):
+        return self.objects[key]
+
+
+def _library() -> Library:
+    lib = Library.objects.create(year=YEAR, name=f"{YEAR}年度指标")
+    central = Category.objects.create(library=lib, code="central", name="中心工作", points=D(25), order=1)
+    safety = Category.objects.create(library=lib, code="safety", name="平安建设", points=D(5), order=2)
+    party = Category.objects.create(library=lib, code="party", name="党的建设", points=D(10), order=3)
+    specs = [
+        {
+            "code": "roads",
+            "name": "农村公路里程",
+            "category": central,
+            "method": "proportional",
+            "basic_target": D(300),
+        },
+        {"code": "rate", "name": "办结率", "category": central, "method": "tiered", "basic_target": D(90)},
+        {"code": "safe", "name": "安全生产与质量", "category": safety, "method": "deduction"},
+        {"code": "party", "name": "党建工作成效", "category": party, "method": "grade"},
+    ]
+    for order, spec in enumerate(specs, start=1):
+        ind = Indicator(library=lib, direction="ge", points=D(10), order=order, **spec)
+        if spec["code"] == "rate":
+            ind.challenge_target, ind.unit, ind.value_type = D(100), "%", "level"
+        if spec["code"] == "roads":
+            ind.unit, ind.value_type = "公里", "cumulative"
+        ind.full_clean()
+        ind.save()
+    safe = lib.indicators.get(code="safe")
+    Rule.objects.create(
+        library=lib,
+        code="accident",
+        name="安全质量事故",
+        kind="deduction",
+        scope="indicator",
+        indicator=safe,
+        points=D(2),
+    )
+    Rule.objects.create(
+        library=lib, code="late", name="季度报告逾期", kind="deduction", scope="department", points=D("0.5")
+    )
+    Rule.objects.create(
+        library=lib, code="criticism", name="通报批评", kind="deduction", scope="department", points=D(1)
+    )
+    Rule.objects.create(library=lib, code="award", name="国家级表彰", kind="bonus", scope="department", points=D(1))
+    for code, label, m in (("excellent", "优秀", 90), ("good", "良好", 80), ("fair", "一般", 60), ("poor", "较差", 0)):
+        GradeBand.objects.create(library=lib, code=code, label=label, min_score=D(m))
+    return lib
+
+
+def _fill(report: Report, actor) -> None:
+    for e in report.entries.select_related("assignment__indicator"):
+        code = e.assignment.indicator.code
+        data = {"narrative": "按计划推进"}
+        if code == "roads":
+            data["actual_value"] = "225"
+        elif code == "rate":
+            data["actual_value"] = "95"
+        else:
+            data["completion_pct"] = "80"
+        assess.entry_save(entry=e, data=data, actor=actor)
+
+
+def build_world() -> World:
+    """Everything the URLs of the project need; about a second on SQLite."""
+    social = RankingGroupFactory(code="social", name="社会事业类")
+    urban = RankingGroupFactory(code="urban", name="城乡建设类")
+    east = RegionFactory(code="east", name="东城区", population=300_000)
+    west = RegionFactory(code="west", name="西城区", population=100_000)
+    departments = {
+        "edu": DepartmentFactory(code="edu", name="教育局", group=social, region=east, order=1),
+        "health": DepartmentFactory(code="health", name="卫生健康委", group=social, region=east, order=2),
+        "water": DepartmentFactory(code="water", name="水利局", group=urban, region=west, order=3),
+    }
+    users = {}
+    for role in Role:
+        dept = departments["edu"] if role in (Role.FILER, Role.DEPT_HEAD) else None
+        users[role.value] = UserFactory(username=role.value, role=role, department=dept)
+    users["filer2"] = UserFactory(username="filer2", role=Role.FILER, department=departments["water"])
+    sup, filer, filer2, finance = users["supervisor"], users["filer"], users["filer2"], users["finance"]
+
+    lib = _library()
+    plan = assess.plan_create(library=lib, actor=sup)
+    plan.status = Plan.Status.ACTIVE
+    plan.late_report_rule = lib.rules.get(code="late")
+    plan.save()
+    assess.assign_all(plan=plan, actor=sup)
+    w = World(users=users, departments=departments, plan=plan)
+    o = w.objects
+
+    # Q3, before its deadline: edu approved (a revision), water submitted and waiting for review.
+    q3 = plan.quarters.get(number=3)
+    with frozen(dt.date(YEAR, 10, 9)):
+        for code, actor in (("edu", filer), ("water", filer2)):
+            report = assess.report_open(quarter=q3, department=departments[code])
+            _fill(report, actor)
+            assess.report_submit(report=report, actor=actor)
+            if code != "water":
+                assess.report_approve(report=report, actor=sup)
+            o[f"q3_{code}"] = report
+    # Q4 is open now: drafts with entries; edu's first entry has evidence.
+    q4 = plan.quarters.get(number=4)
+    for code in ("edu", "water"):
+        o[f"q4_{code}"] = assess.report_open(quarter=q4, department=departments[code])
+        o[f"entry_{code}"] = Entry.objects.filter(report=o[f"q4_{code}"]).order_by("pk").first()
+        o[f"evidence_{code}"] = assess.evidence_add(
+            entry=o[f"entry_{code}"], upload=pdf(), actor=filer if code == "edu" else filer2
+        )
+    o["q3"], o["q4"] = q3, q4
+    o["assignment_edu"] = plan.assignments.filter(department=departments["edu"]).order_by("pk").first()
+    o["assignment_grade"] = plan.assignments.get(department=departments["edu"], indicator__code="party")
+
+    # Events with evidence, scores, publication, an open and a decided appeal.
+    for code in ("edu", "water"):
+        o[f"event_{code}"] = assess.event_record(
+            plan=plan,
+            rule=lib.rules.get(code="accident"),
+            department=departments[code],
+            date=dt.date(YEAR, 11, 2),
+            occurrences=1,
+            note="事故",
+            evidence=pdf("event.pdf"),
+            actor=sup,
+        )
+    recompute(plan=plan)
+    scores_publish(plan=plan, period="annual", actor=sup)
+    for code, actor in (("edu", filer), ("water", filer2)):
+        score = plan.scores.get(department=departments[code], period="annual")
+        lines = list(score.lines.filter(kind__in=("indicator", "deduction")).order_by("order"))
+        o[f"appeal_{code}"] = appeal_file(
+            score=score, line_key=lines[0].key, reason="数据有误", evidence=pdf("appeal.pdf"), actor=actor
+        )
+        decided = appeal_file(score=score, line_key=lines[1].key, reason="另一处", actor=actor)
+        o[f"appeal_decided_{code}"] = appeal_decide(
+            appeal=decided, decision=Appeal.Status.REJECTED, reason="依据充分", actor=sup
+        )
+    o["score_edu"] = plan.scores.get(department=departments["edu"], period="annual")
+
+    # Budgets: edu's draft, submitted and approved projects; water's draft; last year's evaluation.
+    o["project_draft"] = ProjectFactory(department=departments["edu"], year=YEAR, name="草稿项目")
+    o["target"] = add_targets(o["project_draft"])[0]
+    o["project_submitted"] = ProjectFactory(department=departments["edu"], year=YEAR, name="已提交项目")
+    add_targets(o["project_submitted"])
+    budget.project_submit(project=o["project_submitted"], actor=filer)
+    approved = approved_project(departments["edu"], amount="2396300.00")
+    o["project_approved"] = approved
+    o["tranche_held"] = budget.tranche_create(
+        project=approved, actor=finance, name="第二批", amount=D(1000), condition_targets=[approved.targets.first()]
+    )
+    o["tranche_open"] = budget.tranche_create(project=approved, actor=finance, name="第一批", amount=D(5000))
+    o["spending"] = budget.spending_record(
+        project=approved, actor=finance, date=dt.date(YEAR, 3, 1), amount="100", tranche=o["tranche_open"]
+    )
+    o["evaluation"] = budget.evaluation_compute(project=approved, actor=finance)
+    o["project_water"] = ProjectFactory(department=departments["water"], year=YEAR, name="水利项目")
+    o["target_water"] = add_targets(o["project_water"])[0]
+    last_year = approved_project(departments["edu"], year=YEAR - 1)
+    Evaluation.objects.create(
+        project=last_year,
+        number=1,
+        total=D(92),
+        grade="excellent",
+        amount=last_year.amount,
+        spent=last_year.amount,
+        execution_rate=D(100),
+        weights={},
+        ledger=[],
+    )
+    budget.recommendations_generate(year=YEAR, actor=finance, department_grades={})
+    o["policy"] = budget.policy_save(year=YEAR, actor=finance, data={})
+    o["recommendation"] = Recommendation.objects.get(project=last_year)
+
+    # Surveys: an open one with answers and codes, a draft one.
+    s = SurveyFactory(code="s2026", year=YEAR, title="2026年群众满意度调查")
+    o["survey"] = s
+    o["area"] = AreaFactory(survey=s, code="education", name="学有所教")
+    o["question"] = QuestionFactory(survey=s, area=o["area"], department=departments["edu"], text="学校?")
+    o["text_question"] = QuestionFactory(survey=s, area=o["area"], kind="text", text="建议?")
+    o["sr_east"] = SurveyRegionFactory(survey=s, region=east, quota=50)
+    o["sr_west"] = SurveyRegionFactory(survey=s, region=west, quota=50)
+    add_answers(s, o["sr_east"], o["question"], [5, 4, 4, 2])
+    o["batch"], codes = survey_services.codes_generate(survey_region=o["sr_east"], count=3, actor=sup)
+    o["code"] = codes[0]
+    o["survey_draft"] = SurveyFactory(code="draft", year=YEAR, status=Survey.Status.DRAFT, title="草稿调查")
+
+    o["token"], o["token_key"] = org.token_issue(user=filer, name="集成")
+    o["audit_event"] = AuditEvent.objects.order_by("pk").first()
+    return w
