@@ -191,13 +191,52 @@ AGGREGATES = {
 }
 
 
-def _question_region_cells(survey: Survey) -> dict[tuple[int, int], Cell]:
-    """One SQL aggregate over the survey's 1–5 answers: n, satisfied, Σv and Σv² per question and
-    region. Area and department follow from the question, so every grouping is a sum of these
-    cells (a few hundred rows), and the answers are scanned once however many groupings are shown.
+# The results pages read every answer of a survey once: counts by (question, region, scale,
+# value) — a few thousand rows however many answers — give every grouping and the per-option
+# distribution. They are kept while the survey's count of accepted responses (raised in the same
+# transaction as each response) is unchanged, so a new answer is always seen.
+_COUNTS_CACHE: dict[tuple, list[tuple]] = {}
+_COUNTS_CACHE_SIZE = 8
+
+
+def _regions_received(survey: Survey) -> tuple[dict[int, int | None], int]:
+    """Population of each sampled region, and the responses received so far (one query)."""
+    rows = SurveyRegion.objects.filter(survey=survey).values_list("region_id", "region__population", "received")
+    return {r: pop for r, pop, _n in rows}, sum(n for _r, _p, n in rows)
+
+
+def _value_counts(survey: Survey, received: int) -> list[tuple[int, int, bool, int, int]]:
+    """(question, region, scale, value, count) of the survey's answers, from one scan."""
+    key = (survey.pk, survey.public_key, received)
+    rows = _COUNTS_CACHE.get(key)
+    if rows is None:
+        rows = list(
+            Answer.objects.filter(survey=survey)
+            .values("question", "region", "scale", "value")
+            .annotate(c=Count("id"))
+            .order_by()
+            .values_list("question", "region", "scale", "value", "c")
+        )
+        if len(_COUNTS_CACHE) >= _COUNTS_CACHE_SIZE:
+            _COUNTS_CACHE.pop(next(iter(_COUNTS_CACHE)))
+        _COUNTS_CACHE[key] = rows
+    return rows
+
+
+def _question_region_cells(survey: Survey, received: int) -> dict[tuple[int, int], Cell]:
+    """n, satisfied, Σv and Σv² of the 1–5 answers per question and region. Area and department
+    follow from the question, so every grouping is a sum of these cells (a few hundred rows),
+    and the answers are scanned once however many groupings are shown.
     """
-    rows = _scale_answers(survey).values("question", "region").annotate(**AGGREGATES).order_by()
-    return {(row["question"], row["region"]): Cell.of(row) for row in rows}
+    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for question, region, scale, value, count in _value_counts(survey, received):
+        if scale and value >= 1:
+            cell = sums[(question, region)]
+            cell[0] += count
+            cell[1] += count if value >= 4 else 0
+            cell[2] += count * value
+            cell[3] += count * value * value
+    return {key: Cell(*cell) for key, cell in sums.items()}
 
 
 def _group(cells: dict[tuple[int, int], Cell], by: str, questions: dict[int, tuple]) -> dict[object, dict[int, Cell]]:
@@ -217,10 +256,6 @@ def _combine(cells: dict[int, Cell]) -> Cell:
     for c in cells.values():
         total = total + c
     return total
-
-
-def _populations(survey: Survey) -> dict[int, int | None]:
-    return dict(SurveyRegion.objects.filter(survey=survey).values_list("region_id", "region__population"))
 
 
 def survey_results(
@@ -243,14 +278,15 @@ def survey_results_all(
     for by in dimensions:
         if by not in DIMENSIONS:
             raise ValueError(by)
-    cells = _question_region_cells(survey)
+    populations, received = _regions_received(survey)
+    cells = _question_region_cells(survey, received)
     questions = {
         pk: (area_id, department_id)
         for pk, area_id, department_id in Question.objects.filter(survey=survey).values_list(
             "pk", "area_id", "department_id"
         )
     }
-    pops = _populations(survey) if weighted else {}
+    pops = populations if weighted else {}
     minimum = min_group_size()
     out = {}
     for by in dimensions:
@@ -305,9 +341,9 @@ def _labels(survey: Survey, by: str) -> dict[object, tuple[str, str, dict]]:
 
 def question_distribution(*, survey: Survey, published: bool = False) -> list[dict]:
     """Every question with its answer counts per option (one SQL aggregate for all questions)."""
-    counts: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in Answer.objects.filter(survey=survey).values("question", "value").annotate(c=Count("id")).order_by():
-        counts[row["question"]][row["value"]] = row["c"]
+    counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for question, _region, _scale, value, count in _value_counts(survey, _regions_received(survey)[1]):
+        counts[question][value] += count
     texts = dict(
         TextAnswer.objects.filter(survey=survey).values("question").annotate(c=Count("id")).values_list("question", "c")
     )
