@@ -101,7 +101,10 @@
       var o = base();
       o.tooltip.trigger = "axis";
       o.grid = { left: 8, right: 48, top: 8, bottom: 8, containLabel: true };
-      o.xAxis = { type: "value", scale: true, axisLabel: { fontSize: 10 } };
+      // Bars start at zero and every group shares the 0–100 scale (more only with bonus points):
+      // a bar's length is the total, so 86 never looks like a tenth of 98.
+      o.xAxis = { type: "value", min: 0, max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); },
+        axisLabel: { fontSize: 10 } };
       o.yAxis = { type: "category", inverse: true, axisLabel: { fontSize: 11 },
         data: g.departments.map(function (d, k) { return g.ranks[k] + ". " + shorten(d, 10); }) };
       o.series = [{ type: "bar", name: data.text.total, data: g.totals, barMaxWidth: 16,

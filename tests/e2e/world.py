@@ -430,3 +430,73 @@ def interview_answers(survey_id: int, surveyor, answers: list[tuple[str, int, in
         survey_services.response_submit(
             survey=survey, survey_region=cleaned.survey_region, cleaned=cleaned, channel="interview", actor=surveyor
         )
+
+
+# --- A city with a year of results, for the leaders and the public ------------------------------
+
+
+def build_city(users: dict, departments: dict) -> Year:
+    """Every department's quarter approved and scored, a safety deduction for 卫生健康委, the
+    year's results published; this year's budget project approved and half spent, next year's
+    recommendations proposed; twelve interviews of the survey entered by the survey firm."""
+    year = build_year(users, departments)
+    approve_all_reports(year, users, departments)
+    plan = Plan.objects.get(pk=year.plan_id)
+    assessment_services.event_record(
+        plan=plan,
+        rule=plan.library.rules.get(code="accident"),
+        department=departments["health"],
+        date=today(),
+        occurrences=1,
+        note="医院改扩建工地发生一起安全事故。",
+        actor=users["supervisor"],
+    )
+    compute_scores(year)
+    score_services.scores_publish(plan=plan, period="annual", actor=users["supervisor"])
+
+    budget = build_budget(users, departments)
+    from budgets.models import BudgetProject
+
+    project = BudgetProject.objects.get(pk=budget.project_id)
+    dimension, sub, name, op, value, unit = SHEET[3]
+    budget_services.target_save(
+        project=project,
+        actor=users["filer"],
+        data={
+            "dimension": dimension,
+            "subdimension": sub,
+            "name": name,
+            "operator": op,
+            "value": D(value),
+            "unit": unit,
+        },
+    )
+    budget_services.project_submit(project=project, actor=users["filer"])
+    budget_services.project_approve(project=project, actor=users["finance"])
+    budget_services.spending_record(
+        project=project, actor=users["finance"], date=today(), amount=D("1198150.00"), description="上半年活动经费"
+    )
+    budget_services.recommendations_generate(year=year.year, actor=users["finance"])
+
+    survey = build_survey(users, codes=1)
+    interview_answers(
+        survey.survey_id,
+        users["surveyor"],
+        [
+            ("east", 5, 1, 4),
+            ("east", 4, 1, 4),
+            ("east", 4, 0, 3),
+            ("east", 5, 1, 5),
+            ("east", 3, 1, 4),
+            ("east", 4, 1, 2),
+        ]
+        + [
+            ("west", 3, 0, 4),
+            ("west", 4, 1, 3),
+            ("west", 2, 0, 4),
+            ("west", 4, 1, 5),
+            ("west", 5, 1, 4),
+            ("west", 3, 1, 3),
+        ],
+    )
+    return year
