@@ -655,7 +655,7 @@ def test_matrix(world, row):
         login_expected = role is None and not row.api and None not in row.who
         if login_expected and not response["Location"].startswith(reverse("login")):
             wrong.append(f"anonymous: {url} → {response['Location']}, expected the login page")
-        is_json = response["Content-Type"].startswith("application/json")
+        is_json = response.get("Content-Type", "").startswith("application/json")
         if row.api and response.status_code >= 400 and is_json and not response.json().get("detail"):
             wrong.append(f"{role}: {url} → {response.status_code} without a message")
     assert not wrong, "\n".join(wrong)
