@@ -39,6 +39,7 @@ NAMES = {
     "auditor": "孙静",
     "surveyor": "吴涛",
     "filer2": "刘洋",
+    "security_admin": "钱文",
 }
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
