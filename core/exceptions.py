@@ -21,6 +21,18 @@ def _flatten(detail):
     return [str(detail)]
 
 
+def _first_message(errors) -> str | None:
+    """The first message of a (possibly nested) error structure, e.g. ``{"ids": {3: ["…"]}}``."""
+    if isinstance(errors, str):
+        return errors
+    values = errors.values() if isinstance(errors, dict) else errors if isinstance(errors, list) else ()
+    for value in values:
+        found = _first_message(value)
+        if found:
+            return found
+    return None
+
+
 def exception_handler(exc, context):
     """Every 4xx as JSON ``{"detail": <message>, "code": ..., "errors": {field: [messages]}}``."""
     if isinstance(exc, ApplicationError):
@@ -45,10 +57,8 @@ def exception_handler(exc, context):
         errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         errors = _flatten(errors)
         first_field = next(iter(errors), None)
-        message = _("Invalid input.")
-        if first_field and errors[first_field]:
-            first = errors[first_field][0]
-            message = f"{first_field}: {first}" if isinstance(first, str) else message
+        first = _first_message(errors[first_field]) if first_field is not None else None
+        message = f"{first_field}: {first}" if first else _("Invalid input.")
         response.data = {"detail": message, "code": "invalid", "errors": errors}
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {

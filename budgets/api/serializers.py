@@ -11,7 +11,7 @@ from rest_framework import serializers
 from core.numbers import yuan_to_wan
 from core.text import render
 
-from ..choices import Action
+from ..choices import DEPARTMENT_GRADES, GRADES, Action, FlagReason
 from ..models import (
     MAX_AMOUNT,
     MAX_TEXT,
@@ -45,6 +45,7 @@ class TargetSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
+        allow_null=True,
         help_text="Code of the library indicator of the project's year whose method scores this target.",
     )
     indicator_code = serializers.CharField(
@@ -137,9 +138,13 @@ class ProjectSerializer(serializers.ModelSerializer):
         return str(yuan_to_wan(obj.amount))
 
     @extend_schema_field(serializers.DecimalField(max_digits=15, decimal_places=2))
-    def get_spent(self, obj) -> str | None:
+    def get_spent(self, obj) -> str:
         spent = getattr(obj, "spent", None)
-        return None if spent is None else str(Decimal(spent).quantize(Decimal("0.01")))
+        if spent is None:  # not annotated (a project just written): read it
+            from ..selectors import spent_of
+
+            spent = spent_of(project=obj)
+        return str(Decimal(spent).quantize(Decimal("0.01")))
 
 
 class ProjectDetailSerializer(ProjectSerializer):
@@ -200,7 +205,7 @@ class TrancheSerializer(serializers.ModelSerializer):
     condition_targets = serializers.PrimaryKeyRelatedField(
         queryset=BudgetTarget.objects.all(), many=True, required=False
     )
-    released_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    released_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Tranche
@@ -249,7 +254,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
     project = serializers.SerializerMethodField()
     department = serializers.SerializerMethodField()
     grade_label = serializers.CharField(source="get_grade_display", read_only=True)
-    computed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    computed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Evaluation
@@ -302,7 +307,13 @@ class RecommendationSerializer(serializers.ModelSerializer):
     department = serializers.SerializerMethodField()
     evaluation_total = serializers.SerializerMethodField()
     effective_amount = serializers.DecimalField(max_digits=15, decimal_places=2, read_only=True, allow_null=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    # Blank until set: declared so that the schema admits the empty value.
+    flag_reason = serializers.ChoiceField(FlagReason.choices, allow_blank=True, read_only=True)
+    project_grade = serializers.ChoiceField(GRADES, allow_blank=True, read_only=True)
+    department_grade_column = serializers.ChoiceField(DEPARTMENT_GRADES, allow_blank=True, read_only=True)
+    action = serializers.ChoiceField(Action.choices, allow_blank=True, read_only=True)
+    final_action = serializers.ChoiceField(Action.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Recommendation

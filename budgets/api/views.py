@@ -198,7 +198,7 @@ class BudgetProjectViewSet(
         return Response(s.ProjectSerializer(project_for(request, pk)).data)
 
     @extend_schema(responses={200: s.RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def revisions(self, request, pk=None):
         """Every stored revision of the sheet, newest first."""
         project = project_for(request, pk)
@@ -526,7 +526,7 @@ class RecommendationViewSet(
         return Response(counts)
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: s.SummaryRowSerializer(many=True)})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], pagination_class=None)
     def summary(self, request):
         """Next year's recommended amounts by department."""
         rows = selectors.recommendation_summary(year=self._year())
@@ -554,6 +554,7 @@ class PolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
     permission_classes = [BudgetPermission]
     serializer_class = s.PolicySerializer
     queryset = Recommendation.objects.none()
+    pagination_class = None  # every year's policy in one list
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
     required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}

@@ -6,7 +6,7 @@ from ..models import Category, GradeBand, Indicator, Library, Rule
 
 
 class LibrarySerializer(serializers.ModelSerializer):
-    cloned_from = serializers.SlugRelatedField(slug_field="year", read_only=True)
+    cloned_from = serializers.SlugRelatedField(slug_field="year", read_only=True, allow_null=True)
 
     class Meta:
         model = Library

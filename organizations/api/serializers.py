@@ -64,7 +64,7 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 class MeSerializer(serializers.ModelSerializer):
-    department = DepartmentSerializer(read_only=True)
+    department = DepartmentSerializer(read_only=True, allow_null=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
