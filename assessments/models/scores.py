@@ -190,6 +190,8 @@ class LedgerLine(models.Model):
         verbose_name = _("ledger line")
         verbose_name_plural = _("ledger lines")
         ordering = ["score", "order"]
+        # Recomputation asks which of a plan's scores carry the top-grade share cap line.
+        indexes = [models.Index(fields=["score"], condition=models.Q(key="cap:top_share"), name="ledgerline_top_share")]
 
     def __str__(self):
         return f"{self.key} {self.points}"

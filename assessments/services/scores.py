@@ -28,7 +28,7 @@ from core.roles import Role
 from core.tasks import enqueue
 from core.uploads import check_upload
 from indicators.choices import Method, ValueType
-from indicators.models import Category, GradeBand, Indicator, Rule
+from indicators.models import Category, GradeBand, Indicator
 from indicators.scoring import Inputs, Spec, competition_ranks
 from notifications.services import notify
 from organizations.models import Department
@@ -107,7 +107,7 @@ def periods_of(plan: Plan, today: dt.date | None = None) -> list[tuple[str, int,
 
 
 def _top_categories(plan: Plan) -> dict[int, Category]:
-    cats = {c.pk: c for c in Category.objects.filter(library=plan.library)}
+    cats = {c.pk: c for c in Category.objects.filter(library=plan.library).order_by()}
 
     def root(c):
         seen = 0
@@ -215,8 +215,10 @@ def _compute(plan: Plan, department_ids: list[int] | None):
         values[a_id][qn] = (actual, completion)
     rank_indicators = {a.indicator_id for a in assignments if a.method == Method.RANK}
     if rank_indicators:
+        # Every department's values of the rank indicators (a department's rank depends on all).
+        rank_assignments = Assignment.objects.filter(plan=plan, indicator_id__in=rank_indicators)
         for ind_id, dept_id, qn, actual in (
-            entry_rows.filter(assignment__indicator_id__in=rank_indicators)
+            entry_rows.filter(assignment__in=rank_assignments)
             .order_by()
             .values_list("assignment__indicator_id", "report__department_id", "report__quarter__number", "actual_value")
         ):
@@ -235,22 +237,35 @@ def _compute(plan: Plan, department_ids: list[int] | None):
             **({} if department_ids is None else {"assignment__department_id__in": department_ids}),
         )
     }
-    event_rows = list(
+    rules: dict[int, scoring.RuleIn] = {}
+    events_by_dept: dict[int, list[scoring.EventIn]] = defaultdict(list)
+    for ev_id, dept_id, date, occurrences, note, evidence, *rule in (
         ScoreEvent.objects.filter(plan=plan, voided_at__isnull=True, **dept_filter)
         .order_by("-date", "-id")
-        .values_list("pk", "rule_id", "department_id", "date", "occurrences", "note", "evidence")
-    )
-    rules = {
-        r[0]: scoring.RuleIn(*r)
-        for r in Rule.objects.filter(pk__in={e[1] for e in event_rows}).values_list(
-            "pk", "code", "name", "kind", "scope", "effect", "points", "cap", "indicator_id"
+        .values_list(
+            "pk",
+            "department_id",
+            "date",
+            "occurrences",
+            "note",
+            "evidence",
+            "rule_id",
+            "rule__code",
+            "rule__name",
+            "rule__kind",
+            "rule__scope",
+            "rule__effect",
+            "rule__points",
+            "rule__cap",
+            "rule__indicator_id",
         )
-    }
-    events_by_dept: dict[int, list[scoring.EventIn]] = defaultdict(list)
-    for ev_id, rule_id, dept_id, date, occurrences, note, evidence in event_rows:
+    ):
+        rule_in = rules.get(rule[0])
+        if rule_in is None:
+            rule_in = rules[rule[0]] = scoring.RuleIn(*rule)
         events_by_dept[dept_id].append(
             scoring.EventIn(
-                id=ev_id, rule=rules[rule_id], date=date, occurrences=occurrences, note=note, evidence=bool(evidence)
+                id=ev_id, rule=rule_in, date=date, occurrences=occurrences, note=note, evidence=bool(evidence)
             )
         )
     departments = {
@@ -290,10 +305,23 @@ def _compute(plan: Plan, department_ids: list[int] | None):
         by_dept[a.department_id].append(a)
     dept_order = sorted(set(by_dept) | set(events_by_dept))
     last_inputs: dict[int, tuple] = {}
+    # The year's ledger equals Q4's when Q4 plans 100 percent of every cumulative target and no
+    # appeal set points for either: same targets, values, events and ranks (Q4 ends on 31 December).
+    annual_as_q4 = {
+        dept_id: all(not a.cumulative or a.planned[4] == HUNDRED for a in rows)
+        and not any((a.pk, "Q4") in overrides or (a.pk, "annual") in overrides for a in rows)
+        for dept_id, rows in by_dept.items()
+    }
+    previous = None
     for period, qn, end in periods_of(plan):
         rank_cache: dict[int, tuple[dict, int]] = {}
         scaled: dict[tuple, Spec] = {}
+        same_as_previous = period == "annual" and previous == (4, end)
+        previous = (qn, end)
         for dept_id in dept_order:
+            if same_as_previous and annual_as_q4.get(dept_id, True) and dept_id in last_inputs:
+                results[(dept_id, period)] = last_inputs[dept_id][2]
+                continue
             dept_code, group_id = departments[dept_id]
             ins = []
             for a in by_dept.get(dept_id, ()):
@@ -469,8 +497,10 @@ def _write_lines(new_lines: dict[int, list]) -> None:
     if not new_lines:
         return
     old: dict[int, dict[int, tuple]] = defaultdict(dict)
-    for row in LedgerLine.objects.filter(score_id__in=list(new_lines)).values_list(
-        "pk", "score_id", "order", *LINE_FIELDS
+    for row in (
+        LedgerLine.objects.filter(score_id__in=list(new_lines))
+        .order_by()
+        .values_list("pk", "score_id", "order", *LINE_FIELDS)
     ):
         old[row[1]][row[2]] = (row[0], row[3:])
     inserts, deletes = [], []
@@ -503,17 +533,36 @@ def recompute(*, plan: Plan, department_ids: list[int] | None = None, reason: st
     ledger lines that differ from the stored ones are written.
     """
     with _gc_paused():
-        results, top = _compute(plan, department_ids)
-    bands = [scoring.Band(b.code, b.label, b.min_score) for b in GradeBand.objects.filter(library=plan.library)]
+        return _recompute(plan, department_ids, reason)
+
+
+def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int:
+    results, top = _compute(plan, department_ids)
+    bands = [
+        scoring.Band(b.code, b.label, b.min_score) for b in GradeBand.objects.filter(library=plan.library).order_by()
+    ]
     if not bands:
         bands = [scoring.Band("none", _("No grade bands"), Decimal(0))]
-    existing = {(s.department_id, s.period): s for s in Score.objects.filter(plan=plan)}
-    capped = set(LedgerLine.objects.filter(score__plan=plan, key="cap:top_share").values_list("score_id", flat=True))
+    # Every stored score of the plan takes part in the standings; only those written are loaded whole.
+    existing = {
+        (row.department_id, row.period): row
+        for row in (
+            _StoredScore(*values)
+            for values in Score.objects.filter(plan=plan)
+            .order_by()
+            .values_list(
+                "pk", "department_id", "period", "group_id", "total", "vetoed", "rank", "grade_code", "inputs_hash"
+            )
+        )
+    }
+    capped = set(
+        LedgerLine.objects.filter(score__plan=plan, key="cap:top_share").order_by().values_list("score_id", flat=True)
+    )
     now = timezone.now()
-    written = 0
-    restood: list[tuple[Score, scoring.Standing]] = []
+    restood: list[tuple[int, scoring.Standing]] = []
     created: list[tuple[Score, list]] = []
-    changed: list[tuple[Score, list]] = []
+    changed: list[tuple[int, Score, list]] = []
+    digests: dict[tuple, str] = {}  # a result shared by two periods (see _compute) is hashed once
     periods = sorted({p for _d, p in results} | {p for _d, p in existing})
     for period in periods:
         totals = {}
@@ -526,41 +575,70 @@ def recompute(*, plan: Plan, department_ids: list[int] | None = None, reason: st
         standings = scoring.grade_and_rank(totals, bands, plan.top_grade_share)
         for dept_id, standing in standings.items():
             result = results.get((dept_id, period))
-            score = existing.get((dept_id, period))
+            stored = existing.get((dept_id, period))
             if result is None:
                 # Not recomputed: only its rank, grade and share-cap line can have moved.
-                if score is not None and (
-                    (score.rank, score.grade_code) != (standing.rank, standing.grade_code)
-                    or (score.pk in capped) != bool(standing.extra_lines)
+                if stored is not None and (
+                    (stored.rank, stored.grade_code) != (standing.rank, standing.grade_code)
+                    or (stored.pk in capped) != bool(standing.extra_lines)
                 ):
-                    restood.append((score, standing))
+                    restood.append((stored.pk, standing))
                 continue
             lines = result.lines + standing.extra_lines
-            digest = _hash(lines, standing)
-            if score is not None and score.inputs_hash == digest:
+            key = None if standing.extra_lines else (id(result), standing.grade_code, standing.rank)
+            digest = digests.get(key) if key else None
+            if digest is None:
+                digest = _hash(lines, standing)
+                if key:
+                    digests[key] = digest
+            if stored is not None and stored.inputs_hash == digest:
                 continue
-            if score is None:
-                score = Score(plan=plan, department_id=dept_id, period=period)
-            elif score.published:
-                _keep_revision(score, reason or _("Recomputed after a change"))
+            score = Score(plan=plan, department_id=dept_id, period=period)
             score.total = result.total
             score.grade_code, score.grade_label, score.rank = standing.grade_code, standing.grade_label, standing.rank
             score.group_id, score.vetoed = result.group_id, result.vetoed
             score.categories = _category_json(plan, top, result)
             score.computed_at, score.inputs_hash = now, digest
-            (changed if score.pk else created).append((score, lines))
-            written += 1
+            if stored is None:
+                created.append((score, lines))
+            else:
+                changed.append((stored.pk, score, lines))
+    # The stored scores to write, loaded whole in one query; a published one keeps what was published.
+    loaded = Score.objects.in_bulk([pk for pk, _s, _l in changed] + [pk for pk, _standing in restood])
+    updated = []
+    for pk, new, lines in changed:
+        score = loaded[pk]
+        if score.published:
+            _keep_revision(score, reason or _("Recomputed after a change"))
+        for field in ("total", "grade_code", "grade_label", "rank", "group_id", "vetoed", "categories"):
+            setattr(score, field, getattr(new, field))
+        score.computed_at, score.inputs_hash = new.computed_at, new.inputs_hash
+        updated.append((score, lines))
     if created:
         if connection_returns_rows():
             Score.objects.bulk_create([s for s, _lines in created], batch_size=500)
         else:
             for s, _lines in created:
                 s.save()
-    if changed:
-        Score.objects.bulk_update([s for s, _lines in changed], SCORE_FIELDS, batch_size=200)
-    _write_lines({s.pk: lines for s, lines in created + changed})
-    written += _restand_all(restood)
-    return written
+    if updated:
+        Score.objects.bulk_update([s for s, _lines in updated], SCORE_FIELDS, batch_size=200)
+    _write_lines({s.pk: lines for s, lines in created + updated})
+    return len(created) + len(updated) + _restand_all([(loaded[pk], standing) for pk, standing in restood])
+
+
+@dataclass
+class _StoredScore:
+    """What the standings need of a stored score; the score itself is loaded only to be written."""
+
+    pk: int
+    department_id: int
+    period: str
+    group_id: int | None
+    total: Decimal
+    vetoed: bool
+    rank: int | None
+    grade_code: str
+    inputs_hash: str
 
 
 def connection_returns_rows() -> bool:
@@ -580,6 +658,7 @@ def _restand_all(restood: list[tuple[Score, scoring.Standing]]) -> int:
     LedgerLine.objects.filter(score_id__in=ids, key="cap:top_share").delete()
     last = dict(
         LedgerLine.objects.filter(score_id__in=ids)
+        .order_by()
         .values("score_id")
         .annotate(last=Max("order"))
         .values_list("score_id", "last")
