@@ -127,8 +127,14 @@ class EntrySaveView(PermMixin, View):
         )
         if request.headers.get("HX-Request"):
             return response
+        # Without htmx (scripts off) the answer is the report page: say what happened there.
         if saved:
             messages.success(request, _("Saved."))
+        elif conflict:
+            messages.error(request, conflict)
+        for field_errors in errors.values():
+            for message in field_errors:
+                messages.error(request, message)
         return redirect("assessments:report_detail", pk=report.pk)
 
 
