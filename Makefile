@@ -32,8 +32,10 @@ run: $(BIN)/activate
 test: $(BIN)/activate
 	DJANGO_SETTINGS_MODULE=perfgov.settings.test $(BIN)/pytest $(PYTEST_ARGS)
 
+## Only the browser tests (Debian's Chromium): the journeys of tests/e2e and every other test marked e2e.
+## Screenshots of the journeys go to tests/e2e/artifacts/.
 test-e2e: $(BIN)/activate
-	DJANGO_SETTINGS_MODULE=perfgov.settings.test $(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=perfgov.settings.test $(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(BIN)/activate
 	$(BIN)/ruff check .

@@ -59,6 +59,7 @@ def test_six_wrong_passwords_lock_the_account(live_server, people):
         lock = security.locator("section").filter(has_text="已锁定的账户").locator("tr").filter(has_text="filer")
         expect(lock.locator("td").nth(1)).to_have_text("6")  # failures
         j.shot(security, "locked-accounts")
+        security.wait_for_load_state()  # the confirmation prompt comes with the page's script
         lock.get_by_role("button", name="解锁").click()
         expect(security.locator(".pg-messages")).to_contain_text("filer")
         expect(

@@ -72,6 +72,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
 
         # She publishes the quarter's results (and confirms the prompt).
         office.get_by_role("link", name="全部部门").click()
+        office.wait_for_load_state()  # the confirmation prompt comes with the page's script
         office.get_by_role("button", name="公布").click()
         expect(message(office)).to_contain_text(f"{period} 结果已公布。")
         expect(office.locator(".pg-page-header")).to_contain_text("申诉截止")
