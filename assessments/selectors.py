@@ -207,17 +207,43 @@ def reporting_health(*, plan: Plan, today: dt.date | None = None) -> dict:
 # --- Scores ----------------------------------------------------------------------------------
 
 
-def scores_for_user(*, user) -> QuerySet[Score]:
+def scores_for_user(*, user, open_appeals: bool = True) -> QuerySet[Score]:
     """Leader, supervisor, finance and API clients read all; department users read their own
-    department's scores, and other departments' only once published (API.md, Scores)."""
-    qs = Score.objects.select_related("plan", "department", "group").annotate(
-        open_appeals=Count("appeals", filter=Q(appeals__status=Appeal.Status.OPEN))
-    )
+    department's scores, and other departments' only once published (API.md, Scores).
+
+    ``open_appeals``: annotate each score with its number of open appeals (the pages show it).
+    """
+    qs = Score.objects.select_related("plan", "department", "group")
+    if open_appeals:
+        qs = qs.annotate(open_appeals=Count("appeals", filter=Q(appeals__status=Appeal.Status.OPEN)))
     if user.has_perm(P.READ_ALL_SCORES):
         return qs
     if user.role in DEPARTMENT_ROLES and user.has_perm(P.READ_OWN_SCORES) and user.department_id:
         return qs.filter(Q(department_id=user.department_id) | Q(published=True))
     return qs.none()
+
+
+# What the scores list of the API shows (API.md, Scores): nothing else is read.
+SCORE_LIST_FIELDS = (
+    "period",
+    "total",
+    "grade_code",
+    "grade_label",
+    "rank",
+    "vetoed",
+    "published",
+    "categories",
+    "computed_at",
+    "plan__year",
+    "department__code",
+    "department__name",
+    "group__code",
+)
+
+
+def scores_list_for_user(*, user) -> QuerySet[Score]:
+    """``scores_for_user`` for the API's list: the fields it shows, no appeal counts."""
+    return scores_for_user(user=user, open_appeals=False).only(*SCORE_LIST_FIELDS)
 
 
 def score_get_for_user(*, user, code: str, year: int, period: str) -> Score:

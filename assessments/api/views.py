@@ -378,7 +378,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
             self.permission_denied(request)
 
     def list(self, request):
-        qs = selectors.scores_for_user(user=request.user)
+        qs = selectors.scores_list_for_user(user=request.user)
         p = request.query_params
         if p.get("year"):
             qs = qs.filter(plan__year=_int(p["year"], "year"))
