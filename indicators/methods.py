@@ -74,9 +74,9 @@ def validate_method(
     field errors; an empty dict means the combination is valid.
     """
     errors = _Errors()
-    params = dict(params or {})
-    if not isinstance(params, dict):
+    if not isinstance(params or {}, dict):  # JSON from a form, the API or a spreadsheet: any value
         return {}, {"params": [_("Parameters must be a JSON object.")]}
+    params = dict(params or {})
 
     if method not in Method.values:
         errors.add("method", _("Unknown scoring method."))
