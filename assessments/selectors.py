@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -80,31 +80,40 @@ def report_get_for_user(*, user, pk: int) -> Report:
 def entries_for_report(report: Report) -> list[Entry]:
     """Entries with what the form shows beside them, in a constant number of queries:
     last quarter's value, the evidence, and the reviewer's latest comment."""
-    entries = list(
-        report.entries.select_related("assignment__indicator__category", "updated_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(removed_at__isnull=True)))
-        .prefetch_related(
+    entries = report.entries.select_related("assignment__indicator__category", "updated_by").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.filter(removed_at__isnull=True))
+    )
+    if report.quarter.number > 1:
+        # Last quarter's value of the same assignment, read with the entries.
+        entries = entries.annotate(
+            previous_value=Subquery(
+                Entry.objects.filter(
+                    report__department_id=report.department_id,
+                    report__quarter__plan_id=report.quarter.plan_id,
+                    report__quarter__number=report.quarter.number - 1,
+                    assignment_id=OuterRef("assignment_id"),
+                ).values("actual_value")[:1]
+            )
+        )
+    if report.revision:
+        # Reviews exist only for a report submitted at least once (each belongs to a revision).
+        entries = entries.prefetch_related(
             Prefetch(
                 "reviews",
                 queryset=EntryReview.objects.select_related("reviewer", "revision").order_by("-at", "-id"),
                 to_attr="review_history",
             )
         )
-        .order_by(
+    entries = list(
+        entries.order_by(
             "assignment__indicator__category__order", "assignment__indicator__order", "assignment__indicator__code"
         )
     )
-    previous = {}
-    if report.quarter.number > 1:
-        previous = dict(
-            Entry.objects.filter(
-                report__department_id=report.department_id,
-                report__quarter__plan_id=report.quarter.plan_id,
-                report__quarter__number=report.quarter.number - 1,
-            ).values_list("assignment_id", "actual_value")
-        )
     for e in entries:
-        e.previous_value = previous.get(e.assignment_id)
+        if report.quarter.number == 1:
+            e.previous_value = None
+        if not report.revision:
+            e.review_history = []
         e.planned_pct = e.assignment.planned(report.quarter.number)
     return entries
 
