@@ -36,6 +36,7 @@ def _assessed_departments(plan_ids) -> dict[int, set[int]]:
     out: dict[int, set[int]] = defaultdict(set)
     for plan_id, dept_id in (
         Assignment.objects.filter(plan_id__in=plan_ids, is_active=True)
+        .order_by()
         .values_list("plan_id", "department_id")
         .distinct()
     ):
@@ -45,8 +46,10 @@ def _assessed_departments(plan_ids) -> dict[int, set[int]]:
 
 def _submitted(quarter_ids) -> dict[int, dict[int, Report]]:
     out: dict[int, dict[int, Report]] = defaultdict(dict)
-    for r in Report.objects.filter(quarter_id__in=quarter_ids).only(
-        "id", "quarter_id", "department_id", "status", "is_late", "submitted_at", "first_submitted_at"
+    for r in (
+        Report.objects.filter(quarter_id__in=quarter_ids)
+        .order_by()
+        .only("id", "quarter_id", "department_id", "status", "is_late", "submitted_at", "first_submitted_at")
     ):
         out[r.quarter_id][r.department_id] = r
     return out
@@ -233,7 +236,9 @@ def send_lag_warnings(today: dt.date | None = None) -> int:
     rows = list(
         Entry.objects.filter(
             report__quarter__plan__status=Plan.Status.ACTIVE, report__status__in=SUBMITTED, lag__isnull=False
-        ).values(
+        )
+        .order_by()
+        .values(
             "assignment_id",
             "lag",
             "report__department_id",
