@@ -313,6 +313,7 @@ def report_submit(*, report: Report, actor, expected_version: int | None = None)
 
 
 def _to_supervision(report: Report, revision: ReportRevision, actor) -> Report:
+    before = {"status": report.status, "revision": revision.number - 1}
     now = _now()
     late = timezone.localtime(now).date() > report.quarter.deadline
     revision.is_late = late
@@ -334,6 +335,8 @@ def _to_supervision(report: Report, revision: ReportRevision, actor) -> Report:
         "assessments.report.submitted",
         actor=actor,
         obj=report,
+        before=before,
+        after={"status": report.status, "revision": report.revision, "entries": revision.entries},
         data={"revision": report.revision, "late": late, "deadline": report.quarter.deadline},
     )
     return report
@@ -425,6 +428,7 @@ def report_approve(*, report: Report, actor, comment: str = "", expected_version
         raise ApplicationError(
             _("Some entries are returned: return the report, or approve those entries first."), code="has_returned"
         )
+    before = {"status": report.status, "revision": report.revision}
     revision = report.revisions.get(number=report.revision)
     pending = list(report.entries.filter(review_state=ReviewState.PENDING))
     EntryReview.objects.bulk_create(
@@ -448,7 +452,14 @@ def report_approve(*, report: Report, actor, comment: str = "", expected_version
         title=_("%(report)s was approved") % {"report": report},
         link=_link(report),
     )
-    audit_log("assessments.report.approved", actor=actor, obj=report, data={"revision": report.revision})
+    audit_log(
+        "assessments.report.approved",
+        actor=actor,
+        obj=report,
+        before=before,
+        after={"status": report.status, "revision": report.revision},
+        data={"revision": report.revision},
+    )
     from .scores import scores_mark_dirty
 
     scores_mark_dirty(plan=report.quarter.plan, department_ids=[report.department_id])
@@ -466,6 +477,7 @@ def report_return(*, report: Report, actor, reason: str, expected_version: int |
     reason = (reason or "").strip()
     if not reason:
         raise ApplicationError(_("Give the reason for returning the report."), field="reason")
+    before = {"status": report.status, "revision": report.revision}
     revision = report.revisions.get(number=report.revision)
     pending = list(report.entries.filter(review_state=ReviewState.PENDING))
     if pending and not report.entries.filter(review_state=ReviewState.RETURNED).exists():
@@ -498,7 +510,12 @@ def report_return(*, report: Report, actor, reason: str, expected_version: int |
         level="warning",
     )
     audit_log(
-        "assessments.report.returned", actor=actor, obj=report, data={"reason": reason, "revision": report.revision}
+        "assessments.report.returned",
+        actor=actor,
+        obj=report,
+        before=before,
+        after={"status": report.status, "revision": report.revision, "return_reason": reason},
+        data={"reason": reason, "revision": report.revision},
     )
     return report
 
