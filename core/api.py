@@ -111,6 +111,11 @@ class VersionedETagMixin:
     def get_versioned_object(self):
         return self.get_object()
 
+    def get_object(self):
+        obj = super().get_object()
+        self._etag_object = obj  # the ETag of a read comes from the object read, without a query
+        return obj
+
     def _is_detail(self) -> bool:
         kwarg = self.lookup_url_kwarg or self.lookup_field
         return kwarg in self.kwargs
@@ -118,7 +123,7 @@ class VersionedETagMixin:
     def dispatch(self, request, *args, **kwargs):
         with ExitStack() as stack:
             self._etag_stack = stack
-            self._etag_version = None
+            self._etag_object = None
             return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
@@ -149,17 +154,19 @@ class VersionedETagMixin:
             return response
         if request.method not in UNSAFE_METHODS and self.action != "retrieve":
             return response  # reports about the object (results, revisions …), not the object itself
-        version = self._current_version()
+        version = self._current_version(written=request.method in UNSAFE_METHODS)
         if version is not None:
             response["ETag"] = etag_of(version)
         return response
 
-    def _current_version(self) -> int | None:
-        try:
-            obj = self.get_versioned_object()
-        except (Http404, APIException, ApplicationError):
-            return None
-        if obj.pk is None:
+    def _current_version(self, *, written: bool) -> int | None:
+        obj = self._etag_object
+        if obj is None:
+            try:
+                obj = self.get_versioned_object()
+            except (Http404, APIException, ApplicationError):
+                return None
+        if obj.pk is None or not written:
             return getattr(obj, "version", None)
         # Read again: a write in this request has moved the version on.
         return type(obj).objects.filter(pk=obj.pk).values_list("version", flat=True).first()
