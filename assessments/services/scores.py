@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -614,16 +615,29 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
             setattr(score, field, getattr(new, field))
         score.computed_at, score.inputs_hash = new.computed_at, new.inputs_hash
         updated.append((score, lines))
+    bulk = connection_returns_rows()
     if created:
-        if connection_returns_rows():
+        if bulk:
             Score.objects.bulk_create([s for s, _lines in created], batch_size=500)
         else:
             for s, _lines in created:
-                s.save()
+                s.save()  # sends post_save itself
     if updated:
         Score.objects.bulk_update([s for s, _lines in updated], SCORE_FIELDS, batch_size=200)
     _write_lines({s.pk: lines for s, lines in created + updated})
+    # Bulk writes send no signals: send post_save as save() would (the public pages' cache listens).
+    for score, _lines in created if bulk else ():
+        _saved(score, created=True)
+    for score, _lines in updated:
+        _saved(score)
     return len(created) + len(updated) + _restand_all([(loaded[pk], standing) for pk, standing in restood])
+
+
+def _saved(score: Score, *, created: bool = False, update_fields=None) -> None:
+    if post_save.has_listeners(Score):
+        post_save.send(
+            sender=Score, instance=score, created=created, update_fields=update_fields, raw=False, using=score._state.db
+        )
 
 
 @dataclass
@@ -680,9 +694,10 @@ def _restand_all(restood: list[tuple[Score, scoring.Standing]]) -> int:
                 )
             )
     LedgerLine.objects.bulk_create(lines)
-    Score.objects.bulk_update(
-        [score for score, _standing in restood], ["rank", "grade_code", "grade_label", "inputs_hash", "revision"]
-    )
+    fields = ["rank", "grade_code", "grade_label", "inputs_hash", "revision"]
+    Score.objects.bulk_update([score for score, _standing in restood], fields)
+    for score, _standing in restood:
+        _saved(score, update_fields=frozenset(fields))
     return len(restood)
 
 
