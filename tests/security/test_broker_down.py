@@ -25,26 +25,23 @@ pytestmark = pytest.mark.django_db
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 
-def _reset_pools(app):
-    """Forget connections made to the previous broker, so the next publish uses the current URL."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def broker_down():
+    """The app publishes to the closed port through new connection pools; the pools of the real
+    broker are put aside untouched and put back afterwards, so later tests publish as before."""
     from perfgov.celery import app
 
-    saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    saved_conf = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    saved_pools = (app._pool, app.amqp._producer_pool)
     app.conf.update(task_always_eager=False, broker_url=CLOSED_PORT)
-    _reset_pools(app)
+    app._pool, app.amqp._producer_pool = None, None
     try:
         yield app
     finally:
-        app.conf.update(**saved)
-        _reset_pools(app)
+        if app._pool is not None:
+            app._pool.force_close_all()  # the connections to the closed port made by this test
+        app._pool, app.amqp._producer_pool = saved_pools
+        app.conf.update(**saved_conf)
 
 
 def _total(world):
