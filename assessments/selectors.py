@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.query import ValuesListIterable
 from django.http import Http404
 from django.utils import timezone
 
@@ -232,8 +234,11 @@ def scores_for_user(*, user, open_appeals: bool = True) -> QuerySet[Score]:
     return qs.none()
 
 
-# What the scores list of the API shows (API.md, Scores): nothing else is read.
+# What the scores list of the API shows (API.md, Scores): nothing else is read, and the rows come
+# back as plain objects with the same attributes (department.code, plan.year, group.code, …) instead
+# of four model instances each.
 SCORE_LIST_FIELDS = (
+    "pk",
     "period",
     "total",
     "grade_code",
@@ -243,16 +248,85 @@ SCORE_LIST_FIELDS = (
     "published",
     "categories",
     "computed_at",
+    "plan_id",
     "plan__year",
+    "department_id",
     "department__code",
     "department__name",
+    "group_id",
     "group__code",
 )
 
 
+@dataclass(slots=True)
+class _Code:
+    code: str
+    name: str = ""
+
+
+@dataclass(slots=True)
+class _Year:
+    year: int
+
+
+class ScoreRow:
+    """A score of the list with the attributes the list shows, read from one row."""
+
+    __slots__ = (
+        "pk",
+        "period",
+        "total",
+        "grade_code",
+        "grade_label",
+        "rank",
+        "vetoed",
+        "published",
+        "categories",
+        "computed_at",
+        "plan_id",
+        "plan",
+        "department_id",
+        "department",
+        "group_id",
+        "group",
+    )
+
+    def __init__(self, row: tuple):
+        (
+            self.pk,
+            self.period,
+            self.total,
+            self.grade_code,
+            self.grade_label,
+            self.rank,
+            self.vetoed,
+            self.published,
+            self.categories,
+            self.computed_at,
+            self.plan_id,
+            year,
+            self.department_id,
+            code,
+            name,
+            self.group_id,
+            group_code,
+        ) = row
+        self.plan = _Year(year)
+        self.department = _Code(code, name)
+        self.group = _Code(group_code) if self.group_id is not None else None
+
+
+class _ScoreRows(ValuesListIterable):
+    def __iter__(self):
+        for row in super().__iter__():
+            yield ScoreRow(row)
+
+
 def scores_list_for_user(*, user) -> QuerySet[Score]:
-    """``scores_for_user`` for the API's list: the fields it shows, no appeal counts."""
-    return scores_for_user(user=user, open_appeals=False).only(*SCORE_LIST_FIELDS)
+    """``scores_for_user`` for the API's list: the fields it shows as ScoreRow objects, no appeal counts."""
+    qs = scores_for_user(user=user, open_appeals=False).values_list(*SCORE_LIST_FIELDS)
+    qs._iterable_class = _ScoreRows
+    return qs
 
 
 def score_get_for_user(*, user, code: str, year: int, period: str) -> Score:
