@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -92,6 +93,12 @@ class PublicView(View):
         )
 
 
+# The open link's blank form per (survey version, language, address, regions); see blank_form.
+_BLANK_FORMS: dict[tuple, str] = {}
+_BLANK_FORMS_SIZE = 32
+_TOKEN_SLOT = "csrf-token-slot-" + "0" * 48
+
+
 @method_decorator(csrf_protect, name="dispatch")
 class PublicSurveyView(PublicView):
     """``s/<key>/``: the open link, or the code entry of a survey answered with codes.
@@ -146,10 +153,43 @@ class PublicSurveyView(PublicView):
     def render_form(self, request, state, structure, data=None, errors=None, status=200):
         survey = state["survey"]
         open_link = survey.access == Survey.Access.OPEN
+        if open_link and data is None and errors is None and status == 200:
+            return self.blank_form(request, state, structure)
+        return self.render_page(request, state, structure, data, errors, status)
+
+    def blank_form(self, request, state, structure):
+        """The open link's empty form, the same for every visitor but its CSRF token: rendered once
+        per survey version, language, address and regions, then served with the visitor's token."""
+        survey = state["survey"]
+        key = (
+            survey.pk,
+            survey.public_key,
+            survey.version,
+            survey.title,
+            survey.intro,
+            survey.ask_phone,
+            translation.get_language(),
+            request.get_full_path(),
+            tuple((sr.pk, sr.region.name) for sr in structure.regions),
+        )
+        page = _BLANK_FORMS.get(key)
+        if page is None:
+            response = self.render_page(request, state, structure, csrf_token=_TOKEN_SLOT)
+            page = response.content.decode(response.charset)
+            if len(_BLANK_FORMS) >= _BLANK_FORMS_SIZE:
+                _BLANK_FORMS.pop(next(iter(_BLANK_FORMS)))
+            _BLANK_FORMS[key] = page
+        return HttpResponse(page.replace(_TOKEN_SLOT, get_token(request)))
+
+    def render_page(self, request, state, structure, data=None, errors=None, status=200, csrf_token=None):
+        survey = state["survey"]
+        open_link = survey.access == Survey.Access.OPEN
+        extra = {} if csrf_token is None else {"csrf_token": csrf_token}
         return render(
             request,
             "satisfaction/public/survey.html",
             {
+                **extra,
                 "survey": survey,
                 "groups": form_groups(structure, data, errors, steps_before=1 if open_link else 0),
                 "step_total": len(structure.groups) + 1,
