@@ -54,7 +54,8 @@ def survey_get_for_user(*, user, pk: int) -> Survey:
 
 def survey_by_key(*, key: str) -> Survey:
     """A survey by its public link key; drafts are not public."""
-    survey = Survey.objects.filter(public_key=key).exclude(status=Survey.Status.DRAFT).first()
+    # The key is unique: no ordering needed (``first()`` would sort by the model's ordering).
+    survey = next(iter(Survey.objects.filter(public_key=key).exclude(status=Survey.Status.DRAFT).order_by()[:1]), None)
     if survey is None:
         raise Http404
     return survey
@@ -177,10 +178,6 @@ class ResultRow:
 
 def min_group_size() -> int:
     return settings.SATISFACTION_MIN_GROUP_SIZE
-
-
-def _scale_answers(survey: Survey) -> QuerySet[Answer]:
-    return Answer.objects.filter(survey=survey, scale=True, value__gte=1)
 
 
 AGGREGATES = {
@@ -415,35 +412,50 @@ def _survey_for_indicator(*, year: int, survey_code: str | None, scope: str, cod
     )
 
 
-# Scoring asks for every department (and the city, areas and regions) in turn: one aggregate of the
-# survey's 1–5 answers by (area, region, department) serves every scope. It is kept while the
-# survey's count of accepted responses (raised in the same transaction as each response) is
-# unchanged, so a new answer is always seen.
+# Scoring asks for every department (and the city, areas and regions) in turn: the figures of
+# every scope come from the same counts as the results pages (one scan of the answers, kept until
+# a new response arrives). An answer's area and department are its question's: they are copied
+# from it when the answer is stored, and a question cannot change once its survey has opened.
 _CELLS_CACHE: dict[tuple, dict] = {}
 _CELLS_CACHE_SIZE = 8
 
 
 def _scope_cells(survey: Survey) -> dict:
     """{"overall": Cell, "area" | "region" | "department": {code: Cell}} of the survey's 1–5 answers."""
-    received = SurveyRegion.objects.filter(survey=survey).aggregate(n=Sum("received"))["n"] or 0
+    _populations, received = _regions_received(survey)
     key = (survey.pk, survey.public_key, received)
     cached = _CELLS_CACHE.get(key)
     if cached is not None:
         return cached
-    rows = _scale_answers(survey).values("area", "region", "department").annotate(**AGGREGATES).order_by()
-    cells = [(row["area"], row["region"], row["department"], Cell.of(row)) for row in rows]
-    codes = {
-        "area": dict(Area.objects.filter(pk__in={a for a, _r, _d, _c in cells}).values_list("pk", "code")),
-        "region": dict(Region.objects.filter(pk__in={r for _a, r, _d, _c in cells}).values_list("pk", "code")),
-        "department": dict(Department.objects.filter(pk__in={d for _a, _r, d, _c in cells}).values_list("pk", "code")),
+    counts = _value_counts(survey, received)
+    questions = {
+        pk: (area, department)
+        for pk, area, department in Question.objects.filter(survey=survey).values_list(
+            "pk", "area__code", "department__code"
+        )
     }
-    out: dict = {"overall": Cell(), "area": {}, "region": {}, "department": {}}
-    for area_id, region_id, department_id, cell in cells:
-        out["overall"] = out["overall"] + cell
-        for scope, pk in (("area", area_id), ("region", region_id), ("department", department_id)):
-            if pk is not None:
-                code = codes[scope][pk]
-                out[scope][code] = out[scope].get(code, Cell()) + cell
+    regions = dict(Region.objects.filter(pk__in={r for _q, r, _s, _v, _c in counts}).values_list("pk", "code"))
+    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for question, region, scale, value, count in counts:
+        if not scale or value < 1:
+            continue
+        area, department = questions[question]
+        for group in (("overall", None), ("area", area), ("region", regions[region]), ("department", department)):
+            if group[0] != "overall" and group[1] is None:
+                continue
+            cell = sums[group]
+            cell[0] += count
+            cell[1] += count if value >= 4 else 0
+            cell[2] += count * value
+            cell[3] += count * value * value
+    out: dict = {
+        "overall": Cell(*sums.pop(("overall", None), [0, 0, 0, 0])),
+        "area": {},
+        "region": {},
+        "department": {},
+    }
+    for (scope, code), cell in sums.items():
+        out[scope][code] = Cell(*cell)
     if len(_CELLS_CACHE) >= _CELLS_CACHE_SIZE:
         _CELLS_CACHE.pop(next(iter(_CELLS_CACHE)))
     _CELLS_CACHE[key] = out
