@@ -121,6 +121,10 @@ def test_a_dump_restored_into_a_new_database_has_the_same_results(postgres, sett
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
         admin.close()
-    with _connect(source, "postgres") as check, check.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
-        assert cur.fetchone() is None  # nothing left behind
+    check = _connect(source, "postgres")
+    try:
+        with check.cursor() as cur:
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [target])
+            assert cur.fetchone() is None  # nothing left behind
+    finally:
+        check.close()
