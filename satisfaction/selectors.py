@@ -67,9 +67,27 @@ _GROUPS_CACHE: dict[tuple, list[Group]] = {}
 _GROUPS_CACHE_SIZE = 32
 
 
-def survey_structure(*, survey: Survey) -> Structure:
-    """Areas, questions with their options and regions with quotas (one query once cached)."""
-    regions = list(SurveyRegion.objects.filter(survey=survey).select_related("region"))
+def public_survey(*, key: str) -> tuple[Survey, list[SurveyRegion]]:
+    """``survey_by_key`` and the survey's regions with their quotas, in one query."""
+    regions = list(
+        SurveyRegion.objects.filter(survey__public_key=key)
+        .exclude(survey__status=Survey.Status.DRAFT)
+        .select_related("survey", "region")
+    )
+    if not regions:
+        return survey_by_key(key=key), []
+    survey = regions[0].survey
+    for sr in regions:
+        sr.survey = survey
+    return survey, regions
+
+
+def survey_structure(*, survey: Survey, regions: list[SurveyRegion] | None = None) -> Structure:
+    """Areas, questions with their options and regions with quotas (one query once cached).
+
+    ``regions``: the survey's regions when already read (``public_survey``)."""
+    if regions is None:
+        regions = list(SurveyRegion.objects.filter(survey=survey).select_related("region"))
     if survey.is_draft:
         return Structure(survey=survey, groups=_groups(survey), regions=regions)
     key = (survey.pk, survey.public_key, survey.version)

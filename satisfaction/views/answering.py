@@ -105,8 +105,8 @@ class PublicSurveyView(PublicView):
     ``s/<key>/<code>/``: the link of a one-time code."""
 
     def setup_survey(self, request, key, code):
-        survey = selectors.survey_by_key(key=key)
-        state = {"survey": survey, "code": None, "region": None}
+        survey, regions = selectors.public_survey(key=key)
+        state = {"survey": survey, "code": None, "region": None, "regions": regions}
         reason = services.accepting_error(survey)
         if reason:
             early = survey.status == Survey.Status.OPEN and timezone.localdate() < survey.opens_on
@@ -219,7 +219,7 @@ class PublicSurveyView(PublicView):
                 return redirect("satisfaction:public_code", key=key, code=format_code(normalise_code(raw)))
             return render(request, "satisfaction/public/code_entry.html", {"survey": survey})
         state["code_raw"] = code
-        return self.render_form(request, state, selectors.survey_structure(survey=survey))
+        return self.render_form(request, state, selectors.survey_structure(survey=survey, regions=state["regions"]))
 
     def post(self, request, key, code=None):
         if not throttle.allow_submit(request):
@@ -232,7 +232,7 @@ class PublicSurveyView(PublicView):
         if survey.access == Survey.Access.CODE and code is None:
             raise Http404
         state["code_raw"] = code
-        structure = selectors.survey_structure(survey=survey)
+        structure = selectors.survey_structure(survey=survey, regions=state["regions"])
         open_link = survey.access == Survey.Access.OPEN
         cleaned, errors = clean_answers(
             structure, request.POST, need_region=open_link, need_phone=open_link and survey.ask_phone
