@@ -449,14 +449,11 @@ def response_submit(
     taken = _take_quota(survey_region.pk)
     if not taken:
         raise ApplicationError(region_full_message(survey_region), code="quota_full")
+    response = Response(
+        survey=survey, survey_region=survey_region, channel=channel, submitted_on=today, phone_hash=cleaned.phone_hash
+    )
     try:
-        response = Response.objects.create(
-            survey=survey,
-            survey_region=survey_region,
-            channel=channel,
-            submitted_on=today,
-            phone_hash=cleaned.phone_hash,
-        )
+        _insert_response(response)
     except IntegrityError:
         raise ApplicationError(
             _("This phone number has already answered the survey."), field="phone", code="duplicate"
@@ -489,6 +486,33 @@ def _take_quota(survey_region_id: int) -> int:
             [survey_region_id],
         )
         return cursor.rowcount
+
+
+_RESPONSE_COLUMNS = ("survey_id", "survey_region_id", "channel", "submitted_on", "phone_hash")
+
+
+def _insert_response(response: Response) -> None:
+    """``response.save()`` as one plain INSERT … RETURNING id (the public page's hot path)."""
+    if not connection.features.can_return_columns_from_insert:
+        response.save(force_insert=True)
+        return
+    qn = connection.ops.quote_name
+    table = qn(Response._meta.db_table)
+    columns = ", ".join(qn(c) for c in _RESPONSE_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) RETURNING {qn('id')}",  # noqa: S608
+            [
+                response.survey_id,
+                response.survey_region_id,
+                response.channel,
+                connection.ops.adapt_datefield_value(response.submitted_on),
+                response.phone_hash,
+            ],
+        )
+        response.pk = cursor.fetchone()[0]
+    response._state.adding = False
+    response._state.db = connection.alias
 
 
 _ANSWER_COLUMNS = ("response_id", "survey_id", "question_id", "scale", "value", "area_id", "region_id", "department_id")
