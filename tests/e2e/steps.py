@@ -21,6 +21,7 @@ def type_into_entry(page: Page, entry_id: int, **fields: str) -> None:
         "next_steps": f"#e{entry_id}-next",
         "explanation": f"#e{entry_id}-explanation",
     }
+    page.wait_for_load_state()  # htmx, which saves the draft, comes with the page's scripts
     for name, value in fields.items():
         page.fill(ids[name], value)
     # Leaving the field saves at once ("change"); typing saves after a pause ("input delay").

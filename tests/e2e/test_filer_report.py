@@ -20,6 +20,7 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
     year = world.build_year(people, departments)
     report = world.open_report(year, departments["edu"])
     entries = year.entries
+    built = 10 * year.quarter // 8  # planned by now: 10 × quarter / 4 schools (25, 50, 75, 100 percent)
 
     with journey("01-filer-report", live_server.url) as j:
         # She logs in; the login page and her home page speak Chinese.
@@ -28,7 +29,7 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         expect(filer.locator(".pg-user")).to_contain_text("李晓梅")
         j.shot(filer, "home")
 
-        # Her department's page: this quarter, its deadline, the report not started.
+        # Her department's page: this quarter, its deadline, her draft waiting.
         go(filer, "本部门工作台")
         kpis = filer.locator(".pg-kpis")
         expect(kpis).to_contain_text(f"{year.year} Q{year.quarter}")
@@ -40,8 +41,10 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         expect(filer.locator("h1")).to_contain_text(f"教育局 · {year.year} 年 Q{year.quarter} 进展报告")
         expect(filer.locator("section.pg-entry")).to_have_count(4)
 
-        # New schools: 6 of the 10 planned for the year. The entry turns "at risk".
-        type_into_entry(filer, entries["schools"], actual_value="6", narrative="6所已竣工交付,4所主体施工中。")
+        # New schools: half of what the plan expects by now (10 in the year). The entry turns "at risk".
+        type_into_entry(
+            filer, entries["schools"], actual_value=str(built), narrative=f"{built}所已竣工交付,其余主体施工中。"
+        )
         expect(filer.locator(f"#entry-{entries['schools']}-status")).to_contain_text("严重滞后")
         # Kindergarten enrolment: 93.5 percent, between the basic and the challenge target.
         type_into_entry(filer, entries["kindergarten"], actual_value="93.5", narrative="新增普惠性学位1200个。")
@@ -82,7 +85,7 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
     assert report.status == "submitted" and report.revision == 1 and report.submitted_by.username == "filer"
     sent = report.revisions.get(number=1).entries
     schools = next(v for v in sent.values() if v["indicator"] == "schools")
-    assert schools["actual_value"] == "6.0000" and schools["status_colour"] == "at_risk"
+    assert schools["actual_value"] == f"{built}.0000" and schools["status_colour"] == "at_risk"
     assert schools["explanation"].startswith("两所学校因征地延期开工")
     training = next(v for v in sent.values() if v["indicator"] == "training")
     assert [e["name"] for e in training["evidence"]] == ["教师培训签到台账.pdf"]
