@@ -70,7 +70,10 @@ PRODUCTION_PROBE = r"""
 import json, django
 django.setup()
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
+# A deployment collects static files before it serves a page (the manifest storage needs them).
+call_command("collectstatic", interactive=False, verbosity=0)
 response = Client().get("/accounts/login/", secure=True, HTTP_HOST="perfgov.example.gov.cn")
 print(json.dumps({
     "status": response.status_code,
@@ -92,7 +95,7 @@ print(json.dumps({
 """
 
 
-def test_production_sends_hsts_csp_and_secure_cookies():
+def test_production_sends_hsts_csp_and_secure_cookies(tmp_path):
     import json
 
     env = dict(os.environ)
@@ -101,13 +104,14 @@ def test_production_sends_hsts_csp_and_secure_cookies():
             "DJANGO_SETTINGS_MODULE": "perfgov.settings.production",
             "SECRET_KEY": "x7#kP2vQ9!mW4zR8tY1uI6oL3aS5dF0gH7jK2lZ9xC4vB8nM1qE6wR3tY5uI0oP",
             "ALLOWED_HOSTS": "perfgov.example.gov.cn",
-            "DATABASE_URL": "sqlite:////tmp/perfgov-deploy-probe.sqlite3",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'probe.sqlite3'}",
+            "STATIC_ROOT": str(tmp_path / "static"),
         }
     )
     for name in ("DEBUG", "OTP_REQUIRED_ROLES"):
         env.pop(name, None)
     result = subprocess.run(  # noqa: S603 - our own probe script, run with this interpreter
-        [sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", PRODUCTION_PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0, result.stderr
     probe = json.loads(result.stdout.strip().splitlines()[-1])
