@@ -49,7 +49,7 @@ format: $(BIN)/activate
 
 ## Regenerate the translation catalogues (needs GNU gettext) and compile them.
 messages: $(BIN)/activate
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --no-wrap --ignore=.venv --ignore=var --ignore=tests --ignore=bench
 	$(PY) manage.py compilemessages --ignore=.venv
 
 ## Copy the front-end libraries from the npm registry into static/vendor (see static/vendor/VERSIONS.md).

@@ -10,12 +10,12 @@ PO=locale/zh_Hans/LC_MESSAGES/django.po
 exec 9>/tmp/perfgov-i18n.lock
 flock 9
 if [ "${1:-}" = "--missing" ]; then
-  $PY manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests \
+  $PY manage.py makemessages -l zh_Hans -l en --no-obsolete --no-wrap --ignore=.venv --ignore=var --ignore=tests \
     --ignore=bench --ignore=node_modules --ignore=scripts >/dev/null
   $PY scripts/po_fill.py "$PO" --missing
   exit 0
 fi
-$PY manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore=.venv --ignore=var --ignore=tests \
+$PY manage.py makemessages -l zh_Hans -l en --no-obsolete --no-wrap --ignore=.venv --ignore=var --ignore=tests \
   --ignore=bench --ignore=node_modules --ignore=scripts >/dev/null
 if [ -n "${1:-}" ]; then
   $PY scripts/po_fill.py "$PO" "$1"

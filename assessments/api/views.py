@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -155,7 +156,7 @@ class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMo
             qs = qs.filter(quarter__plan__year=_int(p["year"], "year"))
         if p.get("period"):
             if p["period"] not in ("Q1", "Q2", "Q3", "Q4"):
-                raise ValidationError({"period": ["One of Q1, Q2, Q3, Q4."]})
+                raise ValidationError({"period": [_("One of Q1, Q2, Q3, Q4.")]})
             qs = qs.filter(quarter__number=int(p["period"][1]))
         if p.get("department"):
             qs = qs.filter(department__code=p["department"])
@@ -172,7 +173,7 @@ class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMo
         data.is_valid(raise_exception=True)
         user = request.user
         if user.role not in DEPARTMENT_ROLES or not user.department_id:
-            raise ApplicationError("Only department users open their department's reports.", code="forbidden")
+            raise ApplicationError(_("Only department users open their department's reports."), code="forbidden")
         quarter = get_object_or_404(
             Quarter, plan__year=data.validated_data["year"], number=int(data.validated_data["period"][1])
         )
@@ -384,7 +385,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
             qs = qs.filter(plan__year=_int(p["year"], "year"))
         if p.get("period"):
             if p["period"] not in ("Q1", "Q2", "Q3", "Q4", "annual"):
-                raise ValidationError({"period": ["One of Q1, Q2, Q3, Q4, annual."]})
+                raise ValidationError({"period": [_("One of Q1, Q2, Q3, Q4, annual.")]})
             qs = qs.filter(period=p["period"])
         if p.get("department"):
             qs = qs.filter(department__code=p["department"])
@@ -453,13 +454,13 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         d = data.validated_data
         plan = Plan.objects.filter(year=d["year"]).first()
         if plan is None:
-            raise ValidationError({"year": ["No plan for this year."]})
+            raise ValidationError({"year": [_("No plan for this year.")]})
         rule = Rule.objects.filter(library=plan.library, code=d["rule"]).first()
         if rule is None:
-            raise ValidationError({"rule": ["Unknown rule code for this year."]})
+            raise ValidationError({"rule": [_("Unknown rule code for this year.")]})
         department = Department.objects.filter(code=d["department"], is_active=True).first()
         if department is None:
-            raise ValidationError({"department": ["Unknown department code."]})
+            raise ValidationError({"department": [_("Unknown department code.")]})
         event = services.event_record(
             plan=plan,
             rule=rule,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from organizations.models import Department
@@ -104,7 +105,7 @@ class QuestionSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         survey = attrs.get("survey") or (self.instance.survey if self.instance else None)
         if self.instance is not None and "survey" in attrs and attrs["survey"] != self.instance.survey:
-            raise serializers.ValidationError({"survey": ["A question stays in its survey."]})
+            raise serializers.ValidationError({"survey": [_("A question stays in its survey.")]})
         if "area" in attrs:
             code = attrs["area"]
             if code in (None, ""):
@@ -112,7 +113,7 @@ class QuestionSerializer(serializers.ModelSerializer):
             else:
                 area = Area.objects.filter(survey=survey, code=code).first()
                 if area is None:
-                    raise serializers.ValidationError({"area": ["No area with this code in the survey."]})
+                    raise serializers.ValidationError({"area": [_("No area with this code in the survey.")]})
                 attrs["area"] = area
         return attrs
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -162,7 +163,7 @@ class SurveyViewSet(
         body.is_valid(raise_exception=True)
         sr = SurveyRegion.objects.filter(survey=survey, region__code=body.validated_data["region"]).first()
         if sr is None:
-            raise ApplicationError("region: not in the survey's sampling plan", field="region")
+            raise ApplicationError(_("Not in the survey's sampling plan."), field="region")
         batch, codes = services.codes_generate(survey_region=sr, count=body.validated_data["count"], actor=request.user)
         services.codes_exported(batch=batch, actor=request.user, fmt="json")
         base = request.build_absolute_uri(reverse("satisfaction:public_survey", args=[survey.public_key]))
