@@ -249,6 +249,24 @@ class ScoreSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, obj) -> dict:
+        """The fields above, built directly: the list sends up to 200 of them per request (PERFORMANCE.md).
+        tests/assessments/test_scores_api.py holds it equal to the declared fields' own rendering."""
+        return {
+            "department": self.get_department(obj),
+            "year": obj.plan.year,
+            "period": obj.period,
+            "total": two(obj.total),
+            "grade": obj.grade_label,
+            "grade_code": obj.grade_code,
+            "rank": obj.rank,
+            "group": self.get_group(obj),
+            "vetoed": obj.vetoed,
+            "published": obj.published,
+            "categories": self.get_categories(obj),
+            "computed_at": self.fields["computed_at"].to_representation(obj.computed_at),
+        }
+
     def get_department(self, obj) -> dict:
         return {"code": obj.department.code, "name": obj.department.name}
 
@@ -288,6 +306,9 @@ class ScoreDetailSerializer(ScoreSerializer):
     class Meta(ScoreSerializer.Meta):
         fields = [*ScoreSerializer.Meta.fields, "ledger"]
         read_only_fields = fields
+
+    def to_representation(self, obj) -> dict:
+        return {**super().to_representation(obj), "ledger": self.get_ledger(obj)}
 
     def get_ledger(self, obj) -> list[dict]:
         return LedgerLineSerializer(obj.ledger_lines, many=True).data
