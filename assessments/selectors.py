@@ -322,9 +322,9 @@ class _ScoreRows(ValuesListIterable):
             yield ScoreRow(row)
 
 
-def scores_list_for_user(*, user) -> QuerySet[Score]:
-    """``scores_for_user`` for the API's list: the fields it shows as ScoreRow objects, no appeal counts."""
-    qs = scores_for_user(user=user, open_appeals=False).values_list(*SCORE_LIST_FIELDS)
+def score_rows(scores: QuerySet[Score]) -> QuerySet:
+    """The same scores as ScoreRow objects with only the fields the list shows."""
+    qs = scores.values_list(*SCORE_LIST_FIELDS)
     qs._iterable_class = _ScoreRows
     return qs
 

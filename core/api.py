@@ -20,6 +20,25 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+class CountedRows:
+    """What a list paginates when its rows are read differently from how they are counted: ``rows``
+    (a queryset of the columns shown, joins included) sliced for the page, ``counted`` (the same
+    filters without those joins) for the total. Django's paginator takes any such object."""
+
+    def __init__(self, rows, counted):
+        self.rows, self.counted = rows, counted
+        self.ordered = rows.ordered
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return self.count()
+
+
 class IsAuthenticatedWithRole(permissions.BasePermission):
     """Signed in, active and holding a role. Views narrow it with ``required_perms``."""
 

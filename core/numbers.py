@@ -13,6 +13,11 @@ def q2(value) -> Decimal:
     return Decimal(value).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+def two_places(value) -> str:
+    """Points or money as shown and sent: two decimals, half up ("12.5" → "12.50")."""
+    return f"{q2(value):.2f}"
+
+
 def to_decimal(value, default=None) -> Decimal | None:
     if value is None or value == "":
         return default

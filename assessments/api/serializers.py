@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
 from rest_framework import serializers
 
-from core.numbers import q2
+from core.numbers import two_places
 
 from ..models import Appeal, Assignment, Entry, Evidence, Plan, Quarter, Report, Score, ScoreEvent
 from ..models.scores import PERIOD_CHOICES
 
 
 def two(value) -> str:
-    return f"{q2(Decimal(value)):.2f}"
+    return two_places(Decimal(value))
 
 
 class DepartmentCodeNameSerializer(serializers.Serializer):
@@ -249,9 +250,13 @@ class ScoreSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tz = timezone.get_current_timezone()
+
     def to_representation(self, obj) -> dict:
         """The fields above, built directly: the list sends up to 200 of them per request (PERFORMANCE.md).
-        tests/assessments/test_scores_api.py holds it equal to the declared fields' own rendering."""
+        tests/assessments/test_scores.py holds it equal to the declared fields' own rendering."""
         return {
             "department": self.get_department(obj),
             "year": obj.plan.year,
@@ -264,7 +269,7 @@ class ScoreSerializer(serializers.ModelSerializer):
             "vetoed": obj.vetoed,
             "published": obj.published,
             "categories": self.get_categories(obj),
-            "computed_at": self.fields["computed_at"].to_representation(obj.computed_at),
+            "computed_at": obj.computed_at.astimezone(self.tz).isoformat(),
         }
 
     def get_department(self, obj) -> dict:
@@ -277,10 +282,8 @@ class ScoreSerializer(serializers.ModelSerializer):
         return obj.group.code if obj.group_id else None
 
     def get_categories(self, obj) -> list[dict]:
-        return [
-            {"code": c["code"], "name": c["name"], "points": two(c["points"]), "score": two(c["score"])}
-            for c in obj.categories
-        ]
+        # Stored in the form of the contract (services.scores._category_json, migration 0004).
+        return obj.categories
 
 
 class LedgerLineSerializer(serializers.Serializer):

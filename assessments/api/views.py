@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import VersionedETagMixin
+from core.api import CountedRows, VersionedETagMixin
 from core.errors import ApplicationError
 from core.roles import DEPARTMENT_ROLES, P
 from indicators.models import Rule
@@ -379,7 +379,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
             self.permission_denied(request)
 
     def list(self, request):
-        qs = selectors.scores_list_for_user(user=request.user)
+        qs = selectors.scores_for_user(user=request.user, open_appeals=False)
         p = request.query_params
         if p.get("year"):
             qs = qs.filter(plan__year=_int(p["year"], "year"))
@@ -393,8 +393,8 @@ class ScoreViewSet(viewsets.GenericViewSet):
             qs = qs.filter(group__code=p["group"])
         if p.get("published") in ("true", "false", "1", "0"):
             qs = qs.filter(published=p["published"] in ("true", "1"))
-        qs = qs.order_by("plan__year", "period", "group__order", "rank", "department__order")
-        page = self.paginate_queryset(qs)
+        rows = selectors.score_rows(qs.order_by("plan__year", "period", "group__order", "rank", "department__order"))
+        page = self.paginate_queryset(CountedRows(rows, qs))
         return self.get_paginated_response(ScoreSerializer(page, many=True).data)
 
     @extend_schema(

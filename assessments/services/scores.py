@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.errors import ApplicationError
+from core.numbers import two_places
 from core.roles import Role
 from core.tasks import enqueue
 from core.uploads import check_upload
@@ -438,7 +439,12 @@ def _category_json(plan: Plan, top: dict, result: scoring.DeptResult) -> list[di
     roots = {c.pk: c for c in top.values()}.values()
     scores = result.category_scores()
     return [
-        {"code": c.code, "name": c.name, "points": str(c.points), "score": str(scores.get(c.code, Decimal(0)))}
+        {
+            "code": c.code,
+            "name": c.name,
+            "points": two_places(c.points),
+            "score": two_places(scores.get(c.code, Decimal(0))),
+        }
         for c in sorted(roots, key=lambda c: (c.order, c.code))
         if c.code in scores
     ]

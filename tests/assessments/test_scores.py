@@ -1,6 +1,7 @@
 """Scores end to end: events, recomputation, publication, appeals and the scores API (API.md)."""
 
 import datetime as dt
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -256,6 +257,7 @@ def test_scores_api_contract_and_ledger_sums(scored, api_for):
         assert row["computed_at"].endswith("+08:00")
         for c in row["categories"]:
             assert set(c) == {"code", "name", "points", "score"}
+            assert re.fullmatch(r"-?\d+\.\d\d", c["points"]) and re.fullmatch(r"-?\d+\.\d\d", c["score"])
         detail = api_for("api_client").get(f"/api/v1/scores/{row['department']['code']}/2026/annual/").json()
         assert set(detail) == CONTRACT | {"ledger"}
         assert sum(D(ln["points"]) for ln in detail["ledger"]) == D(detail["total"])
@@ -275,7 +277,7 @@ def test_score_rows_render_as_their_declared_fields(scored):
     from organizations.models import User
 
     reader = User.objects.get(username="api_client")
-    rows = list(selectors.scores_list_for_user(user=reader))
+    rows = list(selectors.score_rows(selectors.scores_for_user(user=reader, open_appeals=False)))
     scores = list(selectors.scores_for_user(user=reader))
     assert rows and len(rows) == len(scores)
     for serializer_class, objects in ((ScoreSerializer, rows), (ScoreDetailSerializer, scores)):
@@ -356,3 +358,19 @@ def test_events_and_appeals_over_the_api(scored, api_for, users, django_capture_
     response = sup.post(f"/api/v1/appeals/{appeal_id}/decide/", {"decision": "upheld", "reason": "核实"}, format="json")
     assert response.status_code == 200
     assert D(response.json()["total_after"]) == D(detail["total"]) + D(2)
+
+
+def test_migration_stores_category_subtotals_with_two_decimals(scored):
+    """Scores computed before 0004 kept str(Decimal); the migration rewrites them in the contract's form."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("assessments.migrations.0004_score_categories_two_places")
+    score = Score.objects.filter(plan=scored).exclude(categories=[]).first()
+    canonical = score.categories
+    score.categories = [{**c, "points": str(D(c["points"]).normalize()), "score": "0"} for c in canonical]
+    score.save(update_fields=["categories"])
+    migration.forwards(apps, None)
+    score.refresh_from_db()
+    assert score.categories == [{**c, "score": "0.00"} for c in canonical]
