@@ -321,16 +321,26 @@ class Answer(models.Model):
 
     Satisfaction (scale) answers hold 1–5, or 0 for "don't know" (left out of results);
     yes/no holds 1/0; single choice holds the choice's value.
+
+    The copied keys (survey, area, region, department) come from the question and the response's
+    region, which the database already ties to real rows; they carry no constraint and no index
+    of their own (the indexes below lead with the survey), so that the public survey's insert of
+    a response's answers checks two references per row instead of six and updates seven indexes
+    instead of eleven (PERFORMANCE.md). Deleting what they point to is still refused (PROTECT).
     """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     scale = models.BooleanField()
     value = models.PositiveSmallIntegerField()
-    area = models.ForeignKey(Area, null=True, on_delete=models.PROTECT, related_name="+")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
-    department = models.ForeignKey(Department, null=True, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Area, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
+    department = models.ForeignKey(
+        Department, null=True, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
 
     class Meta:
         verbose_name = _("answer")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 from audit.services import client_ip
 
@@ -22,6 +23,16 @@ def _key(kind: str, ident: str) -> str:
 def hit(kind: str, ident: str, *, limit: int, window: int) -> bool:
     """Count one event; True while the count in the current window is within ``limit``."""
     key = _key(kind, ident)
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip on the public survey's hot path: create the window's counter if missing
+        # (with its expiry), then count, in one transaction. Stored as Django's cache stores an int.
+        name = backend.make_and_validate_key(key)
+        pipe = backend._cache.get_client(name, write=True).pipeline()
+        pipe.set(name, 0, ex=window, nx=True)
+        pipe.incr(name)
+        _created, count = pipe.execute()
+        return count <= limit
     if cache.add(key, 1, timeout=window):
         return limit >= 1
     try:

@@ -371,3 +371,32 @@ def test_the_submit_path_takes_a_few_queries(client, survey, django_assert_max_n
     with django_assert_max_num_queries(10):
         assert client.post(url(survey, codes[1]), data).status_code == 302
     assert Answer.objects.filter(survey=survey).count() == 2 + 22  # 2 before, now 21 scale + yes/no
+
+
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_flood_counter_counts_one_window_on_either_cache(backend, request, settings):
+    """The flood limits count in one round trip on Redis and with add/incr elsewhere; both count
+    the same, stop at the limit and let the window expire."""
+    import uuid
+
+    from django.core.cache import cache
+
+    from satisfaction import throttle
+
+    if backend == "redis":
+        location = request.getfixturevalue("redis_url")
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}}
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ident = uuid.uuid4().hex
+    assert [throttle.hit("test", ident, limit=3, window=60) for _ in range(4)] == [True, True, True, False]
+    assert cache.get(throttle._key("test", ident)) == 4
+    assert throttle.over("test", ident, limit=4) and not throttle.over("test", ident, limit=5)
+    if backend == "redis":
+        from django.core.cache import caches
+
+        redis_cache = caches["default"]
+        name = redis_cache.make_and_validate_key(throttle._key("test", ident))
+        assert 0 < redis_cache._cache.get_client(name).ttl(name) <= 60
+    cache.delete(throttle._key("test", ident))
+    assert throttle.hit("test", ident, limit=1, window=60) is True
