@@ -462,8 +462,22 @@ def report_approve(*, report: Report, actor, comment: str = "", expected_version
     )
     from .scores import scores_mark_dirty
 
-    scores_mark_dirty(plan=report.quarter.plan, department_ids=[report.department_id])
+    scores_mark_dirty(plan=report.quarter.plan, department_ids=[report.department_id, *_rank_peers(report)])
     return report
+
+
+def _rank_peers(report: Report) -> list[int]:
+    """The departments whose scores move with this report's values besides its own: everyone
+    assessed on the same ``rank`` indicators, since a rank is relative to all of them."""
+    from ..models import Assignment
+
+    indicators = report.entries.filter(assignment__indicator__method=Method.RANK).values("assignment__indicator_id")
+    return list(
+        Assignment.objects.filter(plan_id=report.quarter.plan_id, indicator_id__in=indicators, is_active=True)
+        .exclude(department_id=report.department_id)
+        .values_list("department_id", flat=True)
+        .distinct()
+    )
 
 
 @transaction.atomic

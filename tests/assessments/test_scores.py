@@ -374,3 +374,31 @@ def test_migration_stores_category_subtotals_with_two_decimals(scored):
     migration.forwards(apps, None)
     score.refresh_from_db()
     assert score.categories == [{**c, "score": "0.00"} for c in canonical]
+
+
+def test_approving_a_rank_value_recomputes_every_department_ranked_on_it(plan, q3, users, departments, freeze):
+    """A rank is relative: one department's approved value moves the others' rank scores too."""
+    from assessments.services.plan import assign_all
+    from indicators.models import Indicator
+
+    Indicator.objects.create(
+        library=plan.library,
+        code="speed",
+        name="平均审批时限",
+        category=plan.library.categories.get(code="central"),
+        method="rank",
+        direction="le",
+        points=D(5),
+        unit="天",
+        value_type="level",
+        order=5,
+    )
+    assign_all(plan=plan, actor=users["supervisor"])
+    freeze(dt.date(2026, 10, 5))
+    report = services.report_open(quarter=q3, department=departments["edu"])
+    fill(report, users["filer"], speed={"actual_value": "3", "completion_pct": ""})
+    services.report_submit(report=report, actor=users["filer"])
+    RecomputeRequest.objects.all().delete()
+    services.report_approve(report=report, actor=users["supervisor"])
+    marked = set(RecomputeRequest.objects.values_list("department__code", flat=True))
+    assert marked == {"edu", "health", "water"}
