@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -550,21 +550,42 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
     ]
     if not bands:
         bands = [scoring.Band("none", _("No grade bands"), Decimal(0))]
-    # Every stored score of the plan takes part in the standings; only those written are loaded whole.
-    existing = {
-        (row.department_id, row.period): row
-        for row in (
-            _StoredScore(*values)
-            for values in Score.objects.filter(plan=plan)
-            .order_by()
-            .values_list(
-                "pk", "department_id", "period", "group_id", "total", "vetoed", "rank", "grade_code", "inputs_hash"
-            )
+    # The stored scores of the ranking groups concerned take part in the standings (ranks, grades
+    # and the top-grade share are per group): the groups the departments are in now and those of
+    # their stored scores (a department that changed group leaves a gap in its former one).
+    # Only the scores written are loaded whole.
+    stored = Score.objects.filter(plan=plan)
+    if department_ids is not None:
+        groups = {r.group_id for r in results.values()}
+        concerned = Q(group_id__in=[g for g in groups if g is not None]) | Q(
+            group_id__in=Score.objects.filter(plan=plan, department_id__in=department_ids)
+            .exclude(group_id=None)
+            .values("group_id")
         )
-    }
-    capped = set(
-        LedgerLine.objects.filter(score__plan=plan, key="cap:top_share").order_by().values_list("score_id", flat=True)
-    )
+        # Scores without a group form a group of their own; there are seldom any, so always included.
+        stored = stored.filter(concerned | Q(group_id=None))
+    existing: dict[tuple[int, str], _StoredScore] = {}
+    capped: set[int] = set()
+    for *values, has_cap in (
+        stored.order_by()
+        .annotate(has_cap=Exists(LedgerLine.objects.filter(score_id=OuterRef("pk"), key="cap:top_share")))
+        .values_list(
+            "pk",
+            "department_id",
+            "period",
+            "group_id",
+            "total",
+            "vetoed",
+            "rank",
+            "grade_code",
+            "inputs_hash",
+            "has_cap",
+        )
+    ):
+        row = _StoredScore(*values)
+        existing[(row.department_id, row.period)] = row
+        if has_cap:
+            capped.add(row.pk)
     now = timezone.now()
     restood: list[tuple[int, scoring.Standing]] = []
     created: list[tuple[Score, list]] = []

@@ -402,3 +402,40 @@ def test_approving_a_rank_value_recomputes_every_department_ranked_on_it(plan, q
     services.report_approve(report=report, actor=users["supervisor"])
     marked = set(RecomputeRequest.objects.values_list("department__code", flat=True))
     assert marked == {"edu", "health", "water"}
+
+
+def standings(plan):
+    """Every stored score's group, rank and grade, with whether it carries the top-share cap line."""
+    return {
+        (s.department.code, s.period): (s.group_id, s.total, s.rank, s.grade_code, s.lines.filter(kind="cap").exists())
+        for s in Score.objects.filter(plan=plan).select_related("department")
+    }
+
+
+def criticise(plan, department, actor):
+    """One department-wide deduction from the first day of the year: the two social departments differ."""
+    services.event_record(
+        plan=plan,
+        rule=plan.library.rules.get(code="criticism"),
+        department=department,
+        date=dt.date(2026, 1, 2),
+        occurrences=1,
+        note="通报批评",
+        actor=actor,
+    )
+    recompute(plan=plan)
+
+
+def test_one_department_recomputed_alone_ranks_like_its_whole_group(scored, departments, users):
+    """Standings are computed for the groups concerned only; they equal those of a full recomputation."""
+    scored.top_grade_share = D(50)
+    scored.save()
+    criticise(scored, departments["edu"], users["supervisor"])
+    before = standings(scored)
+    assert (before[("edu", "annual")][2], before[("health", "annual")][2]) == (2, 1)
+    Score.objects.filter(plan=scored, department=departments["edu"]).update(total=D(99), inputs_hash="")
+    recompute(plan=scored, department_ids=[departments["health"].pk])  # edu's stored total is used as is
+    partial = standings(scored)
+    assert (partial[("edu", "annual")][2], partial[("health", "annual")][2]) == (1, 2)
+    recompute(plan=scored)
+    assert standings(scored) == before
