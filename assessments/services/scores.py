@@ -619,7 +619,8 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
                 digest = _hash(lines, standing)
                 if key:
                     digests[key] = digest
-            if stored is not None and stored.inputs_hash == digest:
+            # The hash covers the lines, grade and rank, not the group: a department that moved is rewritten.
+            if stored is not None and stored.inputs_hash == digest and stored.group_id == result.group_id:
                 continue
             score = Score(plan=plan, department_id=dept_id, period=period)
             score.total = result.total

@@ -439,3 +439,20 @@ def test_one_department_recomputed_alone_ranks_like_its_whole_group(scored, depa
     assert (partial[("edu", "annual")][2], partial[("health", "annual")][2]) == (1, 2)
     recompute(plan=scored)
     assert standings(scored) == before
+
+
+def test_a_department_that_changed_group_is_ranked_in_its_new_group_and_leaves_its_old_one(scored, departments, users):
+    criticise(scored, departments["edu"], users["supervisor"])
+    before = standings(scored)
+    assert before[("edu", "annual")][2] == 2
+    moved = departments["health"]
+    moved.group = departments["water"].group
+    moved.save()
+    recompute(plan=scored, department_ids=[moved.pk])
+    partial = standings(scored)
+    for period in {p for _d, p in partial}:
+        assert partial[("edu", period)][2] == 1  # alone in its group now
+        assert partial[("health", period)][0] == moved.group_id
+        assert {partial[(d, period)][2] for d in ("health", "water")} <= {1, 2}
+    recompute(plan=scored)
+    assert standings(scored) == partial
