@@ -651,7 +651,7 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
             for s, _lines in created:
                 s.save()  # sends post_save itself
     if updated:
-        Score.objects.bulk_update([s for s, _lines in updated], SCORE_FIELDS, batch_size=200)
+        _update_scores([s for s, _lines in updated], SCORE_FIELDS)
     _write_lines({s.pk: lines for s, lines in created + updated})
     # Bulk writes send no signals: send post_save as save() would (the public pages' cache listens).
     for score, _lines in created if bulk else ():
@@ -681,6 +681,31 @@ class _StoredScore:
     rank: int | None
     grade_code: str
     inputs_hash: str
+
+
+FEW_ROWS = 20
+
+
+def _update_scores(scores: list[Score], fields: list[str]) -> None:
+    """Write these fields of the scores, as bulk_update would.
+
+    A department's recomputation writes a handful of rows: one UPDATE by primary key, built once
+    and executed per row, costs less than compiling bulk_update's CASE expressions. Many rows
+    (a whole plan) go through bulk_update in batches.
+    """
+    if len(scores) > FEW_ROWS:
+        Score.objects.bulk_update(scores, fields, batch_size=200)
+        return
+    from django.db import connection
+
+    meta = Score._meta
+    columns = [meta.get_field(name) for name in fields]
+    qn = connection.ops.quote_name
+    assignments = ", ".join(f"{qn(f.column)} = %s" for f in columns)
+    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - names from _meta
+    rows = [[f.get_db_prep_save(getattr(s, f.attname), connection) for f in columns] + [s.pk] for s in scores]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def connection_returns_rows() -> bool:
@@ -723,7 +748,7 @@ def _restand_all(restood: list[tuple[Score, scoring.Standing]]) -> int:
             )
     LedgerLine.objects.bulk_create(lines)
     fields = ["rank", "grade_code", "grade_label", "inputs_hash", "revision"]
-    Score.objects.bulk_update([score for score, _standing in restood], fields)
+    _update_scores([score for score, _standing in restood], fields)
     for score, _standing in restood:
         _saved(score, update_fields=frozenset(fields))
     return len(restood)
