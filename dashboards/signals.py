@@ -8,6 +8,9 @@ on their own (PUBLIC_CACHE_SECONDS), which bounds staleness where the cache is p
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -23,11 +26,35 @@ def public_version() -> int:
     return version
 
 
+_local = threading.local()
+
+
 def bump_public_version(**kwargs) -> None:
     """Bump now, and again when the transaction commits: a page read between the two, while the
     change was not yet visible, must not stay cached under the new version."""
+    if getattr(_local, "pending", None) is not None:  # inside coalesced_bumps(): once at its end
+        _local.pending = True
+        return
     _bump()
     transaction.on_commit(_bump)
+
+
+@contextmanager
+def coalesced_bumps():
+    """The saves of the block bump the version once, when it ends (and once on commit), not each.
+
+    For code that saves many rows in a row and reads no public page in between.
+    """
+    if getattr(_local, "pending", None) is not None:  # nested: the outer block bumps
+        yield
+        return
+    _local.pending = False
+    try:
+        yield
+    finally:
+        pending, _local.pending = _local.pending, None
+        if pending:
+            bump_public_version()
 
 
 def _bump() -> None:

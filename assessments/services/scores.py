@@ -653,12 +653,16 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
     if updated:
         _update_scores([s for s, _lines in updated], SCORE_FIELDS)
     _write_lines({s.pk: lines for s, lines in created + updated})
-    # Bulk writes send no signals: send post_save as save() would (the public pages' cache listens).
-    for score, _lines in created if bulk else ():
-        _saved(score, created=True)
-    for score, _lines in updated:
-        _saved(score)
-    return len(created) + len(updated) + _restand_all([(loaded[pk], standing) for pk, standing in restood])
+    from dashboards.signals import coalesced_bumps
+
+    # Bulk writes send no signals: send post_save as save() would (the public pages' cache listens,
+    # and bumps its version once for them all).
+    with coalesced_bumps():
+        for score, _lines in created if bulk else ():
+            _saved(score, created=True)
+        for score, _lines in updated:
+            _saved(score)
+        return len(created) + len(updated) + _restand_all([(loaded[pk], standing) for pk, standing in restood])
 
 
 def _saved(score: Score, *, created: bool = False, update_fields=None) -> None:

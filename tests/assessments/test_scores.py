@@ -456,3 +456,29 @@ def test_a_department_that_changed_group_is_ranked_in_its_new_group_and_leaves_i
         assert {partial[(d, period)][2] for d in ("health", "water")} <= {1, 2}
     recompute(plan=scored)
     assert standings(scored) == partial
+
+
+def test_the_scores_written_send_post_save_each_and_bump_the_public_cache_once(
+    scored, django_capture_on_commit_callbacks
+):
+    from django.db.models.signals import post_save
+
+    from dashboards.signals import _bump, public_version
+
+    saved = []
+
+    def receiver(sender, instance, **kwargs):
+        saved.append(instance.pk)
+
+    Score.objects.filter(plan=scored).update(inputs_hash="")
+    before = public_version()
+    post_save.connect(receiver, sender=Score)
+    try:
+        with django_capture_on_commit_callbacks() as callbacks:
+            written = recompute(plan=scored)
+    finally:
+        post_save.disconnect(receiver, sender=Score)
+    assert written == Score.objects.filter(plan=scored).count() > 1
+    assert sorted(saved) == sorted(Score.objects.filter(plan=scored).values_list("pk", flat=True))
+    assert public_version() == before + 1
+    assert callbacks.count(_bump) == 1
