@@ -15,6 +15,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -133,13 +134,28 @@ def _satisfaction_values(year: int, wanted: dict[str, tuple[dict, set[str]]]) ->
     return out
 
 
+class _IndicatorRow(NamedTuple):
+    """What scoring reads of an indicator, as a plain row."""
+
+    id: int
+    code: str
+    name: str
+    category_id: int
+    method: str
+    direction: str
+    points: Decimal
+    params: dict | None
+    unit: str
+    value_type: str
+
+
 @dataclass
 class _AssignmentRow:
     """An assignment with what scoring needs of its indicator, read once for every period."""
 
     pk: int
     department_id: int
-    indicator: Indicator
+    indicator: _IndicatorRow
     indicator_id: int
     method: str
     spec: Spec
@@ -172,9 +188,10 @@ def _compute(plan: Plan, department_ids: list[int] | None):
             "planned_q4",
         )
     )
-    indicators = Indicator.objects.only(
-        "id", "code", "name", "category_id", "method", "direction", "points", "params", "unit", "value_type"
-    ).in_bulk({r[2] for r in rows})
+    indicators = {
+        row[0]: _IndicatorRow(*row)
+        for row in Indicator.objects.filter(pk__in={r[2] for r in rows}).order_by().values_list(*_IndicatorRow._fields)
+    }
     specs: dict[tuple, Spec] = {}
     assignments: list[_AssignmentRow] = []
     for pk, dept_id, ind_id, basic, challenge, upper, q1, q2_, q3, q4 in rows:
