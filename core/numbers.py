@@ -18,6 +18,11 @@ def two_places(value) -> str:
     return f"{q2(value):.2f}"
 
 
+def chart_number(value) -> float | None:
+    """A number for the chart library's JSON (display only; tables and downloads keep Decimal)."""
+    return None if value is None else float(value)
+
+
 def to_decimal(value, default=None) -> Decimal | None:
     if value is None or value == "":
         return default

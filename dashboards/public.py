@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from budgets.choices import BudgetDimension, Operator
-from core.numbers import yuan_to_wan
+from core.numbers import chart_number, yuan_to_wan
 from core.templatetags.perfgov import plain
 from indicators.choices import Direction
 from organizations.models import Department
@@ -28,7 +28,7 @@ from satisfaction import selectors as survey_selectors
 from satisfaction.models import Survey
 
 from . import selectors
-from .panels.common import GRADE_LABELS, category_percents, f, satisfaction_cells, satisfaction_columns
+from .panels.common import GRADE_LABELS, category_percents, satisfaction_cells, satisfaction_columns
 from .signals import public_version
 from .tables import Column, Table
 
@@ -203,13 +203,8 @@ def _survey_tables(survey: Survey) -> dict:
         )
         out["tables"].append(table)
         if by == "area":
-            shown = [r for r in results if not r.hidden and r.estimate.n]
             out["chart"] = {
-                "labels": [r.label for r in shown],
-                "rate": [f(r.estimate.rate) for r in shown],
-                "low": [f(r.estimate.rate_low) for r in shown],
-                "high": [f(r.estimate.rate_high) for r in shown],
-                "score": [f(r.estimate.score) for r in shown],
+                **survey_selectors.results_chart(results),
                 "text": {
                     "rate": _("Satisfaction rate (percent)"),
                     "interval": _("95 percent interval"),
@@ -238,7 +233,7 @@ def _build_year(year: int) -> PublicPage:
             s.group_id, {"name": s.group.name if s.group else "", "departments": [], "totals": [], "ranks": []}
         )
         g["departments"].append(s.department.name)
-        g["totals"].append(f(s.total))
+        g["totals"].append(chart_number(s.total))
         g["ranks"].append(s.rank)
     page.charts["scores"] = {"items": list(groups.values()), "text": {"total": _("Total"), "rank": _("Rank")}}
     page.facts["groups"] = [g["name"] for g in groups.values()]
@@ -292,7 +287,9 @@ def _build_department(year: int, department: Department) -> PublicPage:
         )
         page.charts["score"] = {
             "indicators": [{"name": c["name"], "max": 100} for c in score.categories],
-            "series": [{"name": str(year), "values": [f(percents.get(c["code"])) for c in score.categories]}],
+            "series": [
+                {"name": str(year), "values": [chart_number(percents.get(c["code"])) for c in score.categories]}
+            ],
             "text": {"unit": _("percent of points")},
         }
     else:

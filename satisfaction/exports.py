@@ -22,7 +22,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+        ws.append(row)  # openpyxl writes Decimal as a number, exactly
     for i, name in enumerate(header, start=1):
         width = max([len(str(name))] + [len(str(r[i - 1])) for r in rows[:200] if i - 1 < len(r)]) + 2
         ws.column_dimensions[get_column_letter(i)].width = min(max(width, 8), 60)

@@ -17,6 +17,7 @@ from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy
 
+from core.numbers import chart_number
 from core.roles import P
 from organizations.models import Department, Region
 
@@ -312,6 +313,19 @@ def survey_results(
     (their figures are removed, not just flagged).
     """
     return survey_results_all(survey=survey, dimensions=(by,), weighted=weighted, published=published)[by]
+
+
+def results_chart(rows: list[ResultRow]) -> dict:
+    """The chart of a results section: the groups shown (not hidden, with answers), their rates
+    with the 95 percent interval and their scores, as numbers for the chart library."""
+    shown = [r for r in rows if not r.hidden and r.estimate.n]
+    return {
+        "labels": [r.label for r in shown],
+        "rate": [chart_number(r.estimate.rate) for r in shown],
+        "low": [chart_number(r.estimate.rate_low) for r in shown],
+        "high": [chart_number(r.estimate.rate_high) for r in shown],
+        "score": [chart_number(r.estimate.score) for r in shown],
+    }
 
 
 def survey_results_all(

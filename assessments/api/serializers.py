@@ -14,10 +14,6 @@ from ..models import Appeal, Assignment, Entry, Evidence, Plan, Quarter, Report,
 from ..models.scores import PERIOD_CHOICES
 
 
-def two(value) -> str:
-    return two_places(Decimal(value))
-
-
 class DepartmentCodeNameSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -261,7 +257,7 @@ class ScoreSerializer(serializers.ModelSerializer):
             "department": self.get_department(obj),
             "year": obj.plan.year,
             "period": obj.period,
-            "total": two(obj.total),
+            "total": two_places(obj.total),
             "grade": obj.grade_label,
             "grade_code": obj.grade_code,
             "rank": obj.rank,
@@ -276,7 +272,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         return {"code": obj.department.code, "name": obj.department.name}
 
     def get_total(self, obj) -> str:
-        return two(obj.total)
+        return two_places(obj.total)
 
     def get_group(self, obj) -> str | None:
         return obj.group.code if obj.group_id else None
@@ -300,7 +296,7 @@ class LedgerLineSerializer(serializers.Serializer):
         return {"code": obj.rule.code, "name": obj.rule.name} if obj.rule_id else None
 
     def get_points(self, obj) -> str:
-        return two(obj.points)
+        return two_places(obj.points)
 
 
 class ScoreDetailSerializer(ScoreSerializer):

@@ -48,11 +48,6 @@ class Panel:
         return f"chart-{self.key}"
 
 
-def f(value) -> float | None:
-    """A number for the chart library (display only; tables and downloads keep Decimal)."""
-    return None if value is None else float(value)
-
-
 def mean(values) -> Decimal | None:
     values = [v for v in values if v is not None]
     if not values:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Plan
-from core.numbers import yuan_to_wan
+from core.numbers import chart_number, yuan_to_wan
 from core.roles import DEPARTMENT_ROLES, P
 from organizations.models import Department
 from satisfaction.selectors import min_group_size
@@ -23,7 +23,6 @@ from .common import (
     Panel,
     category_percents,
     category_scores,
-    f,
     health_label,
     hidden_note,
     satisfaction_cells,
@@ -110,9 +109,9 @@ def radar(scope: DepartmentScope) -> Panel:
         ],
         rows if scope.score or scope.previous_score else [],
     )
-    series = [{"name": year, "values": [f(this.get(c.code)) for c in cats]}]
+    series = [{"name": year, "values": [chart_number(this.get(c.code)) for c in cats]}]
     if scope.previous_score:
-        series.append({"name": last_year, "values": [f(last.get(c.code)) for c in cats]})
+        series.append({"name": last_year, "values": [chart_number(last.get(c.code)) for c in cats]})
     return Panel(
         key="radar",
         title=_("Category profile, this year and last year"),
@@ -150,7 +149,9 @@ def trend(scope: DepartmentScope) -> Panel:
         chart="trend",
         data={
             "x": list(selectors.QUARTERS),
-            "series": [{"name": str(y), "values": [f(by.get((y, q))) for q in selectors.QUARTERS]} for y in years],
+            "series": [
+                {"name": str(y), "values": [chart_number(by.get((y, q))) for q in selectors.QUARTERS]} for y in years
+            ],
             "text": {"y": _("Total")},
         },
         tables=[table],
@@ -238,9 +239,9 @@ def budget(scope: DepartmentScope) -> Panel:
         chart="budget",
         data={
             "labels": [str(y) for y in years],
-            "amount": [f(yuan_to_wan(totals[y][0])) if y in totals else None for y in years],
-            "spent": [f(yuan_to_wan(totals[y][1])) if y in totals else None for y in years],
-            "rate": [f(pct(totals[y][1], totals[y][0])) if y in totals else None for y in years],
+            "amount": [chart_number(yuan_to_wan(totals[y][0])) if y in totals else None for y in years],
+            "spent": [chart_number(yuan_to_wan(totals[y][1])) if y in totals else None for y in years],
+            "rate": [chart_number(pct(totals[y][1], totals[y][0])) if y in totals else None for y in years],
             "text": {
                 "amount": _("Budget"),
                 "spent": _("Spent"),
@@ -263,10 +264,10 @@ def satisfaction(scope: DepartmentScope) -> Panel:
         chart="satisfaction",
         data={
             "labels": [r["label"] for r in shown],
-            "rate": [f(r["estimate"].rate) for r in shown],
-            "low": [f(r["estimate"].rate_low) for r in shown],
-            "high": [f(r["estimate"].rate_high) for r in shown],
-            "score": [f(r["estimate"].score) for r in shown],
+            "rate": [chart_number(r["estimate"].rate) for r in shown],
+            "low": [chart_number(r["estimate"].rate_low) for r in shown],
+            "high": [chart_number(r["estimate"].rate_high) for r in shown],
+            "score": [chart_number(r["estimate"].score) for r in shown],
             "text": {
                 "rate": _("Satisfaction rate (percent)"),
                 "interval": _("95 percent interval"),

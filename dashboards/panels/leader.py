@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Plan
-from core.numbers import q2, yuan_to_wan
+from core.numbers import chart_number, q2, yuan_to_wan
 from core.roles import P
 from organizations.models import Department, RankingGroup
 from satisfaction import selectors as survey_selectors
@@ -23,7 +23,6 @@ from .common import (
     ACTION_LABELS,
     Panel,
     category_percents,
-    f,
     hidden_note,
     mean,
     satisfaction_cells,
@@ -81,8 +80,8 @@ def radar(scope: Scope) -> Panel:
         items.append(
             {
                 "name": s.department.name,
-                "values": [f(own.get(c.code)) for c in cats],
-                "average": [f(avg.get(c.code)) for c in cats],
+                "values": [chart_number(own.get(c.code)) for c in cats],
+                "average": [chart_number(avg.get(c.code)) for c in cats],
             }
         )
         by_code = {c["code"]: c for c in s.categories}
@@ -136,7 +135,7 @@ def heatmap(scope: Scope) -> Panel:
     for y, own in enumerate(percents):
         for x, c in enumerate(cats):
             if own.get(c.code) is not None:
-                data.append([x, y, f(own[c.code])])
+                data.append([x, y, chart_number(own[c.code])])
     rows = [
         [s.department.name, *[own.get(c.code) for c in cats], s.total]
         for s, own in zip(scope.scores, percents, strict=True)
@@ -171,7 +170,7 @@ def rankings(scope: Scope) -> Panel:
         {
             "name": g["name"],
             "departments": [s.department.name for s in g["rows"]],
-            "totals": [f(s.total) for s in g["rows"]],
+            "totals": [chart_number(s.total) for s in g["rows"]],
             "ranks": [s.rank for s in g["rows"]],
             "grades": [s.grade_label for s in g["rows"]],
         }
@@ -251,7 +250,7 @@ def trend(scope: Scope) -> Panel:
         chart="trend",
         data={
             "x": list(selectors.QUARTERS),
-            "series": [{"name": s[0], "values": [f(v) for v in s[1:]]} for s in series],
+            "series": [{"name": s[0], "values": [chart_number(v) for v in s[1:]]} for s in series],
             "text": {"y": _("Total")},
         },
         tables=[table],
@@ -306,8 +305,8 @@ def progress_panel(dept: Department, shown: int | None, rows: list[dict]) -> Pan
         chart="progress",
         data={
             "labels": [r["indicator"].name for r in rows],
-            "planned": [f(r["planned"]) for r in rows],
-            "actual": [f(r["actual"]) for r in rows],
+            "planned": [chart_number(r["planned"]) for r in rows],
+            "actual": [chart_number(r["actual"]) for r in rows],
             "status": [r["status"] for r in rows],
             "text": {
                 "planned": _("Planned (target line)"),
@@ -402,9 +401,9 @@ def budget(scope: Scope) -> Panel:
         chart="budget",
         data={
             "labels": [r[0] for r in rows],
-            "amount": [f(r[2]) for r in rows],
-            "spent": [f(r[3]) for r in rows],
-            "rate": [f(r[4]) for r in rows],
+            "amount": [chart_number(r[2]) for r in rows],
+            "spent": [chart_number(r[3]) for r in rows],
+            "rate": [chart_number(r[4]) for r in rows],
             "text": {
                 "amount": _("Budget"),
                 "spent": _("Spent"),
@@ -457,8 +456,8 @@ def recommendations(scope: Scope) -> Panel:
         chart="recommendations",
         data={
             "labels": [r[0] for r in rows],
-            "base": [f(r[2]) for r in rows],
-            "amount": [f(r[3]) for r in rows],
+            "base": [chart_number(r[2]) for r in rows],
+            "amount": [chart_number(r[3]) for r in rows],
             "projects": [r[1] for r in rows],
             "text": {
                 "base": _("Previous amount"),
@@ -497,10 +496,10 @@ def _satisfaction(scope: Scope, by: str) -> Panel:
         chart="satisfaction",
         data={
             "labels": [r.label for r in shown],
-            "rate": [f(r.estimate.rate) for r in shown],
-            "low": [f(r.estimate.rate_low) for r in shown],
-            "high": [f(r.estimate.rate_high) for r in shown],
-            "score": [f(r.estimate.score) for r in shown],
+            "rate": [chart_number(r.estimate.rate) for r in shown],
+            "low": [chart_number(r.estimate.rate_low) for r in shown],
+            "high": [chart_number(r.estimate.rate_high) for r in shown],
+            "score": [chart_number(r.estimate.score) for r in shown],
             "text": {
                 "rate": _("Satisfaction rate (percent)"),
                 "interval": _("95 percent interval"),

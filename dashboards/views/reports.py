@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from assessments.selectors import ledger_of
-from core.numbers import q2, yuan_to_wan
+from core.numbers import chart_number, q2, yuan_to_wan
 from core.roles import DEPARTMENT_ROLES, P
 from core.views_mixins import PermMixin
 from organizations.models import Department
 from satisfaction import selectors as survey_selectors
 
 from .. import selectors
-from ..panels.common import GRADE_LABELS, category_percents, f
+from ..panels.common import GRADE_LABELS, category_percents
 from ..tables import pct
 from .dashboard import department_for, is_leader
 
@@ -96,8 +96,12 @@ class DepartmentReportView(PermMixin, View):
         satisfaction = selectors.department_satisfaction(department=department, years=[year, year - 1])
         chart = {
             "indicators": [{"name": c.name, "max": 100} for c in categories],
-            "series": [{"name": str(year), "values": [f(this_pct.get(c.code)) for c in categories]}]
-            + ([{"name": str(year - 1), "values": [f(last_pct.get(c.code)) for c in categories]}] if previous else []),
+            "series": [{"name": str(year), "values": [chart_number(this_pct.get(c.code)) for c in categories]}]
+            + (
+                [{"name": str(year - 1), "values": [chart_number(last_pct.get(c.code)) for c in categories]}]
+                if previous
+                else []
+            ),
             "text": {"unit": _("percent of points")},
         }
         return render(

@@ -21,21 +21,6 @@ from .builder import survey_for
 CHARTED = ("area", "region", "department")
 
 
-def _float(d):
-    return None if d is None else float(d)
-
-
-def _chart(rows) -> dict:
-    shown = [r for r in rows if not r.hidden and r.estimate.n]
-    return {
-        "labels": [r.label for r in shown],
-        "rate": [_float(r.estimate.rate) for r in shown],
-        "low": [_float(r.estimate.rate_low) for r in shown],
-        "high": [_float(r.estimate.rate_high) for r in shown],
-        "score": [_float(r.estimate.score) for r in shown],
-    }
-
-
 def results_data(request, survey) -> dict:
     manager = request.user.has_perm(P.MANAGE_SURVEY)
     published = not manager or request.GET.get("published") == "1"
@@ -63,7 +48,7 @@ class ResultsView(PermMixin, View):
     def get(self, request, pk):
         survey = survey_for(request, pk)
         context = results_data(request, survey)
-        context["charts"] = {by: _chart(context["sections"][by]) for by in CHARTED}
+        context["charts"] = {by: selectors.results_chart(context["sections"][by]) for by in CHARTED}
         context["charts"]["quota"] = {
             "labels": [r.region.name for r in context["quota"]],
             "quota": [r.survey_region.quota for r in context["quota"]],
