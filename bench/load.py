@@ -120,10 +120,6 @@ class Server:
         }
         if self.ctx.cache_url:
             env["REDIS_URL"] = self.ctx.cache_url
-        # Production serves hashed static files from the manifest that collectstatic writes.
-        collect = [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"]
-        if subprocess.run(collect, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT).returncode:
-            fail(f"collectstatic failed; see {self.log.name}")
         cmd = [
             str(Path(sys.executable).parent / "gunicorn"),
             "perfgov.wsgi:application",

@@ -179,6 +179,10 @@ def main() -> int:
 
     say(f"Database {urlparse(url).path.lstrip('/')}: migrating …")
     call_command("migrate", verbosity=0, interactive=False)
+    # Production settings serve hashed static files from the manifest collectstatic writes: pages
+    # rendered in-process (the report page) and by gunicorn (the load tests) both need it.
+    say("Collecting static files …")
+    call_command("collectstatic", interactive=False, verbosity=0)
     generated = generate(args)
     ctx = Context(args, url, cache_url)
     say(f"Counts: {ctx.counts}")
