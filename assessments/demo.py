@@ -13,7 +13,7 @@ from decimal import Decimal as D
 from django.db import transaction
 from django.utils import timezone
 
-from core.numbers import q2
+from core.numbers import q2, to_decimal
 from core.roles import Role
 from indicators.choices import Direction, Method, ValueType
 from indicators.models import Library, Rule
@@ -34,6 +34,7 @@ from .models import (
     ScoreEvent,
 )
 from .models.reports import ReviewState
+from .progress import HUNDRED
 from .services import assign_all, event_record, plan_create
 from .services.reports import _snapshot_entries
 from .services.scores import appeal_decide, appeal_file, recompute, scores_publish
@@ -52,28 +53,39 @@ def _aware(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=timezone.get_current_timezone())
 
 
-def _value(rng: random.Random, a: Assignment, quarter: int, skill: float) -> tuple:
-    """A believable cumulative value (or completion %) for the assignment at the quarter's end."""
-    ind = a.indicator
-    planned = float(a.planned(quarter)) / 100
-    noise = rng.uniform(0.9, 1.08) * skill
+def believable_value(
+    rng: random.Random,
+    a: Assignment,
+    ind,
+    quarter: int,
+    skill: float,
+    *,
+    noise: tuple[float, float] = (0.9, 1.08),
+    scale: tuple[float, float] = (0.6, 2.4),
+) -> tuple[D | None, D | None]:
+    """A believable cumulative value (or completion %) for the assignment at the quarter's end:
+    (actual value, completion). For the demo data and the benchmark workloads (workloads.city).
+
+    The random draws are floats; the values, amounts in 万元 among them, are computed in Decimal.
+    """
+    skill = to_decimal(skill)
+    factor = to_decimal(rng.uniform(*noise)) * skill
     if ind.direction == Direction.BOOL:
         return D(1), None
     if ind.method == Method.RANK:
-        return q2(D(str(rng.uniform(3, 18) * skill))), None
+        return q2(to_decimal(rng.uniform(3, 18)) * skill), None
     if ind.method == Method.SCALE:
-        return q2(D(str(rng.uniform(0.6, 2.4) / skill))), None
+        return q2(to_decimal(rng.uniform(*scale)) / skill), None
+    planned = a.planned(quarter) / HUNDRED
     if a.basic_target is None:
-        return None, q2(D(str(min(100.0, planned * 100 * noise))))
-    target = float(a.basic_target)
-    if ind.direction == Direction.LE:
-        share = planned if ind.value_type == ValueType.CUMULATIVE else 1
-        return q2(D(str(target * share / noise))), None
+        return None, q2(min(HUNDRED, planned * HUNDRED * factor))
     share = planned if ind.value_type == ValueType.CUMULATIVE else 1
-    value = target * share * noise
+    if ind.direction == Direction.LE:
+        return q2(a.basic_target * share / factor), None
+    value = a.basic_target * share * factor
     if ind.unit == "%":
-        value = min(value, 100.0)
-    return q2(D(str(value))), None
+        value = min(value, HUNDRED)
+    return q2(value), None
 
 
 def _fill(rng, report: Report, assignments: list[Assignment], skill: float, lagging: bool = False) -> None:
@@ -81,8 +93,8 @@ def _fill(rng, report: Report, assignments: list[Assignment], skill: float, lagg
     for a in assignments:
         if a.indicator.method == Method.SATISFACTION:
             continue
-        actual, completion = _value(
-            rng, a, report.quarter.number, skill * (0.7 if lagging and rng.random() < 0.4 else 1)
+        actual, completion = believable_value(
+            rng, a, a.indicator, report.quarter.number, skill * (0.7 if lagging and rng.random() < 0.4 else 1)
         )
         e = Entry(
             report=report,

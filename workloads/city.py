@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments import progress
+from assessments.demo import believable_value
 from assessments.models import (
     Assignment,
     Entry,
@@ -441,26 +442,6 @@ def _assignments(plan: Plan, indicators: list[Indicator], departments, groups, r
     return Assignment.objects.bulk_create(rows, batch_size=5000)
 
 
-def _value(rng: random.Random, a: Assignment, ind: Indicator, quarter: int, skill: float):
-    """A believable cumulative value (or completion %) at the quarter's end."""
-    planned = float(a.planned(quarter)) / 100
-    noise = rng.uniform(0.88, 1.08) * skill
-    if ind.method == Method.RANK:
-        return q2(D(str(rng.uniform(3, 18) * skill))), None
-    if ind.method == Method.SCALE:
-        return q2(D(str(rng.uniform(0.5, 2.4) / skill))), None
-    if a.basic_target is None:
-        return None, q2(D(str(min(100.0, planned * 100 * noise))))
-    target = float(a.basic_target)
-    share = planned if ind.value_type == ValueType.CUMULATIVE else 1
-    if ind.direction == Direction.LE:
-        return q2(D(str(target * share / noise))), None
-    value = target * share * noise
-    if ind.unit == "%":
-        value = min(value, 100.0)
-    return q2(D(str(value))), None
-
-
 def _status(rng: random.Random, quarter: int) -> str | None:
     """The report's state at the end of the year (None: never opened)."""
     r = rng.random()
@@ -533,7 +514,9 @@ def _reports(plan: Plan, assignments, indicators, departments, users, rng: rando
             if report.status == ReportStatus.DRAFT and rng.random() < 0.3:
                 actual = completion = None
             else:
-                actual, completion = _value(rng, a, ind, q.number, skill[d.pk] * factor)
+                actual, completion = believable_value(
+                    rng, a, ind, q.number, skill[d.pk] * factor, noise=(0.88, 1.08), scale=(0.5, 2.4)
+                )
             p = progress.compute(
                 direction=ind.direction,
                 value_type=ind.value_type,
