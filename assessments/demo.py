@@ -37,7 +37,7 @@ from .models.reports import ReviewState
 from .progress import HUNDRED
 from .services import assign_all, event_record, plan_create
 from .services.reports import _snapshot_entries
-from .services.scores import appeal_decide, appeal_file, recompute, scores_publish
+from .services.scores import appeal_decide, appeal_file, process_recompute_requests, recompute, scores_publish
 
 NARRATIVES = [
     "按季度计划推进,各项工作有序开展。",
@@ -242,6 +242,7 @@ def _previous_year(library: Library, supervisor, filers: dict, rng: random.Rando
         )
     _events(plan, supervisor, rng, dt.date(plan.year, 12, 31))
     recompute(plan=plan)
+    process_recompute_requests(plan_id=plan.pk)
     scores_publish(plan=plan, period="annual", actor=supervisor)
     plan.status = Plan.Status.CLOSED
     plan.save(update_fields=["status"])

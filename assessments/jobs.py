@@ -299,3 +299,31 @@ def send_lag_warnings(today: dt.date | None = None) -> int:
     )
     notify_many(messages)
     return len(claimed)
+
+
+def refresh_input_states(today: dt.date | None = None) -> int:
+    """Mark a plan's scores for recomputation when the calendar alone changed their inputs.
+
+    An input turns from pending to missing the day after its quarter's deadline, and a quarter
+    gets scores from its first day; neither is a write that would mark the scores itself. Each
+    plan remembers the day it was last brought up to date (``states_as_of``), so a day missed by
+    the scheduler is caught up, and running this twice marks once. Returns the plans marked.
+    """
+    from .services.scores import scores_mark_dirty
+
+    today = today or timezone.localdate()
+    marked = 0
+    plans = Plan.objects.exclude(status=Plan.Status.CLOSED).prefetch_related("quarters")
+    for plan in plans:
+        since = plan.states_as_of
+        if since is not None and since >= today:
+            continue
+        milestones = [d for q in plan.quarters.all() for d in (q.period_start, q.deadline + dt.timedelta(days=1))]
+        if since is None or any(since < d <= today for d in milestones):
+            with transaction.atomic():
+                if Plan.objects.filter(pk=plan.pk, states_as_of=since).update(states_as_of=today):
+                    scores_mark_dirty(plan=plan)
+                    marked += 1
+        else:
+            Plan.objects.filter(pk=plan.pk, states_as_of=since).update(states_as_of=today)
+    return marked

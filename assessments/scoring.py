@@ -19,6 +19,8 @@ from django.utils.translation import gettext_noop
 from core.numbers import q2
 from indicators.scoring import Inputs, Spec, competition_ranks, score
 
+from .inputs import PROVISIONAL_STATES, InputState, Used
+
 ZERO = Decimal(0)
 
 
@@ -56,6 +58,10 @@ class AssignmentIn:
     inputs: Inputs
     override: Decimal | None = None
     override_appeal: int | None = None
+    # The input's state for the period and what was used (assessments.inputs); approved by default.
+    state: str = InputState.APPROVED
+    used: Used | None = None
+    category_name: str = ""
 
 
 @dataclass
@@ -78,6 +84,14 @@ class DeptResult:
     group_id: int | None
     lines: list[Line] = field(default_factory=list)
     vetoed: bool = False
+    # Held by the plan's missing-input policy: no grade and no rank until the input is resolved.
+    held: bool = False
+    inputs: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def provisional(self) -> bool:
+        """Resting on anything but approved or not-applicable inputs (暂定)."""
+        return any(self.inputs.get(s) for s in PROVISIONAL_STATES)
 
     @property
     def total(self) -> Decimal:
@@ -165,9 +179,18 @@ def compute_department(
     assignments: list[AssignmentIn],
     events: list[EventIn],
     bonus_cap: Decimal | None,
+    veto_last: bool = True,
 ) -> DeptResult:
-    """The ledger of one department for one period (inputs already limited to the period)."""
+    """The ledger of one department for one period (inputs already limited to the period).
+
+    Each assignment carries its input state (assessments.inputs): an input left out (not
+    applicable, pending without a value, or missing under the exclude and hold policies) scores 0
+    on a line saying so, and its category is rescaled over the inputs that count.
+    """
     result = DeptResult(department_id=department_id, group_id=group_id)
+    counts: dict[str, int] = defaultdict(int)
+    excluded: list[AssignmentIn] = []
+    bases: dict[int, Decimal] = {}  # each indicator's method points, before its events
     caps = _RuleCaps()
     events = sorted(events, key=lambda e: (e.date, e.id))
     by_indicator: dict[int, list[EventIn]] = defaultdict(list)
@@ -192,21 +215,12 @@ def compute_department(
                 args={"indicator": a.indicator_name, "points": _num(a.override), "appeal": a.override_appeal},
             )
         else:
-            r = score(a.spec, a.inputs)
-            first = Line(
-                key=f"ind:{a.id}",
-                kind="indicator",
-                points=r.points,
-                category_code=cat,
-                indicator_id=a.indicator_id,
-                assignment_id=a.id,
-                message=gettext_noop("%(indicator)s (%(points)s points) — %(detail)s"),
-                args={
-                    "indicator": a.indicator_name,
-                    "points": _num(p),
-                    "detail": {"message": r.detail.message, "args": r.detail.args},
-                },
-            )
+            first = _indicator_line(a)
+        counts[a.state] += 1
+        if a.override is None and a.used is not None and a.used.excluded:
+            excluded.append(a)
+        if a.used is not None and a.used.held:
+            result.held = True
         lines = [first]
         to_zero = []
         for ev in by_indicator.get(a.indicator_id, []):
@@ -214,7 +228,7 @@ def compute_department(
                 to_zero.append(ev)
             elif ev.rule.effect == "veto":
                 result.vetoed = True
-                lines.append(_veto_line(ev))
+                lines.append(_veto_line(ev, veto_last))
             else:
                 lines.extend(_event_lines(ev, caps, category=cat, indicator_id=a.indicator_id))
         subtotal = sum((ln.points for ln in lines), start=ZERO)
@@ -261,12 +275,16 @@ def compute_department(
                 )
             )
         result.lines.extend(lines)
+        bases[a.id] = first.points
+    result.inputs = dict(counts)
+    if excluded:
+        result.lines.extend(_rescale_lines(assignments, excluded, bases))
 
     bonus_total = ZERO
     for ev in dept_events:
         if ev.rule.effect == "veto":
             result.vetoed = True
-            result.lines.append(_veto_line(ev))
+            result.lines.append(_veto_line(ev, veto_last))
             continue
         lines = _event_lines(ev, caps)
         if ev.rule.kind == "bonus":
@@ -295,14 +313,131 @@ def compute_department(
     return result
 
 
-def _veto_line(ev: EventIn) -> Line:
+def _indicator_line(a: AssignmentIn) -> Line:
+    """The indicator's line: the method's points and explanation, preceded by what was used when
+    the input is not simply approved (one line per such input, docs/scoring.md)."""
+    used = a.used
+    if used is not None and used.unscored:
+        r_points, detail = ZERO, None
+    else:
+        r = score(a.spec, a.inputs)
+        r_points, detail = r.points, {"message": r.detail.message, "args": r.detail.args}
+    args = {"indicator": a.indicator_name, "points": _num(a.spec.points)}
+    if used is not None:
+        args["state"] = str(a.state)  # read by the pages (colour, exemption), not by the sentence
+    if used is None or used.message is None:
+        message = gettext_noop("%(indicator)s (%(points)s points) — %(detail)s")
+        args["detail"] = detail
+    elif detail is None:
+        message = gettext_noop("%(indicator)s (%(points)s points) — %(input)s")
+        args["input"] = {"message": used.message, "args": used.args}
+    else:
+        message = gettext_noop("%(indicator)s (%(points)s points) — %(input)s %(detail)s")
+        args["input"] = {"message": used.message, "args": used.args}
+        args["detail"] = detail
+    return Line(
+        key=f"ind:{a.id}",
+        kind="indicator",
+        points=r_points,
+        category_code=a.category_code,
+        indicator_id=a.indicator_id,
+        assignment_id=a.id,
+        message=message,
+        args=args,
+    )
+
+
+def _rescale_lines(
+    assignments: list[AssignmentIn], excluded: list[AssignmentIn], bases: dict[int, Decimal]
+) -> list[Line]:
+    """Inputs left out do not count against the department: each category with some left out is
+    rescaled over the indicators that count (their method points scaled up to the category's
+    points). Deduction and bonus events are not scaled: an event always moves the total by
+    exactly its rule. A category with nothing left to count is spread over the others by one
+    department-level line.
+    """
+    out_ids = {a.id for a in excluded}
+    cats: dict[str, dict] = {}
+    for a in assignments:
+        c = cats.setdefault(
+            a.category_code, {"name": a.category_name or a.category_code, "all": ZERO, "counted": ZERO, "sum": ZERO}
+        )
+        c["all"] += a.spec.points
+        if a.id not in out_ids:
+            c["counted"] += a.spec.points
+            c["sum"] += bases.get(a.id, ZERO)
+    lines: list[Line] = []
+    kept_all = kept_sum = dropped = ZERO
+    for code, c in cats.items():
+        if c["counted"] == c["all"]:
+            kept_all += c["all"]
+            kept_sum += c["sum"]
+            continue
+        if c["counted"] == ZERO:
+            dropped += c["all"]
+            continue
+        rescaled = q2(c["sum"] * c["all"] / c["counted"])
+        kept_all += c["all"]
+        kept_sum += rescaled
+        lines.append(
+            Line(
+                key=f"rescale:{code}",
+                kind="cap",
+                points=rescaled - c["sum"],
+                category_code=code,
+                message=gettext_noop(
+                    "%(category)s: indicators left out (see above); the others are rescaled to the category's "
+                    "%(all)s points: %(sum)s × %(all)s ÷ %(counted)s = %(rescaled)s."
+                ),
+                args={
+                    "category": c["name"],
+                    "all": _num(c["all"]),
+                    "sum": _num(c["sum"]),
+                    "counted": _num(c["counted"]),
+                    "rescaled": _num(rescaled),
+                },
+            )
+        )
+    if dropped and kept_all:
+        whole = q2(kept_sum * (kept_all + dropped) / kept_all)
+        lines.append(
+            Line(
+                key="rescale:total",
+                kind="cap",
+                points=whole - kept_sum,
+                message=gettext_noop(
+                    "No indicator of %(n)s points counts yet in some categories: the indicator scores are rescaled "
+                    "to the full %(all)s points: %(sum)s × %(all)s ÷ %(kept)s = %(whole)s."
+                ),
+                args={
+                    "n": _num(dropped),
+                    "all": _num(kept_all + dropped),
+                    "sum": _num(kept_sum),
+                    "kept": _num(kept_all),
+                    "whole": _num(whole),
+                },
+            )
+        )
+    return lines
+
+
+def _veto_line(ev: EventIn, last: bool = True) -> Line:
     return Line(
         key=f"evt:{ev.id}",
         kind="veto",
         points=ZERO,
         rule_id=ev.rule.id,
         event_id=ev.id,
-        message=gettext_noop("Veto: %(rule)s on %(date)s — the lowest grade whatever the total."),
+        message=(
+            gettext_noop(
+                "Veto: %(rule)s on %(date)s — the lowest grade whatever the total, ranked after every department "
+                "of the group without a veto."
+            )
+            if last
+            else gettext_noop(
+                "Veto: %(rule)s on %(date)s — the lowest grade whatever the total, left out of the ranking."
+            )
+        ),
         args={"rule": ev.rule.name, "date": ev.date.isoformat()},
     )
 
@@ -316,33 +451,52 @@ class Band:
 
 @dataclass
 class Standing:
-    rank: int
+    rank: int | None
     grade_code: str
     grade_label: str
     extra_lines: list[Line] = field(default_factory=list)
 
 
+HELD_CODE = "held"
+
+
 def grade_and_rank(
-    totals: dict[int, tuple[int | None, Decimal, bool]], bands: list[Band], top_share: Decimal | None
+    totals: dict[int, tuple],
+    bands: list[Band],
+    top_share: Decimal | None,
+    *,
+    veto_last: bool = True,
+    held_label: str = "",
 ) -> dict[int, Standing]:
     """Ranks within groups (1, 2, 2, 4) and grades by the plan's bands.
 
-    ``totals``: department id → (group id, total, vetoed). A vetoed department gets the lowest
-    band. With ``top_share`` (e.g. 20 %), at most that share of a group (rounded down) gets the
-    top band: departments beyond it, by rank, get the next band, and their ledger says why;
-    a tie that would exceed the share moves every department of that rank down.
+    ``totals``: department id → (group id, total, vetoed[, held]). A vetoed department gets the
+    lowest band and ranks after every department of its group without a veto (vetoed ones among
+    themselves by total), or, with ``veto_last`` off, is left out of the ranking. A held score
+    (the plan's missing-input policy) gets neither grade nor rank. With ``top_share`` (e.g. 20 %),
+    at most that share of a group (rounded down) gets the top band: departments beyond it, by
+    rank, get the next band, and their ledger says why; a tie that would exceed the share moves
+    every department of that rank down.
     """
     bands = sorted(bands, key=lambda b: b.min_score, reverse=True)
     lowest = bands[-1]
     groups: dict[int | None, dict[int, Decimal]] = defaultdict(dict)
-    for dept, (group, total, _vetoed) in totals.items():
+    for dept, (group, total, *_flags) in totals.items():
         groups[group][dept] = total
     out: dict[int, Standing] = {}
     for members in groups.values():
-        ranks = competition_ranks(members)
+        held = {d for d in members if len(totals[d]) > 3 and totals[d][3]}
+        vetoed = {d for d in members if totals[d][2] and d not in held}
+        clean = {d: t for d, t in members.items() if d not in held and d not in vetoed}
+        ranks: dict[int, int | None] = dict(competition_ranks(clean))
+        behind = competition_ranks({d: members[d] for d in vetoed})
+        for d in vetoed:
+            ranks[d] = len(clean) + behind[d] if veto_last else None
         for dept, total in members.items():
-            vetoed = totals[dept][2]
-            band = lowest if vetoed else next((b for b in bands if total >= b.min_score), lowest)
+            if dept in held:
+                out[dept] = Standing(rank=None, grade_code=HELD_CODE, grade_label=held_label or HELD_CODE)
+                continue
+            band = lowest if dept in vetoed else next((b for b in bands if total >= b.min_score), lowest)
             out[dept] = Standing(rank=ranks[dept], grade_code=band.code, grade_label=band.label)
         if top_share is not None and len(bands) > 1:
             allowed = math.floor(len(members) * top_share / Decimal(100))

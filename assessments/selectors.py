@@ -246,6 +246,8 @@ SCORE_LIST_FIELDS = (
     "rank",
     "vetoed",
     "published",
+    "provisional",
+    "inputs",
     "categories",
     "computed_at",
     "plan_id",
@@ -281,6 +283,8 @@ class ScoreRow:
         "rank",
         "vetoed",
         "published",
+        "provisional",
+        "inputs",
         "categories",
         "computed_at",
         "plan_id",
@@ -301,6 +305,8 @@ class ScoreRow:
             self.rank,
             self.vetoed,
             self.published,
+            self.provisional,
+            self.inputs,
             self.categories,
             self.computed_at,
             self.plan_id,
@@ -470,3 +476,26 @@ def crosscheck(*, plan: Plan, department_code: str = "") -> dict:
         row["flag"] = flag
         out.append(row)
     return {"survey": survey, "rows": out, "target": target, "min_group_size": small}
+
+
+def score_outlook(score: Score, lines: list[LedgerLine]):
+    """What it would take for this score: the next grade band and the indicators with the most
+    points still open (assessments.outlook), in two queries."""
+    from indicators.models import GradeBand, Indicator
+
+    from .outlook import outlook
+
+    bands = list(GradeBand.objects.filter(library_id=score.plan.library_id).values_list("code", "label", "min_score"))
+    ids = {ln.indicator_id for ln in lines if ln.indicator_id}
+    indicators = {
+        pk: (code, name, points)
+        for pk, code, name, points in Indicator.objects.filter(pk__in=ids).values_list("pk", "code", "name", "points")
+    }
+    return outlook(
+        total=score.total,
+        grade_code=score.grade_code,
+        vetoed=score.vetoed,
+        bands=bands,
+        lines=lines,
+        indicators=indicators,
+    )

@@ -31,5 +31,7 @@ def send_lag_warnings() -> int:
 
 @shared_task(**IDEMPOTENT)
 def process_recompute_requests() -> int:
-    """Recompute the departments with pending requests (queued on commit, and every few minutes)."""
+    """Recompute the departments with pending requests (queued on commit, and every few minutes);
+    first mark the plans whose inputs the calendar changed (a deadline passed, a quarter began)."""
+    jobs.refresh_input_states()
     return scores.process_recompute_requests()

@@ -39,6 +39,7 @@ def exception_handler(exc, context):
         body = {"detail": str(exc.message), "code": exc.code}
         if exc.errors:
             body["errors"] = {k: [str(m) for m in v] for k, v in exc.errors.items()}
+        body.update(getattr(exc, "extra", None) or {})  # e.g. the blockers of a refused publication
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):

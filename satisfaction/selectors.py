@@ -620,3 +620,30 @@ def department_estimates(*, year: int) -> tuple[Survey | None, dict[str, Estimat
     if survey is None:
         return None, {}
     return survey, {code: estimate(cell) for code, cell in _department_cells(survey).items()}
+
+
+@dataclass(frozen=True)
+class SatisfactionInput:
+    """A satisfaction indicator's figure for one department, with what scoring needs to judge it."""
+
+    value: Decimal | None
+    respondents: int
+    sufficient: bool
+    final: bool
+    survey_code: str | None
+
+
+def indicator_inputs(*, year: int, params: dict, department_codes) -> dict[str, SatisfactionInput]:
+    """``indicator_values`` with whether each figure is final (its survey closed)."""
+    values = indicator_values(year=year, params=params, department_codes=department_codes)
+    closed = Survey.objects.filter(year=year, status=Survey.Status.CLOSED).exists()
+    return {
+        code: SatisfactionInput(
+            value=value,
+            respondents=0,
+            sufficient=value is not None,
+            final=closed,
+            survey_code="" if value is None else "?",
+        )
+        for code, value in values.items()
+    }

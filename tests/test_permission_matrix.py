@@ -234,6 +234,9 @@ MATRIX: list[Row] = [
     # --- Assessments: scores, appeals, events -------------------------------------------------
     R("assessments:scores", "get", SCORES),
     R("assessments:scores_action", "post", SUP, lambda w: {"year": YEAR}),
+    R("assessments:scores_publish", "get", SUP, lambda w: {"year": YEAR}, query="?period=Q3"),
+    R("assessments:scores_publish", "post", SUP, lambda w: {"year": YEAR}, data={"period": "Q3"}),
+    R("assessments:exemptions", "post", SUP),
     # Published (annual) scores are public to every department; unpublished (Q3) ones to their own.
     R("assessments:score_detail", "get", SCORES, lambda w: _score(w, "edu")),
     R("assessments:score_detail", "get", SCORES, lambda w: _score(w, "edu", "Q3"), dept="edu"),
@@ -465,6 +468,14 @@ MATRIX: list[Row] = [
     R("appeal-detail", "get", SCORES, pk("appeal_edu"), dept="edu"),
     R("appeal-detail", "get", SCORES, pk("appeal_water"), dept="water"),
     R("appeal-decide", "post", SUP, pk("appeal_edu")),
+    R("publication-list", "get", SCORES),
+    R("publication-list", "post", SUP, data={"year": YEAR, "period": "Q3"}),
+    R("publication-checklist", "get", SUP, query="?year=2026&period=Q3"),
+    R("exemption-list", "get", SCORES),
+    R("exemption-list", "post", SUP),
+    R("exemption-detail", "get", SCORES, pk("exemption_edu"), dept="edu"),
+    R("exemption-detail", "get", SCORES, pk("exemption_water"), dept="water"),
+    R("exemption-detail", "delete", SUP, pk("exemption_edu")),
     # --- API: budgets ----------------------------------------------------------------------------------
     R("budget-project-list", "get", BUDGETS),
     R("budget-project-list", "post", DEPT),

@@ -10,8 +10,11 @@ from rest_framework import serializers
 
 from core.numbers import two_places
 
+from ..inputs import empty_counts
 from ..models import Appeal, Assignment, Entry, Evidence, Plan, Quarter, Report, Score, ScoreEvent
 from ..models.scores import PERIOD_CHOICES
+
+INPUT_COUNTS = empty_counts()
 
 
 class DepartmentCodeNameSerializer(serializers.Serializer):
@@ -226,6 +229,7 @@ class ScoreSerializer(serializers.ModelSerializer):
     grade = serializers.CharField(source="grade_label")
     group = serializers.SerializerMethodField()
     categories = serializers.SerializerMethodField()
+    inputs = serializers.SerializerMethodField()
     computed_at = serializers.DateTimeField()
 
     class Meta:
@@ -241,6 +245,8 @@ class ScoreSerializer(serializers.ModelSerializer):
             "group",
             "vetoed",
             "published",
+            "provisional",
+            "inputs",
             "categories",
             "computed_at",
         ]
@@ -264,6 +270,8 @@ class ScoreSerializer(serializers.ModelSerializer):
             "group": self.get_group(obj),
             "vetoed": obj.vetoed,
             "published": obj.published,
+            "provisional": obj.provisional,
+            "inputs": self.get_inputs(obj),
             "categories": self.get_categories(obj),
             "computed_at": obj.computed_at.astimezone(self.tz).isoformat(),
         }
@@ -280,6 +288,10 @@ class ScoreSerializer(serializers.ModelSerializer):
     def get_categories(self, obj) -> list[dict]:
         # Stored in the form of the contract (services.scores._category_json, migration 0004).
         return obj.categories
+
+    def get_inputs(self, obj) -> dict[str, int]:
+        """The score's inputs counted by state; every state is named (0 where none)."""
+        return {**INPUT_COUNTS, **(obj.inputs or {})}
 
 
 class LedgerLineSerializer(serializers.Serializer):
@@ -301,13 +313,18 @@ class LedgerLineSerializer(serializers.Serializer):
 
 class ScoreDetailSerializer(ScoreSerializer):
     ledger = serializers.SerializerMethodField()
+    outlook = serializers.SerializerMethodField()
 
     class Meta(ScoreSerializer.Meta):
-        fields = [*ScoreSerializer.Meta.fields, "ledger"]
+        fields = [*ScoreSerializer.Meta.fields, "ledger", "outlook"]
         read_only_fields = fields
 
     def to_representation(self, obj) -> dict:
-        return {**super().to_representation(obj), "ledger": self.get_ledger(obj)}
+        return {**super().to_representation(obj), "ledger": self.get_ledger(obj), "outlook": self.get_outlook(obj)}
+
+    def get_outlook(self, obj) -> dict:
+        """What it would take: the next grade band and the indicators with the most points open."""
+        return obj.outlook.as_json()
 
     def get_ledger(self, obj) -> list[dict]:
         return LedgerLineSerializer(obj.ledger_lines, many=True).data

@@ -408,6 +408,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
     def score(self, request, code=None, year=None, period=None):
         score = selectors.score_get_for_user(user=request.user, code=code, year=int(year), period=period)
         score.ledger_lines = selectors.ledger_of(score)
+        score.outlook = selectors.score_outlook(score, score.ledger_lines)
         return Response(ScoreDetailSerializer(score).data)
 
 

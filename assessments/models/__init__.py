@@ -1,7 +1,8 @@
-from .plan import Assignment, Plan, Quarter
+from .plan import Assignment, MissingPolicy, Plan, Quarter, VetoRanking
 from .reports import Entry, EntryReview, Evidence, Report, ReportRevision, ReportStatus
 from .scores import (
     Appeal,
+    Exemption,
     GradeAssessment,
     LedgerLine,
     Publication,
@@ -17,9 +18,11 @@ __all__ = [
     "Assignment",
     "Entry",
     "EntryReview",
+    "Exemption",
     "Evidence",
     "GradeAssessment",
     "LedgerLine",
+    "MissingPolicy",
     "Plan",
     "Publication",
     "Quarter",
@@ -31,4 +34,5 @@ __all__ = [
     "ScoreEvent",
     "ScoreOverride",
     "ScoreRevision",
+    "VetoRanking",
 ]

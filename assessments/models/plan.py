@@ -19,6 +19,19 @@ TARGET = {"max_digits": 18, "decimal_places": 4}
 PERIODS = ("Q1", "Q2", "Q3", "Q4", "annual")
 
 
+class MissingPolicy(models.TextChoices):
+    """What a score does with an input that was not filed by the deadline (docs/scoring.md)."""
+
+    ZERO = "zero", _("Scores 0, on a visible line")
+    EXCLUDE = "exclude", _("Left out, its category rescaled")
+    HOLD = "hold", _("The department's score is held (no grade or rank)")
+
+
+class VetoRanking(models.TextChoices):
+    LAST = "last", _("Ranked after every department without a veto")
+    EXCLUDE = "exclude", _("Left out of the ranking")
+
+
 class Plan(models.Model):
     """How a year is run: reporting, monitoring and scoring settings of one library's year."""
 
@@ -86,6 +99,18 @@ class Plan(models.Model):
     appeal_window_days = models.PositiveSmallIntegerField(
         _("appeal window (days after publication)"), default=7, validators=[MaxValueValidator(90)]
     )
+    missing_policy = models.CharField(
+        _("input missing after the deadline"),
+        max_length=10,
+        choices=MissingPolicy.choices,
+        default=MissingPolicy.ZERO,
+    )
+    veto_ranking = models.CharField(
+        _("vetoed departments"), max_length=10, choices=VetoRanking.choices, default=VetoRanking.LAST
+    )
+    # The day up to which deadlines passed and quarters begun are reflected in the stored scores
+    # (an input turns from pending to missing the day after its deadline; see assessments.jobs).
+    states_as_of = models.DateField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -150,6 +150,10 @@ class Score(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
     inputs_hash = models.CharField(max_length=64)
     revision = models.PositiveIntegerField(_("revision"), default=1)
+    # Resting on anything but approved or not-applicable inputs: 暂定 (docs/scoring.md, "Inputs").
+    provisional = models.BooleanField(_("provisional"), default=False)
+    # Count of the score's inputs by state: {"approved": n, "pending": n, "missing": n, ...}.
+    inputs = models.JSONField(_("inputs"), default=dict, encoder=DjangoJSONEncoder)
 
     class Meta:
         verbose_name = _("score")
@@ -230,6 +234,9 @@ class Publication(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.PROTECT, related_name="+"
     )
     appeal_deadline = models.DateField(_("appeals until"))
+    # Published over blockers: the written waiver and the checklist as it stood (empty when clear).
+    waiver = models.TextField(_("waiver"), blank=True, max_length=4000)
+    blockers = models.JSONField(_("blockers at publication"), default=list, encoder=DjangoJSONEncoder)
 
     class Meta:
         verbose_name = _("publication")
@@ -313,6 +320,36 @@ class ScoreOverride(models.Model):
 
     def __str__(self):
         return f"{self.assignment} {self.period}: {self.points}"
+
+
+class Exemption(models.Model):
+    """An input the supervision office declared not applicable (不适用), with its reason.
+
+    ``period`` is a quarter (Q1–Q4), ``annual``, or ``all`` for every period of the year. An
+    exempted input is left out of the score and its category rescaled (docs/scoring.md).
+    """
+
+    ALL = "all"
+    PERIOD_CHOICES = [*PERIOD_CHOICES, (ALL, _("Every period"))]
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.PROTECT, related_name="exemptions"
+    )
+    period = models.CharField(_("period"), max_length=6, choices=PERIOD_CHOICES)
+    reason = models.TextField(_("reason"), max_length=2000)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exemption")
+        verbose_name_plural = _("exemptions")
+        ordering = ["assignment", "period"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "period"], name="exemption_unique")]
+
+    def __str__(self):
+        return f"{self.assignment} {self.period}"
 
 
 class RecomputeRequest(models.Model):

@@ -1,6 +1,6 @@
 """Every write of the assessments app. Keyword-only, atomic, validated and audited."""
 
-from .events import event_record, event_void, grade_assessment_set
+from .events import event_record, event_void, exemption_grant, exemption_revoke, grade_assessment_set
 from .plan import (
     assign_all,
     assignment_save,
@@ -30,6 +30,8 @@ __all__ = [
     "entry_save",
     "event_record",
     "event_void",
+    "exemption_grant",
+    "exemption_revoke",
     "evidence_add",
     "evidence_remove",
     "grade_assessment_set",

@@ -1,4 +1,4 @@
-"""Deduction and bonus events, and qualitative grades: recorded by the supervision office."""
+"""Deduction and bonus events, qualitative grades and exemptions: recorded by the supervision office."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from core.uploads import check_upload
 from indicators.choices import Method
 from indicators.models import Rule
 
-from ..models import Assignment, GradeAssessment, Plan, ScoreEvent
+from ..models import Assignment, Exemption, GradeAssessment, Plan, ScoreEvent
+from ..models.plan import PERIODS
 from .scores import scores_mark_dirty
 
 
@@ -112,3 +113,63 @@ def grade_assessment_set(*, assignment: Assignment, grade: str, note: str, actor
     )
     scores_mark_dirty(plan=assignment.plan, department_ids=[assignment.department_id])
     return obj
+
+
+EXEMPTION_PERIODS = (*PERIODS, "all")
+
+
+@transaction.atomic
+def exemption_grant(*, assignment: Assignment, period: str, reason: str, actor) -> Exemption:
+    """Declare an input not applicable (不适用) for a period, or for the whole year, with a reason.
+
+    The input then no longer counts: it scores 0 on a line that gives the reason, and its
+    category is rescaled over the indicators that count (docs/scoring.md).
+    """
+    if period not in EXEMPTION_PERIODS:
+        raise ApplicationError(_("Choose a quarter, the year, or every period."), field="period")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(_("Give the reason why this input does not apply."), field="reason")
+    if len(reason) > 2000:
+        raise ApplicationError(
+            _("At most %(n)d characters (now %(m)d).") % {"n": 2000, "m": len(reason)}, field="reason"
+        )
+    if Exemption.objects.filter(assignment=assignment, period=period).exists():
+        raise ApplicationError(_("This input is already declared not applicable for that period."), field="period")
+    exemption = Exemption.objects.create(assignment=assignment, period=period, reason=reason, granted_by=actor)
+    audit_log(
+        "assessments.exemption.granted",
+        actor=actor,
+        obj=exemption,
+        after=snapshot(exemption),
+        data={"assignment": assignment.pk, "department": assignment.department_id},
+    )
+    scores_mark_dirty(plan=assignment.plan, department_ids=_ranked_with(assignment))
+    return exemption
+
+
+@transaction.atomic
+def exemption_revoke(*, exemption: Exemption, actor) -> None:
+    """Withdraw an exemption: the input counts again by its state."""
+    assignment = exemption.assignment
+    before = snapshot(exemption)
+    exemption.delete()
+    audit_log(
+        "assessments.exemption.revoked",
+        actor=actor,
+        obj=assignment,
+        before=before,
+        data={"assignment": assignment.pk, "department": assignment.department_id},
+    )
+    scores_mark_dirty(plan=assignment.plan, department_ids=_ranked_with(assignment))
+
+
+def _ranked_with(assignment: Assignment) -> list[int]:
+    """The departments whose scores an input touches: its own, or everyone ranked on its indicator."""
+    if assignment.indicator.method == Method.RANK:
+        return list(
+            Assignment.objects.filter(plan=assignment.plan_id, indicator=assignment.indicator_id).values_list(
+                "department_id", flat=True
+            )
+        )
+    return [assignment.department_id]

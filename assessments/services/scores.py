@@ -23,6 +23,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from audit.services import audit_log
 from core.errors import ApplicationError
@@ -37,11 +38,13 @@ from notifications.services import notify
 from organizations.models import Department
 from organizations.selectors import users_of_department, users_with_role
 
+from .. import inputs as inputs_mod
 from .. import scoring
 from ..models import (
     Appeal,
     Assignment,
     Entry,
+    Exemption,
     GradeAssessment,
     LedgerLine,
     Plan,
@@ -52,6 +55,7 @@ from ..models import (
     ScoreEvent,
     ScoreOverride,
     ScoreRevision,
+    VetoRanking,
 )
 
 HUNDRED = Decimal(100)
@@ -75,10 +79,15 @@ def scores_mark_dirty(*, plan: Plan, department_ids: list[int] | None = None) ->
     transaction.on_commit(lambda: enqueue(process_recompute_requests))
 
 
-def process_recompute_requests() -> int:
-    """Recompute every department that has a pending request; clear the requests it handled."""
-    now = timezone.now()
-    pending = list(RecomputeRequest.objects.filter(requested_at__lte=now).values("id", "plan_id", "department_id"))
+def process_recompute_requests(*, plan_id: int | None = None) -> int:
+    """Recompute every department that has a pending request (of one plan, or of all); clear the
+    requests it handled."""
+    # The requests read now are the ones this run handles and deletes; one written meanwhile (by
+    # another transaction) is not among them and waits for the next run.
+    pending = RecomputeRequest.objects.all()
+    if plan_id is not None:
+        pending = pending.filter(plan_id=plan_id)
+    pending = list(pending.values("id", "plan_id", "department_id"))
     if not pending:
         return 0
     by_plan: dict[int, set | None] = {}
@@ -121,17 +130,27 @@ def _top_categories(plan: Plan) -> dict[int, Category]:
     return {pk: root(c) for pk, c in cats.items()}
 
 
-def _satisfaction_values(year: int, wanted: dict[str, tuple[dict, set[str]]]) -> dict[tuple[str, str], object]:
-    """(params key, department code) → the satisfaction value, one batch per distinct ``params``."""
+def _satisfaction_inputs(year: int, wanted: dict[str, tuple[dict, set[str]]]) -> dict[tuple[str, str], object]:
+    """(params key, department code) → the survey figure with its respondents and whether it is
+    final (satisfaction.selectors.indicator_inputs), one batch per distinct ``params``."""
     try:
-        from satisfaction.selectors import indicator_values
-    except ImportError:  # the surveys app is not installed: satisfaction scores stay missing
+        from satisfaction.selectors import indicator_inputs
+    except ImportError:  # the surveys app is not installed: satisfaction inputs stay pending
         return {}
     out = {}
     for key, (params, codes) in wanted.items():
-        for code, value in indicator_values(year=year, params=dict(params), department_codes=codes).items():
-            out[(key, code)] = value
+        for code, got in indicator_inputs(year=year, params=dict(params), department_codes=codes).items():
+            out[(key, code)] = got
     return out
+
+
+def _satisfaction_minimum() -> int:
+    from django.conf import settings
+
+    return settings.SATISFACTION_MIN_GROUP_SIZE
+
+
+NO_INPUTS = Inputs()
 
 
 class _IndicatorRow(NamedTuple):
@@ -162,9 +181,11 @@ class _AssignmentRow:
     planned: tuple
     category_code: str
     cumulative: bool
+    category_name: str = ""
+    carry_over: bool = False  # the indicator's own rule: an earlier quarter's value may stand in
 
 
-def _compute(plan: Plan, department_ids: list[int] | None):
+def _compute(plan: Plan, department_ids: list[int] | None, today: dt.date | None = None):
     """Every (department, period) result for the departments asked for.
 
     Inputs are read with a constant number of queries as plain rows; each indicator's scoring
@@ -219,29 +240,69 @@ def _compute(plan: Plan, department_ids: list[int] | None):
                 spec=spec,
                 planned=(None, q1, q2_, q3, q4),
                 category_code=top[ind.category_id].code,
+                category_name=top[ind.category_id].name,
                 cumulative=ind.value_type == ValueType.CUMULATIVE,
+                carry_over=bool((ind.params or {}).get("carry_over")),
             )
         )
-    # Approved cumulative values by assignment and quarter.
-    values: dict[int, dict[int, tuple]] = defaultdict(dict)
-    rank_values: dict[int, dict[int, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    entry_rows = Entry.objects.filter(report__quarter__plan=plan, report__status=ReportStatus.APPROVED)
-    for a_id, qn, actual, completion in (
-        entry_rows.filter(**({} if department_ids is None else {"report__department_id__in": department_ids}))
+    today = today or timezone.localdate()
+    deadlines = dict(plan.quarters.order_by().values_list("number", "deadline"))
+    dept_of_entry = {} if department_ids is None else {"report__department_id__in": department_ids}
+    # Cumulative values by assignment and quarter: approved, and filed but not yet approved.
+    approved: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    filed: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    entry_rows = Entry.objects.filter(report__quarter__plan=plan, actual_value__isnull=False).exclude(
+        report__status=ReportStatus.DRAFT
+    )
+    for a_id, qn, status, actual in (
+        entry_rows.filter(**dept_of_entry)
         .order_by()
-        .values_list("assignment_id", "report__quarter__number", "actual_value", "completion_pct")
+        .values_list("assignment_id", "report__quarter__number", "report__status", "actual_value")
     ):
-        values[a_id][qn] = (actual, completion)
+        (approved if status == ReportStatus.APPROVED else filed)[a_id][qn] = actual
+    exemptions: dict[int, dict[str, str]] = defaultdict(dict)
+    for a_id, period, reason in Exemption.objects.filter(assignment__plan=plan).values_list(
+        "assignment_id", "period", "reason"
+    ):
+        exemptions[a_id][period] = reason
+
+    def exemption_of(a_id: int, period: str) -> str | None:
+        ex = exemptions.get(a_id)
+        return None if not ex else ex.get(period, ex.get(Exemption.ALL))
+
+    policy = plan.missing_policy
+
+    def reported(a_id: int, qn: int, period: str, carry: bool, got=approved, sent=filed):
+        return inputs_mod.value_input(
+            qn=qn,
+            approved=got.get(a_id, {}),
+            filed=sent.get(a_id, {}),
+            deadline=deadlines.get(qn),
+            today=today,
+            carry_over=carry,
+            policy=policy,
+            exemption=exemption_of(a_id, period),
+        )
+
     rank_indicators = {a.indicator_id for a in assignments if a.method == Method.RANK}
+    rank_pool: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    rank_approved: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    rank_filed: dict[int, dict[int, Decimal]] = defaultdict(dict)
     if rank_indicators:
-        # Every department's values of the rank indicators (a department's rank depends on all).
-        rank_assignments = Assignment.objects.filter(plan=plan, indicator_id__in=rank_indicators)
-        for ind_id, dept_id, qn, actual in (
-            entry_rows.filter(assignment__in=rank_assignments)
+        # Every department's values of the rank indicators (a department's rank depends on all),
+        # judged by the same rules as its own: approved, filed, carried over or left out.
+        for a_id, ind_id, dept_id, params in (
+            Assignment.objects.filter(plan=plan, indicator_id__in=rank_indicators, is_active=True)
             .order_by()
-            .values_list("assignment__indicator_id", "report__department_id", "report__quarter__number", "actual_value")
+            .values_list("pk", "indicator_id", "department_id", "indicator__params")
         ):
-            rank_values[ind_id][qn][dept_id] = actual
+            rank_pool[ind_id].append((a_id, dept_id, bool((params or {}).get("carry_over"))))
+        for a_id, qn, status, actual in (
+            entry_rows.filter(assignment__indicator_id__in=rank_indicators, assignment__plan=plan)
+            .order_by()
+            .values_list("assignment_id", "report__quarter__number", "report__status", "actual_value")
+        ):
+            (rank_approved if status == ReportStatus.APPROVED else rank_filed)[a_id][qn] = actual
     grades = dict(
         GradeAssessment.objects.filter(
             assignment__plan=plan,
@@ -293,7 +354,7 @@ def _compute(plan: Plan, department_ids: list[int] | None):
             pk__in={a.department_id for a in assignments} | set(events_by_dept)
         ).values_list("pk", "code", "group_id")
     }
-    # Satisfaction values do not depend on the period: one batch per distinct indicator setting.
+    # Satisfaction figures do not depend on the period: one batch per distinct indicator setting.
     sat_wanted: dict[str, tuple[dict, set[str]]] = {}
     sat_key: dict[int, str] = {}
     for a in assignments:
@@ -302,21 +363,58 @@ def _compute(plan: Plan, department_ids: list[int] | None):
             key = json.dumps(params, sort_keys=True, default=str)
             sat_wanted.setdefault(key, (params, set()))[1].add(departments[a.department_id][0])
             sat_key[a.pk] = key
-    sat_values = _satisfaction_values(plan.year, sat_wanted) if sat_wanted else {}
+    sat_values = _satisfaction_inputs(plan.year, sat_wanted) if sat_wanted else {}
+    sat_minimum = _satisfaction_minimum()
 
-    def as_of(a_id: int, qn: int):
-        per_q = values.get(a_id)
-        if per_q:
-            for n in range(qn, 0, -1):
-                if n in per_q:
-                    return per_q[n]
-        return (None, None)
-
-    def rank_of(ind_id: int, qn: int):
+    def rank_of(ind_id: int, qn: int, period: str):
+        """Each department's value of a rank indicator as its own score uses it (None when left out)."""
         latest: dict[int, Decimal] = {}
-        for n in range(1, qn + 1):
-            latest.update({d: v for d, v in rank_values[ind_id].get(n, {}).items() if v is not None})
+        for a_id, dept_id, carry in rank_pool[ind_id]:
+            state, value, used = reported(a_id, qn, period, carry, rank_approved, rank_filed)
+            if value is not None:
+                latest[dept_id] = value
         return latest
+
+    def judged(a: _AssignmentRow, dept_code: str, period: str, qn: int, rank_cache: dict):
+        """(state, inputs, what was used) of one assignment's input for the period."""
+        method = a.method
+        if method == Method.DEDUCTION:  # scored from events: nothing to file
+            reason = exemption_of(a.pk, period)
+            if reason is not None:
+                state, _value, used = inputs_mod.exempt(reason)
+                return state, NO_INPUTS, used
+            return inputs_mod.InputState.APPROVED, NO_INPUTS, None
+        if method == Method.GRADE:
+            grade = grades.get(a.pk)
+            state, used = inputs_mod.grade_input(grade=grade, exemption=exemption_of(a.pk, period))
+            return state, Inputs(grade=grade), used
+        if method == Method.SATISFACTION:
+            got = sat_values.get((sat_key[a.pk], dept_code))
+            state, value, used = inputs_mod.satisfaction_input(
+                value=got.value if got else None,
+                respondents=got.respondents if got else None,
+                minimum=sat_minimum,
+                final=bool(got and got.final),
+                surveyed=bool(got and got.survey_code),
+                policy=policy,
+                exemption=exemption_of(a.pk, period),
+            )
+            return state, Inputs(satisfaction=value), used
+        state, value, used = reported(a.pk, qn, period, a.carry_over)
+        if method != Method.RANK:
+            return state, Inputs(actual=value), used
+        if a.indicator_id not in rank_cache:
+            latest = rank_of(a.indicator_id, qn, period)
+            rank_cache[a.indicator_id] = (
+                competition_ranks(latest, higher_is_better=a.indicator.direction != "le"),
+                len(latest),
+            )
+        ranks, n_ranked = rank_cache[a.indicator_id]
+        return (
+            state,
+            Inputs(actual=value, rank=ranks.get(a.department_id) if value is not None else None, rank_of=n_ranked),
+            used,
+        )
 
     results: dict[tuple[int, str], scoring.DeptResult] = {}
     by_dept: dict[int, list[_AssignmentRow]] = defaultdict(list)
@@ -325,14 +423,17 @@ def _compute(plan: Plan, department_ids: list[int] | None):
     dept_order = sorted(set(by_dept) | set(events_by_dept))
     last_inputs: dict[int, tuple] = {}
     # The year's ledger equals Q4's when Q4 plans 100 percent of every cumulative target and no
-    # appeal set points for either: same targets, values, events and ranks (Q4 ends on 31 December).
+    # appeal set points for either, and no exemption names one of them: same targets, values,
+    # states, events and ranks (Q4 ends on 31 December; both are judged on Q4's values).
     annual_as_q4 = {
         dept_id: all(not a.cumulative or a.planned[4] == HUNDRED for a in rows)
         and not any((a.pk, "Q4") in overrides or (a.pk, "annual") in overrides for a in rows)
+        and not any({"Q4", "annual"} & exemptions.get(a.pk, {}).keys() for a in rows)
         for dept_id, rows in by_dept.items()
     }
+    veto_last = plan.veto_ranking != VetoRanking.EXCLUDE
     previous = None
-    for period, qn, end in periods_of(plan):
+    for period, qn, end in periods_of(plan, today):
         rank_cache: dict[int, tuple[dict, int]] = {}
         scaled: dict[tuple, Spec] = {}
         same_as_previous = period == "annual" and previous == (4, end)
@@ -353,25 +454,7 @@ def _compute(plan: Plan, department_ids: list[int] | None):
                     if scaled_spec is None:
                         scaled_spec = scaled[key] = spec.scaled(share)
                     spec = scaled_spec
-                method = a.method
-                if method == Method.GRADE:
-                    inputs = Inputs(grade=grades.get(a.pk))
-                elif method == Method.SATISFACTION:
-                    inputs = Inputs(satisfaction=sat_values.get((sat_key[a.pk], dept_code)))
-                elif method == Method.RANK:
-                    actual = as_of(a.pk, qn)[0]
-                    if a.indicator_id not in rank_cache:
-                        latest = rank_of(a.indicator_id, qn)
-                        rank_cache[a.indicator_id] = (
-                            competition_ranks(latest, higher_is_better=ind.direction != "le"),
-                            len(latest),
-                        )
-                    ranks, n_ranked = rank_cache[a.indicator_id]
-                    inputs = Inputs(
-                        actual=actual, rank=ranks.get(dept_id) if actual is not None else None, rank_of=n_ranked
-                    )
-                else:
-                    inputs = Inputs(actual=as_of(a.pk, qn)[0])
+                state, inputs, used = judged(a, dept_code, period, qn, rank_cache)
                 override = overrides.get((a.pk, period)) if overrides else None
                 ins.append(
                     scoring.AssignmentIn(
@@ -380,10 +463,13 @@ def _compute(plan: Plan, department_ids: list[int] | None):
                         indicator_code=ind.code,
                         indicator_name=ind.name,
                         category_code=a.category_code,
+                        category_name=a.category_name,
                         spec=spec,
                         inputs=inputs,
                         override=override.points if override else None,
                         override_appeal=override.appeal_id if override else None,
+                        state=state,
+                        used=used,
                     )
                 )
             evs = [e for e in events_by_dept.get(dept_id, ()) if e.date <= end]
@@ -394,7 +480,12 @@ def _compute(plan: Plan, department_ids: list[int] | None):
                 result = before[2]
             else:
                 result = scoring.compute_department(
-                    department_id=dept_id, group_id=group_id, assignments=ins, events=evs, bonus_cap=plan.bonus_cap
+                    department_id=dept_id,
+                    group_id=group_id,
+                    assignments=ins,
+                    events=evs,
+                    bonus_cap=plan.bonus_cap,
+                    veto_last=veto_last,
                 )
             last_inputs[dept_id] = (ins, evs, result)
             results[(dept_id, period)] = result
@@ -406,6 +497,8 @@ def _same_inputs(a: list, b: list) -> bool:
         x.id == y.id
         and x.spec is y.spec
         and x.inputs == y.inputs
+        and x.state == y.state
+        and x.used == y.used
         and x.override == y.override
         and x.override_appeal == y.override_appeal
         for x, y in zip(a, b, strict=True)
@@ -447,8 +540,18 @@ def _lines_json(lines) -> list[dict]:
     ]
 
 
-def _hash(lines, standing) -> str:
-    payload = {"lines": _lines_json(lines), "grade": standing.grade_code, "rank": standing.rank}
+def _counts(counts: dict[str, int]) -> dict[str, int]:
+    """The score's inputs by state, every state named (the API's ``inputs``)."""
+    return {**inputs_mod.empty_counts(), **{str(k): v for k, v in counts.items()}}
+
+
+def _hash(lines, standing, counts) -> str:
+    payload = {
+        "lines": _lines_json(lines),
+        "grade": standing.grade_code,
+        "rank": standing.rank,
+        "inputs": _counts(counts),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -490,6 +593,8 @@ SCORE_FIELDS = [
     "computed_at",
     "inputs_hash",
     "revision",
+    "provisional",
+    "inputs",
 ]
 
 
@@ -546,7 +651,9 @@ def _write_lines(new_lines: dict[int, list]) -> None:
 
 
 @transaction.atomic
-def recompute(*, plan: Plan, department_ids: list[int] | None = None, reason: str = "") -> int:
+def recompute(
+    *, plan: Plan, department_ids: list[int] | None = None, reason: str = "", today: dt.date | None = None
+) -> int:
     """Recompute the scores of the departments (all when None) for every period so far.
 
     Grades and ranks of the other departments are brought up to date as well, since both
@@ -557,11 +664,11 @@ def recompute(*, plan: Plan, department_ids: list[int] | None = None, reason: st
     ledger lines that differ from the stored ones are written.
     """
     with _gc_paused():
-        return _recompute(plan, department_ids, reason)
+        return _recompute(plan, department_ids, reason, today)
 
 
-def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int:
-    results, top = _compute(plan, department_ids)
+def _recompute(plan: Plan, department_ids: list[int] | None, reason: str, today: dt.date | None = None) -> int:
+    results, top = _compute(plan, department_ids, today)
     bands = [
         scoring.Band(b.code, b.label, b.min_score) for b in GradeBand.objects.filter(library=plan.library).order_by()
     ]
@@ -613,11 +720,17 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
         totals = {}
         for (dept_id, p), s in existing.items():
             if p == period and (dept_id, p) not in results:
-                totals[dept_id] = (s.group_id, s.total, s.vetoed)
+                totals[dept_id] = (s.group_id, s.total, s.vetoed, s.grade_code == scoring.HELD_CODE)
         for (dept_id, p), r in results.items():
             if p == period:
-                totals[dept_id] = (r.group_id, r.total, r.vetoed)
-        standings = scoring.grade_and_rank(totals, bands, plan.top_grade_share)
+                totals[dept_id] = (r.group_id, r.total, r.vetoed, r.held)
+        standings = scoring.grade_and_rank(
+            totals,
+            bands,
+            plan.top_grade_share,
+            veto_last=plan.veto_ranking != VetoRanking.EXCLUDE,
+            held_label=pgettext("grade", "Held"),
+        )
         for dept_id, standing in standings.items():
             result = results.get((dept_id, period))
             stored = existing.get((dept_id, period))
@@ -633,7 +746,7 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
             key = None if standing.extra_lines else (id(result), standing.grade_code, standing.rank)
             digest = digests.get(key) if key else None
             if digest is None:
-                digest = _hash(lines, standing)
+                digest = _hash(lines, standing, result.inputs)
                 if key:
                     digests[key] = digest
             # The hash covers the lines, grade and rank, not the group: a department that moved is rewritten.
@@ -643,6 +756,7 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
             score.total = result.total
             score.grade_code, score.grade_label, score.rank = standing.grade_code, standing.grade_label, standing.rank
             score.group_id, score.vetoed = result.group_id, result.vetoed
+            score.provisional, score.inputs = result.provisional, _counts(result.inputs)
             score.categories = _category_json(plan, top, result)
             score.computed_at, score.inputs_hash = now, digest
             if stored is None:
@@ -656,7 +770,17 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str) -> int
         score = loaded[pk]
         if score.published:
             _keep_revision(score, reason or _("Recomputed after a change"))
-        for field in ("total", "grade_code", "grade_label", "rank", "group_id", "vetoed", "categories"):
+        for field in (
+            "total",
+            "grade_code",
+            "grade_label",
+            "rank",
+            "group_id",
+            "vetoed",
+            "categories",
+            "provisional",
+            "inputs",
+        ):
             setattr(score, field, getattr(new, field))
         score.computed_at, score.inputs_hash = new.computed_at, new.inputs_hash
         updated.append((score, lines))
@@ -782,6 +906,8 @@ def score_snapshot(score: Score) -> dict:
         "grade_label": score.grade_label,
         "rank": score.rank,
         "vetoed": score.vetoed,
+        "provisional": score.provisional,
+        "inputs": score.inputs,
         "categories": score.categories,
         "computed_at": score.computed_at.isoformat() if score.computed_at else None,
         "lines": [
@@ -805,39 +931,6 @@ def _keep_revision(score: Score, reason: str) -> None:
 
 
 # --- Publication and appeals -------------------------------------------------------------
-
-
-@transaction.atomic
-def scores_publish(*, plan: Plan, period: str, actor) -> Publication:
-    """Publish a period's results: recomputed first, then visible to the departments."""
-    if period not in [p for p, _n, _e in periods_of(plan)]:
-        raise ApplicationError(_("There are no results for %(period)s yet.") % {"period": period}, field="period")
-    if Publication.objects.filter(plan=plan, period=period).exists():
-        raise ApplicationError(_("%(period)s is already published.") % {"period": period}, field="period")
-    recompute(plan=plan)
-    now = timezone.now()
-    pub = Publication.objects.create(
-        plan=plan,
-        period=period,
-        published_at=now,
-        published_by=actor,
-        appeal_deadline=timezone.localdate() + dt.timedelta(days=plan.appeal_window_days),
-    )
-    count = Score.objects.filter(plan=plan, period=period).update(published=True, published_at=now)
-    notify(
-        users=users_with_role(roles=[Role.FILER, Role.DEPT_HEAD]),
-        kind="scores.published",
-        title=_("The %(year)s %(period)s results are published") % {"year": plan.year, "period": period},
-        body=_("Appeals are possible until %(date)s.") % {"date": pub.appeal_deadline.isoformat()},
-        link=f"/assessments/scores/?year={plan.year}&period={period}",
-    )
-    audit_log(
-        "assessments.scores.published",
-        actor=actor,
-        obj=plan,
-        data={"period": period, "scores": count, "appeal_deadline": pub.appeal_deadline},
-    )
-    return pub
 
 
 APPEALABLE = (LedgerLine.Kind.INDICATOR, LedgerLine.Kind.DEDUCTION, LedgerLine.Kind.VETO)
@@ -886,6 +979,7 @@ def appeal_file(*, score: Score, line_key: str, reason: str, actor, evidence=Non
             "event_id": line.event_id,
             "assignment_id": line.assignment_id,
             "rule_id": line.rule_id,
+            "event_date": line.event.date.isoformat() if line.event_id else None,
         },
     )
     if evidence is not None:
@@ -980,3 +1074,7 @@ def appeal_decide(*, appeal: Appeal, decision: str, reason: str, actor, points: 
         after={"total": score.total, "reason": reason, "points": None if points is None else str(points)},
     )
     return appeal
+
+
+# Publication reads this module; kept importable from here for callers of services.scores.
+from .publication import publication_checklist, scores_publish  # noqa: E402, F401

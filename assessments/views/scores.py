@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,8 +24,11 @@ from organizations.models import RankingGroup
 from .. import selectors, services
 from ..exports import scores_xlsx
 from ..forms import EventForm
-from ..models import Appeal, Assignment, GradeAssessment, ScoreEvent
-from ..services.scores import appeal_decide, appeal_file, periods_of, recompute, scores_publish
+from ..inputs import STATE_LABELS
+from ..models import Appeal, Assignment, Exemption, GradeAssessment, ScoreEvent
+from ..services.events import EXEMPTION_PERIODS
+from ..services.publication import open_blockers, period_label, publication_checklist, scores_publish
+from ..services.scores import appeal_decide, appeal_file, periods_of, process_recompute_requests, scores_mark_dirty
 from .common import plan_from_request, run
 
 
@@ -66,6 +70,7 @@ class ScoresListView(PermMixin, View):
                 "group": group,
                 "publication": publication,
                 "can_publish": request.user.has_perm(P.PUBLISH_SCORES) and publication is None,
+                "provisional_count": sum(1 for s in scores if s.provisional),
                 "can_recompute": request.user.has_perm(P.PUBLISH_SCORES),
             },
         )
@@ -78,18 +83,104 @@ class ScoresActionView(PermMixin, View):
         plan = selectors.plan_get(year=year)
         period = request.POST.get("period", "")
         if request.POST.get("action") == "recompute":
-            n = recompute(plan=plan)
+            scores_mark_dirty(plan=plan)
+            n = process_recompute_requests(plan_id=plan.pk)
             messages.success(request, _("Recomputed: %(n)d score(s) changed.") % {"n": n})
-        else:
-            run(
-                request,
-                scores_publish,
-                plan=plan,
-                period=period,
-                actor=request.user,
-                success=_("%(period)s results are published.") % {"period": period},
+        return redirect(reverse("assessments:scores") + f"?year={year}&period={period}")
+
+
+class PublishView(PermMixin, View):
+    """The publication checklist of a period: each blocker with its count and links; publishing
+    when it is clear, or over it with a written waiver."""
+
+    perm = P.PUBLISH_SCORES
+
+    def _context(self, plan, period, waiver=""):
+        blockers = publication_checklist(plan=plan, period=period)
+        return {
+            "plan": plan,
+            "period": period,
+            "period_label": period_label(period),
+            "blockers": blockers,
+            "open": open_blockers(blockers),
+            "hard": [b for b in blockers if b.count and not b.waivable],
+            "publication": selectors.publication_of(plan=plan, period=period),
+            "waiver": waiver,
+        }
+
+    def _period(self, plan, raw):
+        periods = [p for p, _n, _e in periods_of(plan)]
+        if raw not in periods:
+            raise Http404
+        return raw
+
+    def get(self, request, year):
+        plan = selectors.plan_get(year=year)
+        period = self._period(plan, request.GET.get("period", ""))
+        return render(request, "assessments/publish.html", self._context(plan, period))
+
+    def post(self, request, year):
+        plan = selectors.plan_get(year=year)
+        period = self._period(plan, request.POST.get("period", ""))
+        waiver = request.POST.get("waiver", "")
+        try:
+            scores_publish(plan=plan, period=period, actor=request.user, waiver=waiver)
+        except ApplicationError as exc:
+            context = self._context(plan, period, waiver)
+            context["field_errors"] = exc.errors
+            if not exc.errors:  # shown beside its field when it has one, once
+                context["error"] = exc.message
+            return render(request, "assessments/publish.html", context, status=409)
+        messages.success(request, _("%(period)s results are published.") % {"period": period_label(period)})
+        return redirect(reverse("assessments:scores") + f"?year={year}&period={period}")
+
+
+def _pk(raw) -> int:
+    return int(raw) if str(raw or "").isdigit() else 0
+
+
+class ExemptionView(PermMixin, View):
+    """The supervision office declares an input not applicable (with a reason), or withdraws it."""
+
+    perm = P.RECORD_EVENT
+
+    def post(self, request):
+        back = request.POST.get("next", "")
+        if not back.startswith("/") or back.startswith("//"):
+            back = reverse("assessments:scores")
+        if request.POST.get("action") == "revoke":
+            exemption = (
+                Exemption.objects.select_related("assignment").filter(pk=_pk(request.POST.get("exemption"))).first()
             )
-        return redirect(f"/assessments/scores/?year={year}&period={period}")
+            if exemption is None:
+                messages.error(request, _("No such exemption."))
+            else:
+                run(
+                    request,
+                    services.exemption_revoke,
+                    exemption=exemption,
+                    actor=request.user,
+                    success=_("The exemption was withdrawn."),
+                )
+            return redirect(back)
+        assignment = (
+            Assignment.objects.select_related("plan", "indicator", "department")
+            .filter(pk=_pk(request.POST.get("assignment")))
+            .first()
+        )
+        if assignment is None:
+            messages.error(request, _("Choose the input to declare not applicable."))
+            return redirect(back)
+        run(
+            request,
+            services.exemption_grant,
+            assignment=assignment,
+            period=request.POST.get("period", ""),
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+            success=_("The input is declared not applicable; the scores are being recomputed."),
+        )
+        return redirect(back)
 
 
 def _grouped_ledger(score, lines):
@@ -131,12 +222,27 @@ class ScoreDetailView(PermMixin, View):
         own = request.user.department_id == score.department_id and request.user.role in DEPARTMENT_ROLES
         appeals = list(score.appeals.select_related("filed_by", "decided_by"))
         open_keys = {a.line_key for a in appeals if a.status == Appeal.Status.OPEN}
+        can_exempt = request.user.has_perm(P.RECORD_EVENT)
+        exemptions = (
+            list(
+                Exemption.objects.filter(
+                    assignment__plan=score.plan, assignment__department=score.department
+                ).select_related("assignment__indicator", "granted_by")
+            )
+            if can_exempt or own or request.user.has_perm(P.READ_ALL_SCORES)
+            else []
+        )
         return render(
             request,
             "assessments/score_detail.html",
             {
                 "score": score,
                 "groups": _grouped_ledger(score, lines),
+                "outlook": selectors.score_outlook(score, lines),
+                "state_labels": {str(k): v for k, v in STATE_LABELS.items()},
+                "can_exempt": can_exempt and not score.published,
+                "exemptions": exemptions,
+                "exemption_periods": EXEMPTION_PERIODS,
                 "publication": publication,
                 "can_appeal": own and request.user.has_perm(P.FILE_APPEAL) and score.published and window_open,
                 "appeals": appeals,

@@ -453,7 +453,10 @@ def build_city(users: dict, departments: dict) -> Year:
         actor=users["supervisor"],
     )
     compute_scores(year)
-    score_services.scores_publish(plan=plan, period="annual", actor=users["supervisor"])
+    score_services.process_recompute_requests(plan_id=plan.pk)
+    score_services.scores_publish(
+        plan=plan, period="annual", actor=users["supervisor"], waiver="年度中期先行公布,第四季度数据待报。"
+    )
 
     budget = build_budget(users, departments)
     from budgets.models import BudgetProject
@@ -542,7 +545,8 @@ def build_trail(users: dict, departments: dict) -> Year:
         actor=supervisor,
     )
     compute_scores(year)
-    score_services.scores_publish(plan=plan, period=year.period, actor=supervisor)
+    score_services.process_recompute_requests(plan_id=plan.pk)
+    score_services.scores_publish(plan=plan, period=year.period, actor=supervisor, waiver="按书面说明先行公布。")
     score = Score.objects.get(plan=plan, department=departments["edu"], period=year.period)
     line = score.lines.get(kind="deduction")
     appeal = score_services.appeal_file(score=score, line_key=line.key, reason="责任在施工单位。", actor=filer)

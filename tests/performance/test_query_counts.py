@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from assessments import jobs
 from assessments.models import Report
-from assessments.services.scores import scores_publish
+from assessments.services.scores import process_recompute_requests, scores_publish
 
 from .factories import YEAR, add_departments, build_year, fill, scored
 from .queries import statements
@@ -132,7 +132,8 @@ def test_leader_dashboard_costs_the_same_for_3_and_30_departments(year, users, c
 
 
 def test_public_disclosure_page_costs_the_same_for_3_and_30_departments(year, users, client):
-    scores_publish(plan=year, period="annual", actor=users["supervisor"])
+    process_recompute_requests(plan_id=year.pk)
+    scores_publish(plan=year, period="annual", actor=users["supervisor"], waiver="测试:数据不完整,先行公布。")
     cache.clear()  # the public page is cached: count building it
     few, _response = get(client, f"/public/{YEAR}/")
     grow(year, users)
@@ -203,10 +204,11 @@ def test_recomputing_one_department_runs_the_same_queries_for_3_and_30_departmen
         return count(lambda: recompute(plan=year, department_ids=[edu.pk]))
 
     # Up first (教育局 passes 卫生健康委, whose rank moves), then far down (they swap back): both
-    # runs rewrite 教育局's scores and move its group neighbour's rank.
+    # runs rewrite 教育局's score of the quarter whose value changed and move its group
+    # neighbour's rank (no other period uses that quarter's value).
     few, written_few = change_and_recompute(2)
     grow(year, users)
     scored(year)
     many, written_many = change_and_recompute(D("0.1"))
-    assert written_few == written_many > 5
+    assert written_few == written_many >= 2
     assert many == few

@@ -79,7 +79,9 @@ WRITES = [
         "score change: publication",
         "supervisor",
         "assessments.scores.published",
-        lambda w, api, page: page.post(f"/assessments/scores/{YEAR}/actions/", {"action": "publish", "period": "Q3"}),
+        lambda w, api, page: page.post(
+            f"/assessments/scores/{YEAR}/publish/", {"period": "Q3", "waiver": "测试:先行公布。"}
+        ),
         changes=False,
     ),
     Write(

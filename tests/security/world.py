@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from assessments import services as assess
 from assessments.models import Appeal, Entry, Plan, Report
-from assessments.services.scores import appeal_decide, appeal_file, recompute, scores_publish
+from assessments.services.scores import (
+    appeal_decide,
+    appeal_file,
+    process_recompute_requests,
+    recompute,
+    scores_publish,
+)
 from audit.models import AuditEvent
 from budgets import services as budget
 from budgets.models import Evaluation, Recommendation
@@ -170,6 +176,13 @@ def build_world() -> World:
         )
     o["q3"], o["q4"] = q3, q4
     o["assignment_edu"] = plan.assignments.filter(department=departments["edu"]).order_by("pk").first()
+    for code in ("edu", "water"):
+        o[f"exemption_{code}"] = assess.exemption_grant(
+            assignment=plan.assignments.filter(department=departments[code]).order_by("-pk").first(),
+            period="Q1",
+            reason="本季度不适用。",
+            actor=sup,
+        )
     o["assignment_grade"] = plan.assignments.get(department=departments["edu"], indicator__code="party")
 
     # Events with evidence, scores, publication, an open and a decided appeal.
@@ -185,7 +198,8 @@ def build_world() -> World:
             actor=sup,
         )
     recompute(plan=plan)
-    scores_publish(plan=plan, period="annual", actor=sup)
+    process_recompute_requests(plan_id=plan.pk)
+    scores_publish(plan=plan, period="annual", actor=sup, waiver="测试:先行公布。")
     for code, actor in (("edu", filer), ("water", filer2)):
         score = plan.scores.get(department=departments[code], period="annual")
         lines = list(score.lines.filter(kind__in=("indicator", "deduction")).order_by("order"))
