@@ -35,6 +35,10 @@ METHOD_DIRECTIONS = {
     Method.RANK: {Direction.GE, Direction.LE},
 }
 
+# Methods scored on a value the department reports each quarter: only these may carry an earlier
+# quarter's approved value over when a quarter's is missing (the ``carry_over`` parameter).
+REPORTED = {Method.THRESHOLD, Method.PROPORTIONAL, Method.TIERED, Method.SCALE, Method.PER_UNIT, Method.RANK}
+
 # Methods whose score is computed from a reported actual value and therefore need a target.
 NEEDS_TARGET = {Method.THRESHOLD, Method.PROPORTIONAL, Method.TIERED, Method.PER_UNIT}
 
@@ -236,4 +240,12 @@ def validate_method(
                 max_=HUNDRED,
             )
             normalised = {"shares": [str(d) for d in out], "rest": str(rest if rest is not None else 0)}
+    carry = params.get("carry_over", False)
+    if carry not in (True, False, "true", "false", 1, 0, "1", "0", None):
+        errors.add("params", _("carry_over must be true or false."))
+    elif carry in (True, "true", 1, "1"):
+        if method in REPORTED:
+            normalised["carry_over"] = True
+        else:
+            errors.add("params", _("Only an indicator scored on a reported value can carry a value over."))
     return normalised, dict(errors)
