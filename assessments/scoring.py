@@ -87,6 +87,8 @@ class DeptResult:
     # Held by the plan's missing-input policy: no grade and no rank until the input is resolved.
     held: bool = False
     inputs: dict[str, int] = field(default_factory=dict)
+    # Per top-level category, the count of inputs in each state other than approved.
+    category_states: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def provisional(self) -> bool:
@@ -217,6 +219,9 @@ def compute_department(
         else:
             first = _indicator_line(a)
         counts[a.state] += 1
+        if a.state != InputState.APPROVED:
+            by_cat = result.category_states.setdefault(cat, {})
+            by_cat[str(a.state)] = by_cat.get(str(a.state), 0) + 1
         if a.override is None and a.used is not None and a.used.excluded:
             excluded.append(a)
         if a.used is not None and a.used.held:

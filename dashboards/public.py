@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from assessments.models import Publication
 from budgets.choices import BudgetDimension, Operator
 from core.numbers import chart_number, yuan_to_wan
 from core.templatetags.perfgov import plain
@@ -28,7 +29,13 @@ from satisfaction import selectors as survey_selectors
 from satisfaction.models import Survey
 
 from . import selectors
-from .panels.common import GRADE_LABELS, category_percents, satisfaction_cells, satisfaction_columns
+from .panels.common import (
+    GRADE_LABELS,
+    category_percents,
+    provisional_note,
+    satisfaction_cells,
+    satisfaction_columns,
+)
 from .signals import public_version
 from .tables import Column, Table
 
@@ -88,6 +95,7 @@ def _scores_table(year: int, scores, categories) -> Table:
             Column(_("Total"), "points"),
             Column(_("Grade")),
             *[Column(f"{c.name} ({plain(c.points)})", "points") for c in categories],
+            Column(_("Provisional")),
         ],
         [
             [
@@ -97,6 +105,7 @@ def _scores_table(year: int, scores, categories) -> Table:
                 s.total,
                 s.grade_label,
                 *[own.get(c.code) for c in categories],
+                provisional_note(s),
             ]
             for s, own in zip(scores, by_code, strict=True)
         ],
@@ -239,6 +248,8 @@ def _build_year(year: int) -> PublicPage:
     page.facts["groups"] = [g["name"] for g in groups.values()]
     page.facts["published"] = bool(scores)
     page.facts["plan"] = plan is not None
+    publication = Publication.objects.filter(plan=plan, period="annual").first() if plan else None
+    page.facts["waiver"] = publication.waiver if publication else ""
     page.tables["targets"] = _targets_table(year, selectors.public_assignments(plan=plan) if plan else [], True)
     projects = selectors.approved_projects(years=[year])
     page.tables["budget"] = _projects_table(year, projects, True)
@@ -270,6 +281,7 @@ def _build_department(year: int, department: Department) -> PublicPage:
             "group": score.group.name if score.group else "",
             "vetoed": score.vetoed,
             "published_at": score.published_at,
+            "provisional": provisional_note(score),
         }
         page.tables["score"] = Table(
             "score",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", public.PublicIndexView.as_view(), name="index"),
     path("<int:year>/", public.PublicIndexView.as_view(), name="year"),
     path("<int:year>/download/<slug:key>.<slug:fmt>", public.PublicDownloadView.as_view(), name="download"),
+    path("<int:year>/method/", public.PublicMethodView.as_view(), name="method"),
     path("<int:year>/<slug:code>/", public.PublicDepartmentView.as_view(), name="department"),
     path(
         "<int:year>/<slug:code>/download/<slug:key>.<slug:fmt>",

@@ -380,6 +380,7 @@ MATRIX: list[Row] = [
     # --- Public disclosure (no login) ---------------------------------------------------------------
     R("public:index", "get", PUBLIC),
     R("public:year", "get", PUBLIC, lambda w: {"year": YEAR}),
+    R("public:method", "get", PUBLIC, lambda w: {"year": YEAR}),
     R("public:download", "get", PUBLIC, lambda w: {"year": YEAR, "key": "scores", "fmt": "xlsx"}),
     R("public:department", "get", PUBLIC, lambda w: {"year": YEAR, "code": "edu"}),
     R(

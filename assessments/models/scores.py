@@ -154,6 +154,8 @@ class Score(models.Model):
     provisional = models.BooleanField(_("provisional"), default=False)
     # Count of the score's inputs by state: {"approved": n, "pending": n, "missing": n, ...}.
     inputs = models.JSONField(_("inputs"), default=dict, encoder=DjangoJSONEncoder)
+    # The same, per top-level category, for the states other than approved: {"central": {"pending": 2}}.
+    category_states = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
 
     class Meta:
         verbose_name = _("score")

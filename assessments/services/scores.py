@@ -595,6 +595,7 @@ SCORE_FIELDS = [
     "revision",
     "provisional",
     "inputs",
+    "category_states",
 ]
 
 
@@ -757,6 +758,7 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str, today:
             score.grade_code, score.grade_label, score.rank = standing.grade_code, standing.grade_label, standing.rank
             score.group_id, score.vetoed = result.group_id, result.vetoed
             score.provisional, score.inputs = result.provisional, _counts(result.inputs)
+            score.category_states = result.category_states
             score.categories = _category_json(plan, top, result)
             score.computed_at, score.inputs_hash = now, digest
             if stored is None:
@@ -780,6 +782,7 @@ def _recompute(plan: Plan, department_ids: list[int] | None, reason: str, today:
             "categories",
             "provisional",
             "inputs",
+            "category_states",
         ):
             setattr(score, field, getattr(new, field))
         score.computed_at, score.inputs_hash = new.computed_at, new.inputs_hash

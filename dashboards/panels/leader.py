@@ -25,6 +25,7 @@ from .common import (
     category_percents,
     hidden_note,
     mean,
+    provisional_note,
     satisfaction_cells,
     satisfaction_columns,
     status_label,
@@ -129,21 +130,36 @@ def radar(scope: Scope) -> Panel:
 
 
 def heatmap(scope: Scope) -> Panel:
+    """Departments × categories. A cell resting on inputs not yet approved (or left out) is drawn
+    grey and hatched, never as a red zero (docs/scoring.md)."""
     cats = scope.categories
     percents = [category_percents(s) for s in scope.scores]
-    data = []
-    for y, own in enumerate(percents):
+    data, provisional = [], []
+    for y, (s, own) in enumerate(zip(scope.scores, percents, strict=True)):
+        open_cats = s.category_states or {}
         for x, c in enumerate(cats):
-            if own.get(c.code) is not None:
+            if c.code in open_cats:
+                provisional.append([x, y, chart_number(own.get(c.code))])
+            elif own.get(c.code) is not None:
                 data.append([x, y, chart_number(own[c.code])])
     rows = [
-        [s.department.name, *[own.get(c.code) for c in cats], s.total]
+        [
+            s.department.name,
+            *[own.get(c.code) for c in cats],
+            s.total,
+            provisional_note(s),
+        ]
         for s, own in zip(scope.scores, percents, strict=True)
     ]
     table = Table(
         "heatmap",
         _("Departments by category: score as percent of points"),
-        [Column(_("Department")), *[Column(c.name, "pct") for c in cats], Column(_("Total"), "points")],
+        [
+            Column(_("Department")),
+            *[Column(c.name, "pct") for c in cats],
+            Column(_("Total"), "points"),
+            Column(_("Provisional")),
+        ],
         rows,
     )
     return Panel(
@@ -154,9 +170,16 @@ def heatmap(scope: Scope) -> Panel:
             "x": [c.name for c in cats],
             "y": [s.department.name for s in scope.scores],
             "values": data,
-            "text": {"unit": _("percent of points"), "low": _("low"), "high": _("high")},
+            "provisional": provisional,
+            "text": {
+                "unit": _("percent of points"),
+                "low": _("low"),
+                "high": _("high"),
+                "provisional": _("Provisional: rests on inputs not yet approved"),
+            },
         },
         tables=[table],
+        note=_("Grey hatched cells are provisional: some of their inputs are pending, missing or left out."),
         wide=True,
     )
 
@@ -173,6 +196,7 @@ def rankings(scope: Scope) -> Panel:
             "totals": [chart_number(s.total) for s in g["rows"]],
             "ranks": [s.rank for s in g["rows"]],
             "grades": [s.grade_label for s in g["rows"]],
+            "provisional": [s.provisional for s in g["rows"]],
         }
         for g in groups.values()
     ]
@@ -185,6 +209,7 @@ def rankings(scope: Scope) -> Panel:
             s.grade_label,
             _("yes") if s.vetoed else "",
             _("published") if s.published else _("not published"),
+            provisional_note(s),
         ]
         for s in scope.scores
     ]
@@ -199,6 +224,7 @@ def rankings(scope: Scope) -> Panel:
             Column(_("Grade")),
             Column(_("Vetoed")),
             Column(_("Publication")),
+            Column(_("Provisional")),
         ],
         rows,
     )
@@ -206,9 +232,17 @@ def rankings(scope: Scope) -> Panel:
         key="rankings",
         title=_("Rankings per group"),
         chart="ranking",
-        data={"items": items, "text": {"total": _("Total"), "rank": _("Rank")}},
+        data={
+            "items": items,
+            "text": {
+                "total": _("Total"),
+                "rank": _("Rank"),
+                "provisional": _("Provisional: rests on inputs not yet approved"),
+            },
+        },
         tables=[table],
         charts=[g["name"] for g in groups.values()],
+        note=_("Grey hatched bars marked * are provisional: they rest on inputs not yet approved."),
         wide=True,
     )
 

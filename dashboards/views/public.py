@@ -8,7 +8,8 @@ from django.views import View
 
 from organizations.models import Department
 
-from .. import public
+from .. import public, selectors
+from ..method_card import method_card
 from ..tables import download
 from .dashboard import FORMATS
 
@@ -47,6 +48,21 @@ class PublicDepartmentView(View):
             request,
             "public/department.html",
             {"page": page, "year": year, "years": public.years(), "department": department, "formats": FORMATS},
+        )
+
+
+class PublicMethodView(View):
+    """The year's method card: how the results are computed, printable."""
+
+    def get(self, request, year: int):
+        year = _year_or_404(year)
+        plan = selectors.public_plan(year=year)
+        if plan is None:
+            raise Http404
+        return render(
+            request,
+            "public/method.html",
+            {"card": method_card(plan), "year": year, "years": public.years()},
         )
 
 

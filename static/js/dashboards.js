@@ -10,6 +10,8 @@
   var FONT = getComputedStyle(document.body).fontFamily ||
     '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
   var COLORS = ["#1d4f91", "#c2410c", "#15803d", "#7c3aed", "#a16207", "#0e7490", "#be123c", "#4d7c0f"];
+  // The pattern of provisional values (inputs not yet approved): grey with diagonal hatching.
+  var PROVISIONAL_DECAL = { symbol: "rect", symbolSize: 1, dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -0.785, color: "rgba(55,65,81,0.35)" };
   var STATUS = { on_track: "#1e7b34", behind: "#b7791f", at_risk: "#b42318", achieved: "#0b5cad", none: "#9aa5b1" };
   var HEALTH = { on_time: "#1e7b34", late: "#b7791f", missing: "#b42318", pending: "#9aa5b1" };
   var charts = [];
@@ -89,9 +91,18 @@
         axisLabel: { interval: 0, fontSize: 11, formatter: function (v) { return wrap(v, 5); } }, splitArea: { show: true } };
       o.yAxis = { type: "category", data: data.y, inverse: true, axisLabel: { fontSize: 11 }, splitArea: { show: true } };
       o.visualMap = { min: 0, max: 100, orient: "horizontal", left: "center", bottom: 4, itemHeight: 160,
-        text: [data.text.high, data.text.low], inRange: { color: ["#b42318", "#f4d35e", "#1e7b34"] } };
-      o.series = [{ type: "heatmap", data: data.values,
-        label: { show: true, fontSize: 10, formatter: function (p) { return fixed(p.value[2], 0); } } }];
+        seriesIndex: 0, text: [data.text.high, data.text.low], inRange: { color: ["#b42318", "#f4d35e", "#1e7b34"] } };
+      // Provisional cells (inputs pending, missing or left out) are grey and hatched, never a red zero.
+      o.legend = { top: 0, right: 0, data: [data.text.provisional], textStyle: { fontSize: 11 } };
+      o.grid.top = 28;
+      o.series = [
+        { type: "heatmap", data: data.values,
+          label: { show: true, fontSize: 10, formatter: function (p) { return fixed(p.value[2], 0); } } },
+        { type: "heatmap", name: data.text.provisional, data: data.provisional || [],
+          itemStyle: { color: "#d1d5db", decal: PROVISIONAL_DECAL },
+          label: { show: true, fontSize: 10, color: "#374151",
+            formatter: function (p) { return p.value[2] == null ? "—" : fixed(p.value[2], 0) + "*"; } } }
+      ];
       return o;
     },
 
@@ -107,9 +118,15 @@
         axisLabel: { fontSize: 10 } };
       o.yAxis = { type: "category", inverse: true, axisLabel: { fontSize: 11 },
         data: g.departments.map(function (d, k) { return g.ranks[k] + ". " + shorten(d, 10); }) };
-      o.series = [{ type: "bar", name: data.text.total, data: g.totals, barMaxWidth: 16,
-        itemStyle: { color: COLORS[i % COLORS.length] },
-        label: { show: true, position: "right", fontSize: 10, formatter: function (p) { return fixed(p.value, 2); } } }];
+      var colour = COLORS[i % COLORS.length];
+      // A provisional total is drawn grey and hatched and marked "*" (the panel's note says why).
+      o.series = [{ type: "bar", name: data.text.total, barMaxWidth: 16,
+        data: g.totals.map(function (v, k) {
+          return (g.provisional || [])[k] ? { value: v, itemStyle: { color: "#d1d5db", decal: PROVISIONAL_DECAL } } : v;
+        }),
+        itemStyle: { color: colour },
+        label: { show: true, position: "right", fontSize: 10, formatter: function (p) {
+          return fixed(p.value, 2) + ((g.provisional || [])[p.dataIndex] ? "*" : ""); } } }];
       return o;
     },
 

@@ -87,7 +87,7 @@ def test_heatmap_rankings_and_trend(city, client_for):
     response = client_for("leader").get("/dashboards/?year=2025&period=annual")
     got = panels(response)
     heat = rows(got["heatmap"])
-    assert heat[0] == ["卫生健康委", D("80.0"), D("40.0"), D("76.00")]
+    assert heat[0] == ["卫生健康委", D("80.0"), D("40.0"), D("76.00"), ""]  # final, not provisional
     ranking = rows(got["rankings"])
     assert [(r[0], r[1], r[2], r[3]) for r in ranking] == [
         ("社会事业类", 1, "卫生健康委", D("76.00")),

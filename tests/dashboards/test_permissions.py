@@ -138,6 +138,7 @@ COVERED = {
     "public:department": "test_signed_out_visitors_go_to_the_login_page_but_read_the_public_pages",
     "public:download": "test_signed_out_visitors_go_to_the_login_page_but_read_the_public_pages",
     "public:department_download": "test_public.py: test_department_downloads_match_the_page",
+    "public:method": "test_public.py: test_the_method_card_says_what_the_library_applies",
 }
 
 

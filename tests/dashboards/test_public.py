@@ -161,3 +161,28 @@ def test_accessible_markup(city, client):
 def test_the_public_page_works_without_any_data(db, client):
     response = client.get("/public/")
     assert response.status_code == 200 and "暂无公开信息" in response.content.decode()
+
+
+def test_the_method_card_says_what_the_library_applies(city, client):
+    """算法透明: categories with points, each method in plain words, the rules, bands and policies —
+    generated from the year's library, so a changed rule changes the card."""
+    from assessments.models import MissingPolicy, Plan
+    from indicators.models import GradeBand, Rule
+
+    plan = city.plans[2025]
+    for code, label, low in (("excellent", "优秀", 90), ("good", "良好", 80), ("fair", "一般", 60), ("poor", "较差", 0)):
+        GradeBand.objects.get_or_create(library=plan.library, code=code, defaults={"label": label, "min_score": low})
+    Plan.objects.filter(pk=plan.pk).update(top_grade_share=Decimal(20), missing_policy=MissingPolicy.EXCLUDE)
+    response = client.get("/public/2025/method/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "中心工作" in html and "农村公路里程" in html and "90.00" in html
+    assert "比例制" in html and "90 × min(实际值 ÷ 目标值, 1)" in html
+    assert "安全质量事故" in html and "每起扣 2 分(指标:安全生产与质量)" in html
+    assert "每个考核分组评为优秀的部门不超过 20%" in html
+    assert "不计入,本类其他指标按本类分值折算" in html
+    assert "样本不足" in html
+    Rule.objects.filter(library=plan.library, code="accident").update(points=Decimal(3), cap=Decimal(6))
+    again = client.get("/public/2025/method/").content.decode()
+    assert "每起扣 3 分(指标:安全生产与质量),全年最多扣 6 分。" in again
+    assert client.get("/public/1999/method/").status_code == 404
