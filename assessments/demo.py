@@ -25,6 +25,7 @@ from .models import (
     Assignment,
     Entry,
     EntryReview,
+    Exemption,
     GradeAssessment,
     Plan,
     Report,
@@ -365,6 +366,20 @@ def _current_year(library: Library, supervisor, filers: dict, rng: random.Random
             assignment=a, grade=rng.choice(["A", "B", "B"]), note="季度综合评定。", graded_by=supervisor
         )
     _events(plan, supervisor, rng, today)
+    # An indicator the supervision office declared not applicable for the year, with its reason.
+    moved = (
+        plan.assignments.filter(indicator__applicability="individual", indicator__method=Method.PROPORTIONAL)
+        .select_related("department", "indicator")
+        .order_by("-department__order", "pk")
+        .first()
+    )
+    if moved is not None:
+        Exemption.objects.create(
+            assignment=moved,
+            period=Exemption.ALL,
+            reason="该项任务已于年中按机构改革方案划转,本年度不适用。",
+            granted_by=supervisor,
+        )
     recompute(plan=plan)
     return plan
 

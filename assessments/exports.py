@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from assessments.inputs import provisional_note
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -41,6 +43,7 @@ def scores_xlsx(plan, period: str, scores) -> HttpResponse:
         _("Grade"),
         _("Vetoed"),
         _("Published"),
+        _("Provisional"),
         *[name for _c, name in categories],
     ]
     ws.append(header)
@@ -58,6 +61,7 @@ def scores_xlsx(plan, period: str, scores) -> HttpResponse:
                 s.grade_label,
                 _("yes") if s.vetoed else "",
                 _("yes") if s.published else "",
+                provisional_note(s),
                 *[Decimal(by_code[c]) if c in by_code else None for c, _n in categories],
             ]
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from core.numbers import q2
@@ -225,3 +226,15 @@ def satisfaction_input(
             ),
         )
     return InputState.PENDING, None, Used(gettext_noop("No survey result yet: not scored for now."), excluded=True)
+
+
+def provisional_note(score) -> str:
+    """ "暂定" with the inputs that make it so (e.g. 暂定:待定 3, 缺报 1), or "" for a final score;
+    for the tables of pages and spreadsheets."""
+    if not getattr(score, "provisional", False):
+        return ""
+    counts = getattr(score, "inputs", None) or {}
+    parts = [
+        f"{STATE_LABELS[s]} {counts.get(str(s))}" for s in InputState if s != InputState.APPROVED and counts.get(str(s))
+    ]
+    return _("Provisional: %(inputs)s") % {"inputs": ", ".join(parts)} if parts else _("Provisional")

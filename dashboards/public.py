@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from assessments.inputs import provisional_note
 from assessments.models import Publication
 from budgets.choices import BudgetDimension, Operator
 from core.numbers import chart_number, yuan_to_wan
@@ -32,7 +33,6 @@ from . import selectors
 from .panels.common import (
     GRADE_LABELS,
     category_percents,
-    provisional_note,
     satisfaction_cells,
     satisfaction_columns,
 )

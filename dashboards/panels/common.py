@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.inputs import STATE_LABELS, InputState
 from assessments.models.reports import StatusColour
 from budgets.choices import GRADES, Action
 
@@ -59,18 +58,6 @@ def mean(values) -> Decimal | None:
 def category_percents(score) -> dict[str, Decimal | None]:
     """Category code → score as percent of the category's points (one decimal)."""
     return {c["code"]: pct(Decimal(str(c["score"])), Decimal(str(c["points"]))) for c in (score.categories or [])}
-
-
-def provisional_note(score) -> str:
-    """ "暂定" with the inputs that make it so (e.g. 暂定:待定 3,缺报 1), or "" for a final score."""
-    if not getattr(score, "provisional", False):
-        return ""
-    parts = [
-        f"{STATE_LABELS[s]} {(score.inputs or {}).get(str(s))}"
-        for s in InputState
-        if s != InputState.APPROVED and (score.inputs or {}).get(str(s))
-    ]
-    return _("Provisional: %(inputs)s") % {"inputs": ", ".join(parts)} if parts else _("Provisional")
 
 
 def category_scores(score) -> dict[str, dict]:

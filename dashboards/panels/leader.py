@@ -11,6 +11,7 @@ from functools import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments.inputs import provisional_note
 from assessments.models import Plan
 from core.numbers import chart_number, q2, yuan_to_wan
 from core.roles import P
@@ -25,7 +26,6 @@ from .common import (
     category_percents,
     hidden_note,
     mean,
-    provisional_note,
     satisfaction_cells,
     satisfaction_columns,
     status_label,

@@ -170,7 +170,12 @@ def test_the_method_card_says_what_the_library_applies(city, client):
     from indicators.models import GradeBand, Rule
 
     plan = city.plans[2025]
-    for code, label, low in (("excellent", "优秀", 90), ("good", "良好", 80), ("fair", "一般", 60), ("poor", "较差", 0)):
+    for code, label, low in (
+        ("excellent", "优秀", 90),
+        ("good", "良好", 80),
+        ("fair", "一般", 60),
+        ("poor", "较差", 0),
+    ):
         GradeBand.objects.get_or_create(library=plan.library, code=code, defaults={"label": label, "min_score": low})
     Plan.objects.filter(pk=plan.pk).update(top_grade_share=Decimal(20), missing_policy=MissingPolicy.EXCLUDE)
     response = client.get("/public/2025/method/")
