@@ -283,7 +283,12 @@ def compute_department(
         bases[a.id] = first.points
     result.inputs = dict(counts)
     if excluded:
-        result.lines.extend(_rescale_lines(assignments, excluded, bases))
+        coverage = _coverage_line(assignments, excluded)
+        if coverage is not None:  # too little counts to extrapolate: held, not rescaled
+            result.held = True
+            result.lines.append(coverage)
+        else:
+            result.lines.extend(_rescale_lines(assignments, excluded, bases))
 
     bonus_total = ZERO
     for ev in dept_events:
@@ -349,6 +354,27 @@ def _indicator_line(a: AssignmentIn) -> Line:
         assignment_id=a.id,
         message=message,
         args=args,
+    )
+
+
+def _coverage_line(assignments: list[AssignmentIn], excluded: list[AssignmentIn]) -> Line | None:
+    """A score is rescaled only when the inputs that count carry at least half the points of the
+    applicable ones; below that, rescaling would extrapolate from too little (a department that has
+    filed nothing would look perfect), so the score is held without grade or rank."""
+    applicable = sum((a.spec.points for a in assignments if a.state != InputState.NOT_APPLICABLE), start=ZERO)
+    out_ids = {a.id for a in excluded}
+    counted = sum((a.spec.points for a in assignments if a.id not in out_ids), start=ZERO)
+    if not applicable or counted * 2 >= applicable:
+        return None
+    return Line(
+        key="held:coverage",
+        kind="cap",
+        points=ZERO,
+        message=gettext_noop(
+            "Only %(counted)s of %(applicable)s points rest on inputs that count so far: "
+            "no grade or rank until at least half do."
+        ),
+        args={"counted": _num(counted), "applicable": _num(applicable)},
     )
 
 

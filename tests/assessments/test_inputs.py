@@ -222,3 +222,19 @@ def test_any_mix_of_states_keeps_the_ledger_exact_and_within_the_points(rows, fi
     assert D(0) <= r.total <= sum(a.spec.points for a in assignments)
     assert r.provisional == any(a.state in inputs.PROVISIONAL_STATES for a in assignments)
     assert sum(r.inputs.values()) == len(assignments)
+
+
+def test_a_score_resting_on_less_than_half_its_points_is_held_not_extrapolated():
+    """A department that has filed nothing must not look perfect: with less than half the points
+    counting, nothing is rescaled and the score is held without grade or rank."""
+    r = compute(
+        [
+            judged(1, points="10", method="deduction", actual=None, category="safety"),
+            judged(2, points="90", actual=None, state=InputState.PENDING, used=PENDING),
+        ]
+    )
+    assert r.held and r.total == D(10)
+    assert not any(ln.key.startswith("rescale") for ln in r.lines)
+    with translation.override("zh-hans"):
+        held = next(ln for ln in r.lines if ln.key == "held:coverage")
+        assert "10" in render(held.message, held.args) and "100" in render(held.message, held.args)

@@ -43,7 +43,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         go(office, "考核得分")
         office.select_option("#s-period", period)
         expect(office.locator("h1")).to_contain_text(f"{year.year} {period}")
-        expect(office.locator(".pg-page-header")).to_contain_text("未公布:暂定结果。")
+        expect(office.locator(".pg-page-header")).to_contain_text("尚未公布。")
         office.get_by_role("link", name="教育局").click()
         expect(office.locator(".pg-kpi").first).to_contain_text(points(before))
         j.shot(office, "score-before")
@@ -70,14 +70,14 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         expect(line).to_contain_text(NOTE)
         j.shot(office, "score-after-deduction")
 
-        # She publishes the quarter's results (and confirms the prompt).
+        # She publishes the quarter's results: every report is approved, the checklist is clear.
         office.get_by_role("link", name="全部部门").click()
-        office.wait_for_load_state()  # the confirmation prompt comes with the page's script
-        office.get_by_role("button", name="公布").click()
+        office.get_by_role("link", name="公布…").click()
+        expect(office.locator(".pg-check-ok").last).to_contain_text("检查清单已全部完成。")
+        office.get_by_role("button", name="公布", exact=True).click()
         expect(message(office)).to_contain_text(f"{period} 结果已公布。")
         expect(office.locator(".pg-page-header")).to_contain_text("申诉截止")
         j.shot(office, "published")
-        assert j.dialogs == ["确定公布这些结果?公布后各部门可以查看并提出申诉。"]
 
         # The filer is told; she opens her department's ledger and appeals the deduction line.
         filer = j.desk("filer")
