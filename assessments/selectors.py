@@ -499,3 +499,20 @@ def score_outlook(score: Score, lines: list[LedgerLine]):
         lines=lines,
         indicators=indicators,
     )
+
+
+def default_period(*, plan: Plan, periods: list[str], today: dt.date | None = None) -> str:
+    """The period a page opens on: the year once its last quarter's deadline has passed (or its
+    results are published); during the year, the latest quarter whose deadline has passed — the
+    latest one whose scores rest on filed reports — else the latest period there is."""
+    if not periods:
+        return "annual"
+    today = today or timezone.localdate()
+    deadlines = {f"Q{n}": d for n, d in plan.quarters.values_list("number", "deadline")}
+    if "annual" in periods and (
+        today > deadlines.get("Q4", dt.date(plan.year + 1, 1, 10))
+        or Publication.objects.filter(plan=plan, period="annual").exists()
+    ):
+        return "annual"
+    due = [p for p in periods if p in deadlines and deadlines[p] < today]
+    return due[-1] if due else periods[-1]

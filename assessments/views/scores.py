@@ -44,7 +44,7 @@ class ScoresListView(PermMixin, View):
         if plan is None:
             return render(request, "assessments/no_plan.html")
         periods = [p for p, _n, _e in periods_of(plan)]
-        period = request.GET.get("period") or ("annual" if "annual" in periods else periods[-1])
+        period = request.GET.get("period") or selectors.default_period(plan=plan, periods=periods)
         group = request.GET.get("group", "")
         scores = selectors.scores_for_user(user=request.user).filter(plan=plan, period=period)
         if group:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from assessments import selectors as assessment_selectors
 from core.numbers import q2
 from core.roles import DEPARTMENT_ROLES, P
 from core.views_mixins import PermMixin
@@ -36,10 +37,12 @@ def choose_plan(request):
     return plans, plan or selectors.default_plan(plans)
 
 
-def choose_period(request, periods: list[str]) -> str:
+def choose_period(request, periods: list[str], plan=None) -> str:
     period = request.GET.get("period", "")
     if period in periods:
         return period
+    if plan is not None:
+        return assessment_selectors.default_period(plan=plan, periods=periods)
     return "annual" if "annual" in periods or not periods else periods[-1]
 
 
@@ -48,7 +51,7 @@ def leader_filters(request) -> dict | None:
     if plan is None:
         return None
     periods = selectors.periods_with_scores(plan=plan)
-    period = choose_period(request, periods)
+    period = choose_period(request, periods, plan)
     groups = selectors.groups_list()
     code = request.GET.get("group", "")
     group = next((g for g in groups if g.code == code), None)
@@ -168,7 +171,7 @@ def department_scope(request, department: Department):
     if plan is None:
         return None, {}
     periods = selectors.periods_with_scores(plan=plan)
-    period = choose_period(request, periods)
+    period = choose_period(request, periods, plan)
     previous = next((p for p in plans if p.year == plan.year - 1), None)
     scope = department_panels.DepartmentScope(
         user=request.user, department=department, plan=plan, previous=previous, period=period
