@@ -14,6 +14,7 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Max, Outer
 from django.utils import timezone
 
 from assessments.models import Assignment, Entry, Plan, Publication, Score
+from assessments.scoring import HELD_CODE
 from assessments.selectors import reporting_health
 from budgets.choices import ProjectStatus, RecommendationKind
 from budgets.models import BudgetProject, BudgetTarget, Evaluation, Recommendation, SpendingRecord
@@ -80,8 +81,11 @@ def scores_of(
 
 
 def quarter_totals(*, plans: list[Plan], department: Department | None = None) -> list[dict]:
-    """(year, period, department id, group id, total) of the quarterly and annual scores (one query)."""
-    qs = Score.objects.filter(plan__in=plans)
+    """(year, period, department id, group id, total) of the quarterly and annual scores (one query).
+
+    Held scores (too little to count yet, or the plan's hold policy) are left out: their totals are
+    partial sums, not results, and would pull a trend down (docs/scoring.md)."""
+    qs = Score.objects.filter(plan__in=plans).exclude(grade_code=HELD_CODE)
     if department is not None:
         qs = qs.filter(department=department)
     return list(qs.values("plan__year", "period", "department_id", "group_id", "total").order_by())

@@ -117,7 +117,7 @@
       o.xAxis = { type: "value", min: 0, max: function (v) { return Math.max(100, Math.ceil(v.max / 10) * 10); },
         axisLabel: { fontSize: 10 } };
       o.yAxis = { type: "category", inverse: true, axisLabel: { fontSize: 11 },
-        data: g.departments.map(function (d, k) { return g.ranks[k] + ". " + shorten(d, 10); }) };
+        data: g.departments.map(function (d, k) { return (g.ranks[k] == null ? "—" : g.ranks[k]) + ". " + shorten(d, 10); }) };
       var colour = COLORS[i % COLORS.length];
       // A provisional total is drawn grey and hatched and marked "*" (the panel's note says why).
       o.series = [{ type: "bar", name: data.text.total, barMaxWidth: 16,
