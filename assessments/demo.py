@@ -36,9 +36,11 @@ from .models import (
 )
 from .models.reports import ReviewState
 from .progress import HUNDRED
+from .recompute import process_recompute_requests, recompute
 from .services import assign_all, event_record, plan_create
+from .services.appeals import appeal_decide, appeal_file
+from .services.publication import scores_publish
 from .services.reports import _snapshot_entries
-from .services.scores import appeal_decide, appeal_file, process_recompute_requests, recompute, scores_publish
 
 NARRATIVES = [
     "按季度计划推进,各项工作有序开展。",

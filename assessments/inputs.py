@@ -1,6 +1,6 @@
 """The state of each input of a period, and what a score uses for it (docs/scoring.md, "Inputs").
 
-Pure: no database. Recomputation (assessments.services.scores) reads the facts — approved and
+Pure: no database. Recomputation (assessments.recompute) reads the facts — approved and
 filed values, deadlines, grades, survey figures, exemptions — and asks ``value_input`` or
 ``judged_input`` what the state is and what the score uses. Every state but *approved* puts a
 sentence in the indicator's ledger line, so no period's score ever uses anything silently.

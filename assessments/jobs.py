@@ -190,7 +190,7 @@ def _record_late_deductions(late: list[tuple[Quarter, int]], today: dt.date) -> 
     """The plan's late-report rule, once per late or missing report (keyed "late:<year>Q<n>")."""
     if not late:
         return 0
-    from .services.scores import scores_mark_dirty
+    from .recompute import scores_mark_dirty
 
     existing = set(
         ScoreEvent.objects.filter(
@@ -309,7 +309,7 @@ def refresh_input_states(today: dt.date | None = None) -> int:
     plan remembers the day it was last brought up to date (``states_as_of``), so a day missed by
     the scheduler is caught up, and running this twice marks once. Returns the plans marked.
     """
-    from .services.scores import scores_mark_dirty
+    from .recompute import scores_mark_dirty
 
     today = today or timezone.localdate()
     marked = 0

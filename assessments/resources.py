@@ -66,7 +66,7 @@ class AssignmentResource(resources.ModelResource):
             object_type="assessments.assignment",
             data={"rows": len(dataset), "totals": {k: v for k, v in result.totals.items() if v}},
         )
-        from .services.scores import scores_mark_dirty
+        from .recompute import scores_mark_dirty
 
         for plan in Plan.objects.filter(year__in={r.get("year") for r in dataset.dict}):
             scores_mark_dirty(plan=plan)

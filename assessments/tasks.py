@@ -2,8 +2,7 @@
 
 from celery import shared_task
 
-from . import jobs
-from .services import scores
+from . import jobs, recompute
 
 IDEMPOTENT = {
     "acks_late": True,
@@ -34,4 +33,4 @@ def process_recompute_requests() -> int:
     """Recompute the departments with pending requests (queued on commit, and every few minutes);
     first mark the plans whose inputs the calendar changed (a deadline passed, a quarter began)."""
     jobs.refresh_input_states()
-    return scores.process_recompute_requests()
+    return recompute.process_recompute_requests()

@@ -33,6 +33,7 @@ urlpatterns += [
     path("scores/", scores.ScoresListView.as_view(), name="scores"),
     path("scores/<int:year>/actions/", scores.ScoresActionView.as_view(), name="scores_action"),
     path("scores/<int:year>/publish/", scores.PublishView.as_view(), name="scores_publish"),
+    path("scores/<int:year>/recompute-status/", scores.RecomputeStatusView.as_view(), name="recompute_status"),
     path("exemptions/", scores.ExemptionView.as_view(), name="exemptions"),
     path("scores/<slug:code>/<int:year>/<str:period>/", scores.ScoreDetailView.as_view(), name="score_detail"),
     path("scores/<slug:code>/<int:year>/<str:period>/appeal/", scores.AppealFileView.as_view(), name="appeal_file"),

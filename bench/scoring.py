@@ -74,7 +74,7 @@ def _rolled_back(fn):
 
 def recompute_all(ctx) -> list[Row]:
     from assessments.models import LedgerLine, Score
-    from assessments.services.scores import recompute
+    from assessments.recompute import recompute
 
     plan = ctx.plan
     params = {"plan": plan.pk, "library": plan.library_id, "dept": None, "survey": ctx.survey.pk}
@@ -183,7 +183,7 @@ def naive_read(ctx, bare: float) -> Row:
 
 def recompute_one(ctx) -> Row:
     from assessments.models import Entry
-    from assessments.services.scores import recompute
+    from assessments.recompute import recompute
 
     plan = ctx.plan
     depts = ctx.department_ids

@@ -66,6 +66,7 @@ def _bump() -> None:
 
 def _connect() -> None:
     from assessments.models import Assignment, Plan, Publication, Score
+    from assessments.signals import scores_changed
     from budgets.models import BudgetProject, BudgetTarget, Evaluation
     from organizations.models import Department, RankingGroup
     from satisfaction.models import Survey
@@ -85,6 +86,8 @@ def _connect() -> None:
         uid = f"dashboards-public-{model._meta.label_lower}"
         post_save.connect(bump_public_version, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(bump_public_version, sender=model, dispatch_uid=f"{uid}-delete")
+    # A recomputation writes scores in bulk (no post_save) and says so once.
+    scores_changed.connect(bump_public_version, dispatch_uid="dashboards-public-scores-changed")
 
 
 _connect()

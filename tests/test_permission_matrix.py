@@ -237,6 +237,7 @@ MATRIX: list[Row] = [
     R("assessments:scores_publish", "get", SUP, lambda w: {"year": YEAR}, query="?period=Q3"),
     R("assessments:scores_publish", "post", SUP, lambda w: {"year": YEAR}, data={"period": "Q3"}),
     R("assessments:exemptions", "post", SUP),
+    R("assessments:recompute_status", "get", SCORES, lambda w: {"year": YEAR}),
     # Published (annual) scores are public to every department; unpublished (Q3) ones to their own.
     R("assessments:score_detail", "get", SCORES, lambda w: _score(w, "edu")),
     R("assessments:score_detail", "get", SCORES, lambda w: _score(w, "edu", "Q3"), dept="edu"),

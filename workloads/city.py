@@ -825,7 +825,7 @@ def generate(*, size: str = "L", seed: int = 1, year: int = DEFAULT_YEAR, stdout
         "survey": survey.code,
     }
     if score:
-        from assessments.services.scores import recompute
+        from assessments.recompute import recompute
 
         written = recompute(plan=plan)
         out.step("scores", f"{written:,} scores computed")

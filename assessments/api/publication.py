@@ -15,9 +15,9 @@ from organizations.selectors import scope_to_user
 
 from .. import selectors, services
 from ..models import Assignment, Exemption, Publication
+from ..recompute import periods_of
 from ..services.events import EXEMPTION_PERIODS
 from ..services.publication import publication_checklist, scores_publish
-from ..services.scores import periods_of
 
 PERIODS = ["Q1", "Q2", "Q3", "Q4", "annual"]
 

@@ -286,7 +286,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         return obj.group.code if obj.group_id else None
 
     def get_categories(self, obj) -> list[dict]:
-        # Stored in the form of the contract (services.scores._category_json, migration 0004).
+        # Stored in the form of the contract (recompute.store._category_json, migration 0004).
         return obj.categories
 
     def get_inputs(self, obj) -> dict[str, int]:

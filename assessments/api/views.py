@@ -23,7 +23,7 @@ from organizations.selectors import scope_to_user
 
 from .. import selectors, services
 from ..models import Appeal, Assignment, Entry, Plan, Quarter, ScoreEvent
-from ..services.scores import appeal_decide, appeal_file
+from ..services.appeals import appeal_decide, appeal_file
 from .serializers import (
     AppealCreateSerializer,
     AppealDecisionSerializer,

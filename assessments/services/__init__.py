@@ -1,5 +1,6 @@
 """Every write of the assessments app. Keyword-only, atomic, validated and audited."""
 
+from .appeals import appeal_decide, appeal_file
 from .events import event_record, event_void, exemption_grant, exemption_revoke, grade_assessment_set
 from .plan import (
     assign_all,
@@ -24,6 +25,8 @@ from .reports import (
 )
 
 __all__ = [
+    "appeal_decide",
+    "appeal_file",
     "assign_all",
     "assignment_save",
     "entry_review",

@@ -16,7 +16,7 @@ from indicators.models import Rule
 
 from ..models import Assignment, Exemption, GradeAssessment, Plan, ScoreEvent
 from ..models.plan import PERIODS
-from .scores import scores_mark_dirty
+from ..recompute import scores_mark_dirty
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ from indicators.choices import Applicability, Method, ValueType
 from indicators.models import Indicator, Library
 from organizations.models import Department
 
+from ..locking import lock_assignment, lock_plan
 from ..models import Assignment, Plan, Quarter
 
 CUMULATIVE_PLAN = (Decimal(25), Decimal(50), Decimal(75), Decimal(100))
@@ -49,7 +50,7 @@ def plan_create(*, library: Library, actor, name: str | None = None, **settings)
 
 @transaction.atomic
 def plan_update(*, plan: Plan, data: dict, actor, expected_version: int | None = None) -> Plan:
-    current = Plan.objects.select_for_update().get(pk=plan.pk)
+    current = lock_plan(plan.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(_("Someone else changed the plan after you opened it. Reload and try again."))
     before = snapshot(current)
@@ -59,7 +60,7 @@ def plan_update(*, plan: Plan, data: dict, actor, expected_version: int | None =
     current.version += 1
     current.save()
     audit_log("assessments.plan.updated", actor=actor, obj=current, before=before, after=snapshot(current))
-    from .scores import scores_mark_dirty
+    from ..recompute import scores_mark_dirty
 
     scores_mark_dirty(plan=current)
     return current
@@ -128,7 +129,7 @@ def assign_all(*, plan: Plan, actor) -> int:
     Assignment.objects.bulk_create(new, batch_size=1000)
     if new:
         audit_log("assessments.assignment.bulk_created", actor=actor, obj=plan, data={"created": len(new)})
-        from .scores import scores_mark_dirty
+        from ..recompute import scores_mark_dirty
 
         scores_mark_dirty(plan=plan)
     return len(new)
@@ -138,7 +139,7 @@ def assign_all(*, plan: Plan, actor) -> int:
 def assignment_save(*, assignment: Assignment, data: dict, actor, expected_version: int | None = None) -> Assignment:
     creating = assignment.pk is None
     if not creating:
-        current = Assignment.objects.select_for_update().get(pk=assignment.pk)
+        current = lock_assignment(assignment.pk)
         if expected_version is not None and current.version != expected_version:
             raise ConflictError(_("Someone else changed this assignment after you opened it. Reload and try again."))
         assignment = current
@@ -159,7 +160,7 @@ def assignment_save(*, assignment: Assignment, data: dict, actor, expected_versi
         before=before,
         after=snapshot(assignment),
     )
-    from .scores import scores_mark_dirty
+    from ..recompute import scores_mark_dirty
 
     scores_mark_dirty(plan=assignment.plan, department_ids=[assignment.department_id])
     return assignment

@@ -28,6 +28,7 @@ from notifications.services import notify
 from organizations.models import Department
 from organizations.selectors import users_with_role
 
+from ..locking import lock_plan
 from ..models import (
     Appeal,
     Assignment,
@@ -225,7 +226,7 @@ def _event_date_within(appeal: Appeal, end: dt.date) -> bool:
 
 def _samples(plan: Plan, period: str, exempt) -> Blocker:
     """Satisfaction indicators whose figure is not final with enough respondents."""
-    from .scores import _satisfaction_inputs
+    from ..recompute.inputs import satisfaction_inputs
 
     rows = list(
         Assignment.objects.filter(plan=plan, is_active=True, indicator__method=Method.SATISFACTION)
@@ -241,7 +242,7 @@ def _samples(plan: Plan, period: str, exempt) -> Blocker:
         key = json.dumps(params, sort_keys=True, default=str)
         wanted.setdefault(key, (params, set()))[1].add(a.department.code)
         a.sat_key = key
-    got = _satisfaction_inputs(plan.year, wanted) if wanted else {}
+    got = satisfaction_inputs(plan.year, wanted) if wanted else {}
     items = []
     for a in rows:
         figure = got.get((a.sat_key, a.department.code))
@@ -274,11 +275,11 @@ def scores_publish(*, plan: Plan, period: str, actor, waiver: str = "") -> Publi
     recomputation), and while any other blocker remains without a written waiver. The waiver and
     the checklist as it stood are kept with the publication and audited.
     """
-    from .scores import periods_of
+    from ..recompute import periods_of
 
     if period not in [p for p, _n, _e in periods_of(plan)]:
         raise ConflictError(_("There are no results for %(period)s yet.") % {"period": period}, field="period")
-    Plan.objects.select_for_update(of=("self",)).filter(pk=plan.pk).first()
+    lock_plan(plan.pk)  # one publication of a period at a time
     if Publication.objects.filter(plan=plan, period=period).exists():
         raise ConflictError(_("%(period)s is already published.") % {"period": period}, field="period")
     blockers = open_blockers(publication_checklist(plan=plan, period=period))

@@ -18,6 +18,7 @@ from notifications.services import notify
 from organizations.selectors import users_of_department, users_with_role
 
 from .. import progress
+from ..locking import lock_entry, lock_report
 from ..models import Entry, EntryReview, Evidence, Quarter, Report, ReportRevision, ReportStatus
 from ..models.reports import EDITABLE_STATUSES, ReviewState
 from .plan import reportable
@@ -130,11 +131,7 @@ def _clean_entry_data(entry: Entry, data: dict) -> tuple[dict, dict]:
 @transaction.atomic
 def entry_save(*, entry: Entry, data: dict, actor, expected_version: int | None = None) -> Entry:
     """Save a draft entry (the form saves as the user types). A stale version is refused."""
-    entry = (
-        Entry.objects.select_for_update()
-        .select_related("report__quarter__plan", "assignment__indicator")
-        .get(pk=entry.pk)
-    )
+    entry = lock_entry(entry.pk, report_id=entry.report_id)
     _check_editable(entry.report)
     _check_open(entry.report.quarter)
     if expected_version is not None and entry.version != expected_version:
@@ -230,7 +227,7 @@ def _snapshot_entries(report: Report) -> dict:
 
 
 def _lock(report: Report, expected_version: int | None) -> Report:
-    current = Report.objects.select_for_update().select_related("quarter__plan", "department").get(pk=report.pk)
+    current = lock_report(report.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(_("The report was changed by someone else after you opened it. Reload and try again."))
     return current
@@ -398,7 +395,7 @@ def _check_reviewable(report: Report) -> None:
 @transaction.atomic
 def entry_review(*, entry: Entry, decision: str, comment: str, actor) -> Entry:
     """Approve or return one entry; a return needs a comment for the department."""
-    entry = Entry.objects.select_for_update().select_related("report").get(pk=entry.pk)
+    entry = lock_entry(entry.pk, report_id=entry.report_id)
     _check_reviewable(entry.report)
     comment = (comment or "").strip()
     if decision not in (ReviewState.APPROVED, ReviewState.RETURNED):
@@ -460,7 +457,7 @@ def report_approve(*, report: Report, actor, comment: str = "", expected_version
         after={"status": report.status, "revision": report.revision},
         data={"revision": report.revision},
     )
-    from .scores import scores_mark_dirty
+    from ..recompute import scores_mark_dirty
 
     scores_mark_dirty(plan=report.quarter.plan, department_ids=[report.department_id, *_rank_peers(report)])
     return report

@@ -26,9 +26,10 @@ from ..exports import scores_xlsx
 from ..forms import EventForm
 from ..inputs import STATE_LABELS
 from ..models import Appeal, Assignment, Exemption, GradeAssessment, ScoreEvent
+from ..recompute import periods_of, recompute_progress, scores_mark_dirty
+from ..services.appeals import appeal_decide, appeal_file
 from ..services.events import EXEMPTION_PERIODS
 from ..services.publication import open_blockers, period_label, publication_checklist, scores_publish
-from ..services.scores import appeal_decide, appeal_file, periods_of, process_recompute_requests, scores_mark_dirty
 from .common import plan_from_request, run
 
 
@@ -71,6 +72,7 @@ class ScoresListView(PermMixin, View):
                 "publication": publication,
                 "can_publish": request.user.has_perm(P.PUBLISH_SCORES) and publication is None,
                 "provisional_count": sum(1 for s in scores if s.provisional),
+                "waiting": recompute_progress(plan=plan),
                 "can_recompute": request.user.has_perm(P.PUBLISH_SCORES),
             },
         )
@@ -83,10 +85,24 @@ class ScoresActionView(PermMixin, View):
         plan = selectors.plan_get(year=year)
         period = request.POST.get("period", "")
         if request.POST.get("action") == "recompute":
+            # Queued, never run inside the request: the page shows the progress until it is done.
             scores_mark_dirty(plan=plan)
-            n = process_recompute_requests(plan_id=plan.pk)
-            messages.success(request, _("Recomputed: %(n)d score(s) changed.") % {"n": n})
+            messages.success(request, _("The scores are queued for recomputation; this page shows when it is done."))
         return redirect(reverse("assessments:scores") + f"?year={year}&period={period}")
+
+
+class RecomputeStatusView(PermMixin, View):
+    """The recomputation's progress as a small fragment the pages poll (htmx)."""
+
+    def get(self, request, year):
+        if not _can_read_scores(request.user):
+            raise PermissionDenied
+        plan = selectors.plan_get(year=year)
+        return render(
+            request,
+            "assessments/_recompute_status.html",
+            {"plan": plan, "waiting": recompute_progress(plan=plan), "polled": True},
+        )
 
 
 class PublishView(PermMixin, View):
@@ -106,6 +122,7 @@ class PublishView(PermMixin, View):
             "hard": [b for b in blockers if b.count and not b.waivable],
             "publication": selectors.publication_of(plan=plan, period=period),
             "waiver": waiver,
+            "waiting": recompute_progress(plan=plan),
         }
 
     def _period(self, plan, raw):

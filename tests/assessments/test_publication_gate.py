@@ -9,8 +9,8 @@ import pytest
 from assessments import services
 from assessments.jobs import refresh_input_states
 from assessments.models import MissingPolicy, Plan, Publication, RecomputeRequest, Score, VetoRanking
+from assessments.recompute import process_recompute_requests, recompute, scores_mark_dirty
 from assessments.services.publication import PublicationBlocked, publication_checklist, scores_publish
-from assessments.services.scores import process_recompute_requests, recompute
 from audit.models import AuditEvent
 
 from .test_reports import fill
@@ -155,7 +155,7 @@ def test_publishing_is_refused_over_blockers_without_a_written_waiver(year, user
 
 
 def test_a_waiting_recomputation_cannot_be_waived(year, users):
-    services.scores.scores_mark_dirty(plan=year)
+    scores_mark_dirty(plan=year)
     with pytest.raises(PublicationBlocked) as refused:
         scores_publish(plan=year, period="Q3", actor=users["supervisor"], waiver="照常公布")
     assert any(b.code == "recompute" and not b.waivable for b in refused.value.blockers)
@@ -218,3 +218,17 @@ def test_the_calendar_marks_the_scores_once_when_a_deadline_passes(plan, freeze)
     assert refresh_input_states(dt.date(2026, 10, 11)) == 0
     assert refresh_input_states(dt.date(2026, 10, 12)) == 0
     assert RecomputeRequest.objects.filter(plan=plan).count() == 1
+
+
+def test_the_recompute_button_queues_and_the_page_shows_the_progress(year, client_for):
+    RecomputeRequest.objects.all().delete()
+    office = client_for("supervisor")
+    response = office.post("/assessments/scores/2026/actions/", {"action": "recompute", "period": "Q3"})
+    assert response.status_code == 302
+    assert RecomputeRequest.objects.filter(plan=year, department=None).count() == 1  # queued, not computed here
+    page = office.get("/assessments/scores/?year=2026&period=Q3").content.decode()
+    assert "成绩正在重新计算" in page and 'hx-get="/assessments/scores/2026/recompute-status/"' in page
+    assert "成绩正在重新计算" in office.get("/assessments/scores/2026/recompute-status/").content.decode()
+    process_recompute_requests()
+    done = office.get("/assessments/scores/2026/recompute-status/").content.decode()
+    assert "重新计算已完成" in done and "hx-get" not in done

@@ -8,7 +8,8 @@ import pytest
 
 from assessments import services
 from assessments.models import Appeal, Publication, RecomputeRequest, Score, ScoreRevision
-from assessments.services.scores import process_recompute_requests, recompute, scores_publish
+from assessments.recompute import process_recompute_requests, recompute
+from assessments.services.publication import scores_publish
 from audit.models import AuditEvent
 from core.errors import ApplicationError
 from notifications.models import Notification
@@ -203,10 +204,10 @@ def test_appeal_rejected_needs_a_reason_and_changes_nothing(scored, users):
     scores_publish(plan=scored, period="annual", actor=users["supervisor"], waiver=WAIVER)
     score = Score.objects.get(plan=scored, department__code="edu", period="annual")
     line = score.lines.filter(kind="indicator").first()
-    appeal = services.scores.appeal_file(score=score, line_key=line.key, reason="数据有误", actor=users["filer"])
+    appeal = services.appeals.appeal_file(score=score, line_key=line.key, reason="数据有误", actor=users["filer"])
     with pytest.raises(ApplicationError):
-        services.scores.appeal_decide(appeal=appeal, decision="rejected", reason="", actor=users["supervisor"])
-    services.scores.appeal_decide(
+        services.appeals.appeal_decide(appeal=appeal, decision="rejected", reason="", actor=users["supervisor"])
+    services.appeals.appeal_decide(
         appeal=appeal, decision="rejected", reason="数据经核实无误", actor=users["supervisor"]
     )
     score.refresh_from_db()
@@ -221,14 +222,14 @@ def test_upheld_indicator_appeal_sets_the_points(scored, users):
     score = Score.objects.get(plan=scored, department__code="edu", period="Q3")
     line = score.lines.get(kind="indicator", indicator__code="party")
     assert line.points == D(4)
-    appeal = services.scores.appeal_file(score=score, line_key=line.key, reason="已开展党建工作", actor=users["filer"])
+    appeal = services.appeals.appeal_file(score=score, line_key=line.key, reason="已开展党建工作", actor=users["filer"])
     with pytest.raises(ApplicationError) as exc:
-        services.scores.appeal_decide(
+        services.appeals.appeal_decide(
             appeal=appeal, decision="upheld", reason="核实", points=D(11), actor=users["supervisor"]
         )
     assert "points" in exc.value.errors  # more than the indicator's 10 points
     before = score.total
-    services.scores.appeal_decide(
+    services.appeals.appeal_decide(
         appeal=appeal, decision="upheld", reason="核实", points=D(8), actor=users["supervisor"]
     )
     score.refresh_from_db()
@@ -241,14 +242,14 @@ def test_appeals_are_limited(scored, users, freeze):
     score = Score.objects.get(plan=scored, department__code="edu", period="annual")
     line = score.lines.filter(kind="indicator").first()
     with pytest.raises(ApplicationError):  # not published yet
-        services.scores.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer"])
+        services.appeals.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer"])
     scores_publish(plan=scored, period="annual", actor=users["supervisor"], waiver=WAIVER)
     score.refresh_from_db()
     with pytest.raises(ApplicationError):  # another department
-        services.scores.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer2"])
+        services.appeals.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer2"])
     freeze(Publication.objects.get().appeal_deadline + dt.timedelta(days=1))
     with pytest.raises(ApplicationError) as exc:  # the window closed
-        services.scores.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer"])
+        services.appeals.appeal_file(score=score, line_key=line.key, reason="x", actor=users["filer"])
     assert exc.value.code == "window_closed"
 
 
@@ -470,27 +471,29 @@ def test_a_department_that_changed_group_is_ranked_in_its_new_group_and_leaves_i
     assert standings(scored) == partial
 
 
-def test_the_scores_written_send_post_save_each_and_bump_the_public_cache_once(
+def test_the_scores_written_send_scores_changed_once_and_bump_the_public_cache_once(
     scored, django_capture_on_commit_callbacks
 ):
-    from django.db.models.signals import post_save
-
+    """Scores are written in bulk (no post_save); the recomputation says so once with the domain
+    signal, and the public pages' cache (which listens) bumps its version once."""
+    from assessments.signals import scores_changed
     from dashboards.signals import _bump, public_version
 
-    saved = []
+    told = []
 
-    def receiver(sender, instance, **kwargs):
-        saved.append(instance.pk)
+    def receiver(sender, plan_id, count, **kwargs):
+        told.append((plan_id, count))
 
     Score.objects.filter(plan=scored).update(inputs_hash="")
     before = public_version()
-    post_save.connect(receiver, sender=Score)
+    scores_changed.connect(receiver)
     try:
         with django_capture_on_commit_callbacks() as callbacks:
             written = recompute(plan=scored)
     finally:
-        post_save.disconnect(receiver, sender=Score)
+        scores_changed.disconnect(receiver)
     assert written == Score.objects.filter(plan=scored).count() > 1
-    assert sorted(saved) == sorted(Score.objects.filter(plan=scored).values_list("pk", flat=True))
+    assert told == [(scored.pk, written)]
     assert public_version() == before + 1
     assert callbacks.count(_bump) == 1
+    assert recompute(plan=scored) == 0 and len(told) == 1  # nothing changed: nothing said

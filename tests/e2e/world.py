@@ -17,9 +17,11 @@ from decimal import Decimal as D
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from assessments import recompute as score_recompute
 from assessments import services as assessment_services
 from assessments.models import Entry, Plan, Report, Score
-from assessments.services import scores as score_services
+from assessments.services import appeals as score_appeals
+from assessments.services import publication as score_publication
 from budgets import services as budget_services
 from indicators import services as library_services
 from indicators.models import Category, GradeBand, Indicator, Rule
@@ -241,7 +243,7 @@ def _explained(values: dict) -> dict:
 
 
 def compute_scores(year: Year) -> None:
-    score_services.recompute(plan=Plan.objects.get(pk=year.plan_id))
+    score_recompute.recompute(plan=Plan.objects.get(pk=year.plan_id))
 
 
 def score_total(year: Year, department_code: str, period: str) -> D:
@@ -453,8 +455,8 @@ def build_city(users: dict, departments: dict) -> Year:
         actor=users["supervisor"],
     )
     compute_scores(year)
-    score_services.process_recompute_requests(plan_id=plan.pk)
-    score_services.scores_publish(
+    score_recompute.process_recompute_requests(plan_id=plan.pk)
+    score_publication.scores_publish(
         plan=plan, period="annual", actor=users["supervisor"], waiver="年度中期先行公布,第四季度数据待报。"
     )
 
@@ -545,12 +547,12 @@ def build_trail(users: dict, departments: dict) -> Year:
         actor=supervisor,
     )
     compute_scores(year)
-    score_services.process_recompute_requests(plan_id=plan.pk)
-    score_services.scores_publish(plan=plan, period=year.period, actor=supervisor, waiver="按书面说明先行公布。")
+    score_recompute.process_recompute_requests(plan_id=plan.pk)
+    score_publication.scores_publish(plan=plan, period=year.period, actor=supervisor, waiver="按书面说明先行公布。")
     score = Score.objects.get(plan=plan, department=departments["edu"], period=year.period)
     line = score.lines.get(kind="deduction")
-    appeal = score_services.appeal_file(score=score, line_key=line.key, reason="责任在施工单位。", actor=filer)
-    score_services.appeal_decide(appeal=appeal, decision="upheld", reason="经核实,撤销扣分。", actor=supervisor)
+    appeal = score_appeals.appeal_file(score=score, line_key=line.key, reason="责任在施工单位。", actor=filer)
+    score_appeals.appeal_decide(appeal=appeal, decision="upheld", reason="经核实,撤销扣分。", actor=supervisor)
 
     budget = build_budget(users, departments)
     project = BudgetProject.objects.get(pk=budget.project_id)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Entry, Plan, Report, ScoreEvent
-from assessments.services.scores import recompute
+from assessments.recompute import recompute
 from core.roles import Role
 from indicators.models import Category, GradeBand, Indicator, Library, Rule
 from organizations.models import Department, RankingGroup

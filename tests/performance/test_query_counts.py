@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from assessments import jobs
 from assessments.models import Report
-from assessments.services.scores import process_recompute_requests, scores_publish
+from assessments.recompute import process_recompute_requests
+from assessments.services.publication import scores_publish
 
 from .factories import YEAR, add_departments, build_year, fill, scored
 from .queries import statements
@@ -192,7 +193,7 @@ def test_recomputing_every_score_runs_the_same_queries_for_3_and_30_departments(
 
 def test_recomputing_one_department_runs_the_same_queries_for_3_and_30_departments(year, users, departments):
     from assessments.models import Entry
-    from assessments.services.scores import recompute
+    from assessments.recompute import recompute
 
     edu = departments["edu"]
 

@@ -21,8 +21,9 @@ from django.test import Client
 
 from assessments import services as assess
 from assessments.models import Appeal, Assignment, Score, ScoreRevision
+from assessments.recompute import recompute
 from assessments.resources import AssignmentResource
-from assessments.services.scores import appeal_decide, recompute
+from assessments.services.appeals import appeal_decide
 from budgets.models import BudgetProject, SpendingRecord
 from core.errors import ApplicationError
 from indicators.models import Category, Indicator, Rule

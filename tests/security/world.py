@@ -22,13 +22,9 @@ from django.utils import timezone
 
 from assessments import services as assess
 from assessments.models import Appeal, Entry, Plan, Report
-from assessments.services.scores import (
-    appeal_decide,
-    appeal_file,
-    process_recompute_requests,
-    recompute,
-    scores_publish,
-)
+from assessments.recompute import process_recompute_requests, recompute
+from assessments.services.appeals import appeal_decide, appeal_file
+from assessments.services.publication import scores_publish
 from audit.models import AuditEvent
 from budgets import services as budget
 from budgets.models import Evaluation, Recommendation

@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import Plan
-from assessments.services.scores import recompute
+from assessments.recompute import recompute
 from organizations.models import Department
 
 
