@@ -33,6 +33,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from . import capacity
 from .common import ROOT, Row, fail, say
 
 WRK_DIR = Path(__file__).resolve().parent / "wrk"
@@ -104,12 +105,13 @@ def wrk_binary() -> str:
 
 
 class Server:
-    """gunicorn with 2 sync workers serving the bench database on 127.0.0.1:PORT."""
+    """gunicorn with 2 sync workers serving the bench database on 127.0.0.1: perfgov on PORT, or the
+    bare baseline application (``bench.bare_app``) with the same settings on its own port."""
 
-    def __init__(self, ctx, workers: int = 2):
-        self.ctx, self.workers = ctx, workers
+    def __init__(self, ctx, workers: int = 2, app: str = "perfgov.wsgi:application", port: int = PORT):
+        self.ctx, self.workers, self.app, self.port = ctx, workers, app, port
         self.proc = None
-        self.log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{PORT}.log", "w")  # noqa: SIM115 - closed in __exit__
+        self.log = open(Path(tempfile.gettempdir()) / f"bench-gunicorn-{port}.log", "w")  # noqa: SIM115 - closed in __exit__
 
     def __enter__(self):
         env = {
@@ -117,14 +119,15 @@ class Server:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DATABASE_URL": self.ctx.url + ("&" if "?" in self.ctx.url else "?") + f"application_name={APP_NAME}",
             "PYTHONPATH": str(ROOT),
+            "BENCH_BARE_DSN": self.ctx.url,
         }
         if self.ctx.cache_url:
             env["REDIS_URL"] = self.ctx.cache_url
         cmd = [
             str(Path(sys.executable).parent / "gunicorn"),
-            "perfgov.wsgi:application",
+            self.app,
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{self.port}",
             "--workers",
             str(self.workers),
             "--backlog",
@@ -140,7 +143,7 @@ class Server:
             if self.proc.poll() is not None:
                 fail(f"gunicorn exited at start; see {self.log.name}")
             try:
-                with socket.create_connection(("127.0.0.1", PORT), timeout=0.5):
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     break
             except OSError:
                 time.sleep(0.2)
@@ -362,90 +365,98 @@ def survey_submit(ctx, server: Server, duration: int) -> tuple[Row, float]:
     return row, rss
 
 
-def paced_gets(path: str, headers: dict, *, rate: int, duration: int, workers: int = 32) -> dict:
-    """GET ``path`` at a fixed rate, open loop (like wrk2): request i is due at start + i / rate,
-    and its latency counts from that moment, so a slow server cannot hide its queue."""
-    import http.client
-    import statistics
-    from concurrent.futures import ThreadPoolExecutor
+# --- Capacity beside the bare server ---------------------------------------------------------------
 
-    local = threading.local()
-    start = time.perf_counter() + 0.5
-
-    def one(i: int):
-        due = start + i / rate
-        wait = due - time.perf_counter()
-        if wait > 0:
-            time.sleep(wait)
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = local.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=10)
-        try:
-            conn.request("GET", path, headers=headers)
-            response = conn.getresponse()
-            size, status = len(response.read()), response.status
-        except (OSError, http.client.HTTPException):
-            conn.close()
-            local.conn = None
-            size, status = 0, 0
-        return time.perf_counter() - due, status, size, time.perf_counter()
-
-    with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(one, range(rate * duration)))
-    latencies = sorted(r[0] for r in results)
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
-
-    return {
-        "requests": len(results),
-        "seconds": max(r[3] for r in results) - start,
-        "errors": sum(1 for r in results if r[1] != 200),
-        "bytes": statistics.median(r[2] for r in results),
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "max_ms": latencies[-1] * 1000,
-    }
+BARE_PORT = PORT + 1
+BARE_TABLES = """
+CREATE TABLE IF NOT EXISTS bench_bare_response (id bigserial PRIMARY KEY, region integer NOT NULL,
+                                                submitted_at timestamptz NOT NULL);
+CREATE TABLE IF NOT EXISTS bench_bare_answer (id bigserial PRIMARY KEY,
+    response_id bigint NOT NULL REFERENCES bench_bare_response (id), question integer NOT NULL,
+    value smallint NOT NULL);
+"""
 
 
-def scores_api(ctx, server: Server, duration: int, *, page_size: int | None, rate: int = 100) -> tuple[Row, float]:
+def _bare_tables(ctx, create: bool) -> None:
+    conn = ctx.bare()
+    with conn, conn.cursor() as cursor:
+        cursor.execute(BARE_TABLES if create else "DROP TABLE IF EXISTS bench_bare_answer, bench_bare_response")
+
+
+def _filer_session(ctx) -> tuple[str, int]:
+    """A signed-in filer of the workload (a real session) and a report of their department."""
+    from django.conf import settings
+    from django.test import Client
+
+    from assessments.models import Report
+    from organizations.models import User
+
+    report = Report.objects.filter(quarter__plan=ctx.plan, quarter__number=3).order_by("department__order").first()
+    filer = User.objects.filter(department_id=report.department_id, role="filer").first()
+    client = Client()
+    client.force_login(filer)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value, report.pk
+
+
+def _targets(ctx, key: str, survey, questions, regions) -> list[capacity.Target]:
+    from django.conf import settings
+
+    session, report = _filer_session(ctx)
+    api = f"/api/v1/scores/?year={ctx.year}&period=annual"
+    token = {"Authorization": f"Token {key}", "Accept": "application/json"}
+    answers = {"BENCH_QUESTIONS": ",".join(str(q.pk) for q in questions)}
+    every_region = {**answers, "BENCH_REGIONS": ",".join(str(r.pk) for r in regions)}
+    one_region = {**answers, "BENCH_REGIONS": str(regions[0].pk)}
+    survey_path = f"/satisfaction/s/{survey.public_key}/"
+    return [
+        capacity.Target("scores API, page of 50", api, headers=token),
+        capacity.Target("scores API, page of 200", api + "&page_size=200", headers=token),
+        capacity.Target(
+            "filer's report page (60 assignments)",
+            f"/assessments/reports/{report}/",
+            headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}", "Accept-Language": "zh-hans"},
+        ),
+        capacity.Target("public survey submit", survey_path, mode="survey", env=every_region, floor=0.4),
+        capacity.Target(
+            "public survey submit, every respondent in one region",
+            survey_path,
+            mode="survey",
+            env=one_region,
+            floor=0.4,
+        ),
+    ]
+
+
+def capacity_measures(ctx, project: Server, hold: int) -> tuple[list[Row], float]:
     from organizations.models import ApiToken, User
     from organizations.services import token_issue
 
-    user = User.objects.get(username="city-api_client")
-    token, key = token_issue(user=user, name="bench-load", actor=None)
-    path = f"/api/v1/scores/?year={ctx.year}&period=annual" + (f"&page_size={page_size}" if page_size else "")
-    shown = "" if page_size is None else f"&page_size={page_size}"
-    headers = {"Authorization": f"Token {key}", "Accept": "application/json"}
+    token, key = token_issue(user=User.objects.get(username="city-api_client"), name="bench-load", actor=None)
+    survey, questions, regions = create_survey(ctx)
+    _bare_tables(ctx, create=True)
+    out: list[Row] = []
+    sampler = RssSampler(project)
+    sampler.start()
     try:
-        say(f"  GET /api/v1/scores/?year=…&period=annual{shown} at {rate} requests/s for {duration} s …")
-        paced_gets(path, headers, rate=20, duration=2)  # warm both workers
-        sampler = RssSampler(server)
-        sampler.start()
-        with CpuMeter(server) as cpu:
-            result = paced_gets(path, headers, rate=rate, duration=duration)
-        rss = sampler.stop()
-        achieved = result["requests"] / result["seconds"]
-        p95 = result["p95_ms"]
-        row = Row(
-            f"scores API under load (…&period=annual{shown or ', default page of 50'}): p95 at {rate} requests/s",
-            round(p95 / 1000, 4),
-            None,
-            "p95 ≤ 100 ms at 100 requests/s",
-            p95 <= 100 and achieved >= rate * 0.95 and result["errors"] == 0,
-            detail=(
-                f"GET /api/v1/scores/?year=…&period=annual{shown} ({result['bytes'] / 1024:.0f} KB) with a token, "
-                f"sent at {rate}/s open loop from a second process, latency counted from each request's due time; "
-                f"{result['requests']:,} requests, {achieved:.1f}/s, p50 {result['p50_ms']:.0f} ms, "
-                f"p99 {result['p99_ms']:.0f} ms, max {result['max_ms']:.0f} ms, {result['errors']} errors; "
-                + cpu.per(result["requests"]).format(unit="request")
-            ),
-            extra=result,
-        )
+        with Server(ctx, app="bench.bare_app:application", port=BARE_PORT):
+            for target in _targets(ctx, key, survey, questions, regions):
+                say(f"  capacity: {target.name} …")
+                # Warm both servers (templates, translations, connections) before measuring.
+                for port in (PORT, BARE_PORT):
+                    capacity.step(port, target, 20, 2, bare=port == BARE_PORT)
+                found = capacity.capacity(
+                    {"project": PORT, "bare": BARE_PORT},
+                    target,
+                    seconds=capacity.seconds_per_step(),
+                    hold=hold,
+                )
+                out.extend(capacity.rows(target, found, hold))
     finally:
+        rss = sampler.stop()
         ApiToken.objects.filter(pk=token.pk).delete()
-    return row, rss
+        drop_survey(survey)
+        _bare_tables(ctx, create=False)
+    return out, rss
 
 
 def measures(ctx, duration: int = 60) -> list[Row]:
@@ -454,11 +465,8 @@ def measures(ctx, duration: int = 60) -> list[Row]:
         row, peak = survey_submit(ctx, server, duration)
         rows.append(row)
         rss.append(peak)
-        row, peak = scores_api(ctx, server, duration, page_size=None)
-        rows.append(row)
-        rss.append(peak)
-        row, peak = scores_api(ctx, server, duration, page_size=200)
-        rows.append(row)
+        found, peak = capacity_measures(ctx, server, hold=min(duration, 30))
+        rows.extend(found)
         rss.append(peak)
     peak = max(rss)
     rows.append(
@@ -470,8 +478,8 @@ def measures(ctx, duration: int = 60) -> list[Row]:
             0 < peak <= 200,
             unit="MB",
             detail=(
-                f"largest VmRSS of a gunicorn worker, sampled every 0.5 s from /proc during both runs: "
-                f"survey {rss[0]:.0f} MB, scores API {rss[1]:.0f} MB and {rss[2]:.0f} MB (page of 200)"
+                f"largest VmRSS of a gunicorn worker, sampled every 0.5 s from /proc during the runs: "
+                f"survey throughput {rss[0]:.0f} MB, capacity steps {rss[1]:.0f} MB"
             ),
         )
     )

@@ -1,6 +1,6 @@
 """``make bench``: every measure of PERFORMANCE.md against its baseline, on city-sized data.
 
-    python bench/run.py [--size S|L] [--seed N] [--reps N] [--only NAME,…] [--skip-load] [--duration S]
+    python bench/run.py [--size S|L|XL] [--seed N] [--reps N] [--only NAME,…] [--skip-load] [--duration S]
 
 Environment: ``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/perfgov_bench, or
 perfgov_bench_s for city-S), ``BENCH_SIZE`` (S or L, default L), ``BENCH_REDIS_URL`` (the cache
@@ -30,12 +30,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.common import REPS, Row, fail, markdown, say, table  # noqa: E402
 
-MEASURES = ["scoring", "api", "report", "jobs", "survey", "import", "load"]
+MEASURES = ["scoring", "autosave", "api", "report", "jobs", "survey", "import", "load"]
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--size", default=os.environ.get("BENCH_SIZE", "L").upper(), choices=["S", "L"])
+    parser.add_argument("--size", default=os.environ.get("BENCH_SIZE", "L").upper(), choices=["S", "L", "XL"])
     parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", "1")))
     parser.add_argument("--reps", type=int, default=int(os.environ.get("BENCH_REPS", str(REPS))))
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), help=f"comma-separated: {MEASURES}")
@@ -46,7 +46,7 @@ def parse_args():
 
 
 def database_url(size: str) -> str:
-    default = f"postgres://postgres@127.0.0.1:5432/perfgov_bench{'_s' if size == 'S' else ''}"
+    default = f"postgres://postgres@127.0.0.1:5432/perfgov_bench{'' if size == 'L' else '_' + size.lower()}"
     url = os.environ.get("DATABASE_URL") or default
     if not url.startswith(("postgres://", "postgresql://")):
         fail(f"the bench measures PostgreSQL; DATABASE_URL is {url.split(':')[0]}. Set a postgres:// URL.")
@@ -186,6 +186,11 @@ def generate(args) -> dict | None:
 
 def main() -> int:
     args = parse_args()
+    if args.size == "XL" and not os.environ.get("BENCH_GROWTH_CHILD"):
+        from bench import growth
+
+        os.environ["BENCH_GROWTH_CHILD"] = "1"
+        return growth.run(args)
     only = {m.strip() for m in args.only.split(",") if m.strip()} or set(MEASURES)
     if args.skip_load:
         only.discard("load")
@@ -220,10 +225,11 @@ def main() -> int:
                 detail=", ".join(f"{k} {v} s" for k, v in generated["steps"].items()),
             )
         )
-    from bench import api, imports, jobs, load, report, survey
+    from bench import api, contention, imports, jobs, load, report, survey
 
     steps = {
         "scoring": lambda: scoring_measures(ctx),
+        "autosave": lambda: contention.measures(ctx),
         "api": lambda: api.measures(ctx),
         "report": lambda: report.measures(ctx),
         "jobs": lambda: jobs.measures(ctx),

@@ -87,6 +87,8 @@ class Size:
 SIZES = {
     "S": Size("city-S", departments=20, responses=10_000, events=500, projects=50),
     "L": Size("city-L", departments=200, responses=100_000, events=5_000, projects=500),
+    # A province: its own departments and its cities' (ten times city-L).
+    "XL": Size("province-XL", departments=2_000, responses=1_000_000, events=50_000, projects=5_000),
 }
 
 # 45 common indicators (75 points) and 15 individual ones per ranking group (25 points):
