@@ -38,6 +38,7 @@ test-e2e: $(BIN)/activate
 	DJANGO_SETTINGS_MODULE=perfgov.settings.test $(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(BIN)/activate
+	DJANGO_SETTINGS_MODULE=perfgov.settings.test $(PY) manage.py makemigrations --check --dry-run --verbosity 1
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint

@@ -25,3 +25,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
 SATISFACTION_SUBMITS_PER_ADDRESS = env.int("BENCH_SUBMITS_PER_ADDRESS", default=1_000_000)
+
+# The workload generator (manage.py generate_city), installed only where the benchmark runs.
+INSTALLED_APPS = [*INSTALLED_APPS, "workloads"]  # noqa: F405

@@ -19,6 +19,7 @@ from organizations.models import Department
 
 from .. import selectors
 from ..choices import EDITABLE_STATUSES, ProjectStatus, RevisionKind
+from ..locking import lock_project
 from ..models import MAX_AMOUNT, MAX_TEXT, BudgetProject, ProjectRevision
 
 ZERO = Decimal(0)
@@ -44,8 +45,8 @@ def _check_department(actor, department: Department) -> None:
 
 
 def _lock(project: BudgetProject) -> BudgetProject:
-    """The project row locked for this transaction (select_for_update), fresh from the database."""
-    return BudgetProject.objects.select_for_update().select_related("department").get(pk=project.pk)
+    """The project row locked for this transaction (budgets.locking), fresh from the database."""
+    return lock_project(project.pk)
 
 
 def _check_version(obj, expected_version: int | None) -> None:

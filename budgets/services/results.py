@@ -16,6 +16,7 @@ from core.templatetags.perfgov import yuan
 from .. import recommendation as rec
 from .. import selectors
 from ..choices import Action, FlagReason, RecommendationKind, RecommendationStatus
+from ..locking import lock_recommendation
 from ..models import MAX_AMOUNT, BudgetPolicy, BudgetProject, Evaluation, Recommendation
 from .common import ZERO, _check_version, _full_clean, _text
 
@@ -138,7 +139,7 @@ def recommendation_decide(
 
     The generated recommendation stays as it was beside the decision.
     """
-    row = Recommendation.objects.select_for_update().select_related("project").get(pk=recommendation.pk)
+    row = lock_recommendation(recommendation.pk)
     _check_version(row, expected_version)
     before = snapshot(row)
     if decision == "accept":

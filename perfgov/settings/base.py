@@ -46,7 +46,6 @@ INSTALLED_APPS = [
     "budgets",
     "satisfaction",
     "dashboards",
-    "workloads",
 ]
 
 MIDDLEWARE = [

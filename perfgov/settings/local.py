@@ -12,3 +12,6 @@ OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 
 # The filesystem transport has no host name; kombu says so on every connection.
 LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}  # noqa: F405
+
+# The benchmark workload generator (manage.py generate_city): development and tests, never production.
+INSTALLED_APPS = [*INSTALLED_APPS, "workloads"]  # noqa: F405

@@ -15,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+# The benchmark workload generator (manage.py generate_city) is tested too.
+INSTALLED_APPS = [*INSTALLED_APPS, "workloads"]  # noqa: F405

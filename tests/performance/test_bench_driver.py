@@ -17,7 +17,7 @@ from bench import capacity, growth
 class Slow(http.server.BaseHTTPRequestHandler):
     """40 ms per request, one request at a time: at most 25 requests/s."""
 
-    def do_GET(self):  # noqa: N802 - the http.server interface
+    def do_GET(self):
         time.sleep(0.04)
         body = b"ok"
         self.send_response(200)
