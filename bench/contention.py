@@ -138,8 +138,8 @@ def measures(ctx) -> list[Row]:
             "filer's autosave while a full recomputation runs: p95",
             round(project, 4),
             round(baseline, 4),
-            "≤ 3× the autosave alone; never waits for the recomputation",
-            share is not None and share <= 3 and max(during) < 1,
+            "never waits for the recomputation: every autosave < 1 s (its transaction lasts seconds)",
+            max(during) < 1,
             ratio=share,
             detail=(
                 f"{SAMPLES} autosaves (POST of one entry's text, htmx, in-process client) "
