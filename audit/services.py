@@ -155,12 +155,17 @@ def retention_set(*, days: int, actor) -> AuditSettings:
     return current
 
 
-def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False) -> dict:
+def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False, batch: int | None = None) -> dict:
     """Delete events older than the retention (never younger than six months) and audit the purge.
 
     On PostgreSQL the trigger of migration 0003 refuses to delete anything younger than 183
     days whatever this code asks; the retention setting cannot go below that either.
+
+    The rows go in batches of ``AUDIT_PURGE_BATCH`` (10,000), oldest first, each batch in a
+    transaction of its own: a purge of millions of rows never holds one long transaction (nor
+    its locks and its dead rows) and, if interrupted, resumes where it stopped.
     """
+    from django.conf import settings
     from django.db import transaction
     from django.utils import timezone
 
@@ -170,14 +175,21 @@ def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False) -> d
     days = max(AuditSettings.current().retention_days, MIN_RETENTION_DAYS)
     cutoff = now - dt.timedelta(days=days)
     old = AuditEvent.objects.filter(at__lt=cutoff)
-    count = old.count()
     if dry_run:
-        return {"cutoff": cutoff, "retention_days": days, "deleted": 0, "would_delete": count}
-    with transaction.atomic():
-        deleted = old._raw_delete(old.db) if count else 0
-        audit_log(
-            "audit.purged",
-            object_type="audit.auditevent",
-            data={"cutoff": cutoff, "retention_days": days, "deleted": deleted},
-        )
-    return {"cutoff": cutoff, "retention_days": days, "deleted": deleted}
+        return {"cutoff": cutoff, "retention_days": days, "deleted": 0, "would_delete": old.count()}
+    size = batch or settings.AUDIT_PURGE_BATCH
+    deleted = batches = 0
+    while True:
+        with transaction.atomic():
+            ids = list(old.order_by("id").values_list("id", flat=True)[:size])
+            if not ids:
+                break
+            chunk = AuditEvent.objects.filter(id__in=ids)
+            deleted += chunk._raw_delete(chunk.db)
+            batches += 1
+    audit_log(
+        "audit.purged",
+        object_type="audit.auditevent",
+        data={"cutoff": cutoff, "retention_days": days, "deleted": deleted, "batches": batches},
+    )
+    return {"cutoff": cutoff, "retention_days": days, "deleted": deleted, "batches": batches}

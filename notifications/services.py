@@ -136,3 +136,26 @@ def notify_many(messages: Iterable[dict]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows, batch_size=1000)
     _queue_email([n.pk for n in created if n.pk is not None and n.email_wanted])
     return created
+
+
+def purge_old(*, now=None, batch: int = 10_000) -> int:
+    """Retention of the notification centre (docs/operations.md, section 7): a read notification
+    goes after ``NOTIFICATION_READ_DAYS`` (180), any notification after ``NOTIFICATION_KEEP_DAYS``
+    (365); one whose e-mail is still to be sent stays until it is sent. In batches, each its own
+    transaction. The alert keys stay: they are what keeps an alert from being sent twice.
+    """
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    read_before = now - timedelta(days=settings.NOTIFICATION_READ_DAYS)
+    any_before = now - timedelta(days=settings.NOTIFICATION_KEEP_DAYS)
+    expired = Notification.objects.filter(
+        Q(read_at__isnull=False, created_at__lt=read_before) | Q(created_at__lt=any_before)
+    ).exclude(email_wanted=True, emailed_at__isnull=True)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            ids = list(expired.order_by("id").values_list("id", flat=True)[:batch])
+            if not ids:
+                return deleted
+            deleted += Notification.objects.filter(id__in=ids).delete()[0]

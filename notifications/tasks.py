@@ -7,3 +7,9 @@ from . import services
 def send_notification_emails(ids=None) -> int:
     """Send pending notification e-mails (idempotent: each is marked when sent)."""
     return services.send_emails(ids)
+
+
+@shared_task
+def purge_old_notifications() -> int:
+    """Daily: the notification centre's retention (services.purge_old)."""
+    return services.purge_old()

@@ -21,6 +21,11 @@ app.conf.beat_schedule = {
     "recompute-scores": {"task": "assessments.tasks.process_recompute_requests", "schedule": 300.0},
     # catch-up for notification e-mails not sent yet
     "notification-emails": {"task": "notifications.tasks.send_notification_emails", "schedule": 600.0},
+    # retention of the notification centre: read ones after 180 days, any after 365
+    "notification-retention": {
+        "task": "notifications.tasks.purge_old_notifications",
+        "schedule": crontab(hour=3, minute=30),
+    },
     # satisfaction: quotas reached, surveys past their closing date or closed short of quota
     "satisfaction-quota-check": {"task": "satisfaction.tasks.quota_check", "schedule": crontab(minute="*/15")},
 }

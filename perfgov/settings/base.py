@@ -107,6 +107,11 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Growth (docs/operations.md, section 7): the audit purge's batch, the notification centre's retention.
+AUDIT_PURGE_BATCH = env.int("AUDIT_PURGE_BATCH", default=10_000)
+NOTIFICATION_READ_DAYS = env.int("NOTIFICATION_READ_DAYS", default=180)
+NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=365)
+
 # Optional read replicas (docs/operations.md, "Read replicas"): comma-separated URLs of PostgreSQL
 # streaming replicas that serve the read-only traffic of the public pages, dashboards and API GETs.
 DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])

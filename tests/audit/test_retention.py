@@ -121,3 +121,49 @@ def test_retention_page_shows_the_changes(client_for, users):
     client.post(RETENTION, {"retention_days": 500})
     html = client.get(reverse("audit:retention")).content.decode()
     assert "500" in html and "365" in html
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_purges_a_large_table_in_batches_each_committed_on_its_own(postgres):
+    """50,000 expired events and 1,000 recent ones: the purge deletes the expired in batches,
+    oldest first, each in its own transaction (a purge stopped half-way keeps what it deleted)."""
+    with postgres.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditevent (at, actor_username, actor_role, action, object_type, object_id, "
+            "object_repr, outcome) SELECT now() - interval '400 days' + n * interval '1 second', '', '', "
+            "'test.bulk', '', '', '', 'success' FROM generate_series(1, 50000) n"
+        )
+        cursor.execute(
+            "INSERT INTO audit_auditevent (at, actor_username, actor_role, action, object_type, object_id, "
+            "object_repr, outcome) SELECT now() - interval '10 days', '', '', 'test.recent', '', '', '', "
+            "'success' FROM generate_series(1, 1000)"
+        )
+    result = purge_expired(batch=8_000)
+    assert result["deleted"] == 50_000 and result["batches"] == 7
+    assert not AuditEvent.objects.filter(action="test.bulk").exists()
+    assert AuditEvent.objects.filter(action="test.recent").count() == 1_000
+    assert AuditEvent.objects.get(action="audit.purged").data["batches"] == 7
+
+    # Stopped after its second batch: the two batches stay deleted, the oldest first.
+    with postgres.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditevent (at, actor_username, actor_role, action, object_type, object_id, "
+            "object_repr, outcome) SELECT now() - interval '400 days' + n * interval '1 second', '', '', "
+            "'test.bulk', '', '', '', 'success' FROM generate_series(1, 30000) n"
+        )
+    real_delete = AuditEvent.objects.none()._raw_delete.__func__
+    calls = []
+
+    def failing_delete(queryset, using):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("stopped")
+        return real_delete(queryset, using)
+
+    with mock.patch("django.db.models.query.QuerySet._raw_delete", failing_delete), pytest.raises(RuntimeError):
+        purge_expired(batch=10_000)
+    left = AuditEvent.objects.filter(action="test.bulk")
+    assert left.count() == 10_000
+    oldest_left = left.order_by("at").values_list("at", flat=True).first()
+    assert oldest_left > timezone.now() - dt.timedelta(days=400) + dt.timedelta(seconds=20_000)
