@@ -9,7 +9,7 @@ from django.db import transaction
 
 from .common import Row, bare_read, median_of, median_time, ratio, say
 
-# The inputs a recomputation reads, as the minimal SQL that reads them (PERFORMANCE.md, Baselines).
+# The inputs a recomputation reads, as the minimal SQL that reads them (bench/README.md, Baselines).
 # ``%(dept)s`` narrows to one department for the incremental measure.
 INPUTS = [
     """SELECT c.id, c.code, c.name, c.points, c."order", c.parent_id FROM indicators_category c
@@ -59,7 +59,7 @@ SURVEY_AGGREGATE = """
 def _clear_survey_caches() -> None:
     from satisfaction import selectors
 
-    for name in ("_CELLS_CACHE", "_COUNTS_CACHE"):
+    for name in ("_HISTS_CACHE", "_SCOPES_CACHE"):
         getattr(selectors, name, {}).clear()
 
 

@@ -22,8 +22,7 @@ from django.utils.translation import gettext as _
 from assessments.inputs import provisional_note
 from assessments.models import Publication
 from budgets.choices import BudgetDimension, Operator
-from core.numbers import chart_number, yuan_to_wan
-from core.templatetags.perfgov import plain
+from core.numbers import chart_number, plain, yuan_to_wan
 from indicators.choices import Direction
 from organizations.models import Department
 from satisfaction import selectors as survey_selectors
@@ -208,7 +207,10 @@ def _survey_tables(survey: Survey) -> dict:
             f"survey-{survey.code}-{by}",
             f"{survey.title}: {caption}",
             satisfaction_columns(first),
-            [[r.label if by != "overall" else first, *satisfaction_cells(r.estimate, r.hidden)] for r in results],
+            [
+                [r.label if by != "overall" else first, *satisfaction_cells(r.estimate, r.hidden, r.insufficient)]
+                for r in results
+            ],
         )
         out["tables"].append(table)
         if by == "area":

@@ -20,9 +20,9 @@ from budgets.choices import ProjectStatus, RecommendationKind
 from budgets.models import BudgetProject, BudgetTarget, Evaluation, Recommendation, SpendingRecord
 from indicators.models import Category
 from organizations.models import Department, RankingGroup
-from satisfaction.models import Answer, Survey
-from satisfaction.selectors import AGGREGATES, min_group_size
-from satisfaction.stats import Cell, Estimate, estimate
+from satisfaction.models import Survey
+from satisfaction.selectors import department_rating, min_group_size
+from satisfaction.stats import Estimate
 
 ZERO = Decimal(0)
 QUARTERS = ("Q1", "Q2", "Q3", "Q4")
@@ -290,24 +290,30 @@ def main_survey(*, year: int, closed_only: bool = False) -> Survey | None:
 def department_satisfaction(
     *, department: Department, years: list[int], published: bool = True, closed_only: bool = False
 ) -> list[dict]:
-    """The department's own rating (questions that rate it) per year and survey (one aggregate).
+    """The department's own rating (questions that rate it) per year and survey, per respondent.
 
     Drafts are left out; with ``published`` a year below the minimum group size shows no figures,
     as on the published results.
     """
-    answers = Answer.objects.filter(survey__year__in=years, scale=True, value__gte=1, department=department)
+    surveys = Survey.objects.filter(year__in=years).exclude(status=Survey.Status.DRAFT)
     if closed_only:
-        answers = answers.filter(survey__status=Survey.Status.CLOSED)
-    rows = (
-        answers.exclude(survey__status=Survey.Status.DRAFT)
-        .values("survey__year", "survey_id", "survey__title", "survey__status")
-        .annotate(**AGGREGATES)
-        .order_by("-survey__year", "survey_id")
-    )
+        surveys = surveys.filter(status=Survey.Status.CLOSED)
+    surveys = list(surveys.order_by("-year", "id").values("id", "year", "title", "status"))
+    rating = department_rating(department_id=department.pk, survey_ids=[sv["id"] for sv in surveys])
+    rows = [
+        {
+            "survey__year": sv["year"],
+            "survey__title": sv["title"],
+            "survey__status": sv["status"],
+            "est": rating[sv["id"]],
+        }
+        for sv in surveys
+        if sv["id"] in rating
+    ]
     minimum = min_group_size()
     out = []
     for r in rows:
-        est = estimate(Cell.of(r))
+        est = r["est"]
         hidden = published and est.n < minimum
         out.append(
             {

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from organizations.models import Department, Region
 
+from .aggregates import rebuild
 from .answers import CODE_ALPHABET, CODE_LENGTH, code_hash, format_code
 from .exports import distribute_by_population
 from .models import (
@@ -236,6 +237,7 @@ def _answers(
             )
         SurveyRegion.objects.filter(pk=sr.pk).update(received=n)
         total += n
+    rebuild(survey.pk)  # the answers went in in bulk: their stored aggregates follow from them
     return total
 
 

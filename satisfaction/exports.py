@@ -11,6 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .answers import format_code
+from .stats import INSUFFICIENT
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -93,8 +94,8 @@ def results_xlsx(*, survey, sections: dict, quota_rows, questions, weighted: boo
         out = []
         for r in rows:
             label = [r.code, r.label]
-            if r.hidden:
-                out.append(label + [_("Below the minimum group size: not published")])
+            if r.hidden or r.insufficient:
+                out.append(label + [str(INSUFFICIENT), *([r.estimate.n] if not r.hidden else [])])
             else:
                 out.append(label + _est_cells(r.estimate, r.weighted if weighted else False))
         _sheet(wb, titles[by], [_("Code"), _("Name")] + head, out, first=first)

@@ -1,6 +1,6 @@
-"""Satisfaction surveys (DESIGN.md §5): surveys, areas, questions, regional quotas, codes, answers.
+"""Satisfaction surveys (docs/satisfaction.md): surveys, areas, questions, regional quotas, codes, answers.
 
-Privacy (SECURITY.md, PIPL): the answer tables (Response, Answer, TextAnswer) hold no account,
+Privacy (docs/security.md, PIPL): the answer tables (Response, Answer, TextAnswer) hold no account,
 name, phone number, address, IP address or user agent, and no time of day (only the date), so
 an answer cannot be traced back to the person who gave it, nor matched to the moment a
 one-time code was used. A phone number used to refuse duplicates is kept only as a keyed hash.
@@ -326,7 +326,7 @@ class Answer(models.Model):
     region, which the database already ties to real rows; they carry no constraint and no index
     of their own (the indexes below lead with the survey), so that the public survey's insert of
     a response's answers checks two references per row instead of six and updates seven indexes
-    instead of eleven (PERFORMANCE.md). Deleting what they point to is still refused (PROTECT).
+    instead of eleven (bench/README.md). Deleting what they point to is still refused (PROTECT).
     """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
@@ -390,3 +390,52 @@ class QuotaAlert(models.Model):
 
     def __str__(self):
         return f"{self.survey_id} {self.kind} {self.subject}"
+
+
+class ResultCell(models.Model):
+    """A stored aggregate of a survey's answers, per respondent (docs/satisfaction.md).
+
+    For a group — the whole survey (``overall``, key 0), an area, a rated department, or one
+    question — and a region, the number of respondents who answered ``m`` of the group's 1–5
+    questions, ``s`` of them with 4 or 5, their values summing to ``v``. A question's rows count
+    every answer by its value (m = 1, v = the value; s = 1 for a 4 or 5 on the scale), which also
+    gives the distribution of a choice question and of "don't know" (0).
+
+    Each response adds 1 to its rows in the same transaction as its answers, so the results read
+    a few hundred rows however many answers there are; ``shard`` (the response's id modulo
+    ``SHARDS``) spreads respondents alike over several rows, so no single row takes every
+    submission of a region. Every answer is still kept: ``aggregates.rebuild`` recomputes the
+    rows from the answers, and a test compares both.
+    """
+
+    SHARDS = 8
+
+    class Dimension(models.TextChoices):
+        OVERALL = "overall", _("Overall")
+        AREA = "area", _("Area")
+        DEPARTMENT = "department", _("Department")
+        QUESTION = "question", _("Question")
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+", db_index=False)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False)
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    key = models.BigIntegerField(default=0)
+    m = models.PositiveSmallIntegerField()
+    s = models.PositiveSmallIntegerField()
+    v = models.PositiveSmallIntegerField()
+    shard = models.PositiveSmallIntegerField(default=0)
+    respondents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("result cell")
+        verbose_name_plural = _("result cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "dimension", "key", "region", "m", "s", "v", "shard"], name="resultcell_unique"
+            ),
+            models.CheckConstraint(condition=models.Q(s__lte=models.F("m")), name="resultcell_s_within_m"),
+        ]
+
+    def __str__(self):
+        cell = f"({self.m},{self.s},{self.v})"
+        return f"{self.survey_id} {self.dimension}:{self.key} r{self.region_id} {cell}×{self.respondents}"

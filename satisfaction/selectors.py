@@ -21,9 +21,10 @@ from core.numbers import chart_number
 from core.roles import P
 from organizations.models import Department, Region
 
+from .aggregates import histograms
 from .answers import Group, QuestionSpec, Structure, code_hash, options_for
-from .models import AccessCode, Answer, Area, Choice, Question, Survey, SurveyRegion, TextAnswer
-from .stats import Cell, Estimate, estimate, weighted_estimate
+from .models import AccessCode, Area, Choice, Question, ResultCell, Survey, SurveyRegion, TextAnswer
+from .stats import Estimate, Hist, hist_add, respondent_estimate, weighted_respondent_estimate
 
 DIMENSIONS = ("overall", "area", "region", "department", "question")
 
@@ -219,7 +220,8 @@ class ResultRow:
     label: str
     estimate: Estimate
     weighted: Estimate | None = None
-    hidden: bool = False
+    hidden: bool = False  # published results: nothing of the group is shown
+    insufficient: bool = False  # fewer respondents than the minimum: no figures anywhere (样本不足)
     extra: dict = field(default_factory=dict)
 
 
@@ -227,20 +229,12 @@ def min_group_size() -> int:
     return settings.SATISFACTION_MIN_GROUP_SIZE
 
 
-AGGREGATES = {
-    "n": Count("id"),
-    "satisfied": Count("id", filter=Q(value__gte=4)),
-    "total": Sum("value"),
-    "total_sq": Sum(F("value") * F("value"), output_field=IntegerField()),
-}
-
-
-# The results pages read every answer of a survey once: counts by (question, region, scale,
-# value) — a few thousand rows however many answers — give every grouping and the per-option
-# distribution. They are kept while the survey's count of accepted responses (raised in the same
-# transaction as each response) is unchanged, so a new answer is always seen.
-_COUNTS_CACHE: dict[tuple, list[tuple]] = {}
-_COUNTS_CACHE_SIZE = 8
+# The results pages read a survey's stored aggregates per respondent (models.ResultCell: a few
+# hundred rows however many answers), kept in memory while the survey's count of accepted
+# responses (raised in the same transaction as each response and its aggregates) is unchanged,
+# so a new answer is always seen.
+_HISTS_CACHE: dict[tuple, dict] = {}
+_HISTS_CACHE_SIZE = 8
 
 
 def _regions_received(survey: Survey) -> tuple[dict[int, int | None], int]:
@@ -249,68 +243,57 @@ def _regions_received(survey: Survey) -> tuple[dict[int, int | None], int]:
     return {r: pop for r, pop, _n in rows}, sum(n for _r, _p, n in rows)
 
 
-def _value_counts(survey: Survey, received: int) -> list[tuple[int, int, bool, int, int]]:
-    """(question, region, scale, value, count) of the survey's answers, from one scan."""
+def _hists(survey: Survey, received: int) -> dict[tuple[str, int, int], Hist]:
+    """{(dimension, key, region): {(m, s, v): respondents}} of the survey (satisfaction.aggregates)."""
     key = (survey.pk, survey.public_key, received)
-    rows = _COUNTS_CACHE.get(key)
-    if rows is None:
-        rows = list(
-            Answer.objects.filter(survey=survey)
-            .values("question", "region", "scale", "value")
-            .annotate(c=Count("id"))
-            .order_by()
-            .values_list("question", "region", "scale", "value", "c")
-        )
-        if len(_COUNTS_CACHE) >= _COUNTS_CACHE_SIZE:
-            _COUNTS_CACHE.pop(next(iter(_COUNTS_CACHE)))
-        _COUNTS_CACHE[key] = rows
-    return rows
+    found = _HISTS_CACHE.get(key)
+    if found is None:
+        found = histograms(survey.pk)
+        if len(_HISTS_CACHE) >= _HISTS_CACHE_SIZE:
+            _HISTS_CACHE.pop(next(iter(_HISTS_CACHE)))
+        _HISTS_CACHE[key] = found
+    return found
 
 
-def _question_region_cells(survey: Survey, received: int) -> dict[tuple[int, int], Cell]:
-    """n, satisfied, Σv and Σv² of the 1–5 answers per question and region. Area and department
-    follow from the question, so every grouping is a sum of these cells (a few hundred rows),
-    and the answers are scanned once however many groupings are shown.
-    """
-    sums: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for question, region, scale, value, count in _value_counts(survey, received):
-        if scale and value >= 1:
-            cell = sums[(question, region)]
-            cell[0] += count
-            cell[1] += count if value >= 4 else 0
-            cell[2] += count * value
-            cell[3] += count * value * value
-    return {key: Cell(*cell) for key, cell in sums.items()}
+def _rated(hist: Hist) -> Hist:
+    """A question's 1–5 answers only ("don't know", 0, is left out of its figures)."""
+    return {k: c for k, c in hist.items() if k[2] >= 1}
 
 
-def _group(cells: dict[tuple[int, int], Cell], by: str, questions: dict[int, tuple]) -> dict[object, dict[int, Cell]]:
-    """Cells of each group of ``by``, per region (for weighting)."""
-    out: dict[object, dict[int, Cell]] = defaultdict(dict)
-    for (qid, rid), cell in cells.items():
-        area_id, department_id = questions.get(qid, (None, None))
-        key = {"overall": None, "area": area_id, "department": department_id, "question": qid, "region": rid}[by]
-        if key is None and by != "overall":
+def _group(hists: dict, by: str, scale_questions: set[int]) -> dict[object, dict[int, Hist]]:
+    """The histograms of each group of ``by``, per region (for weighting)."""
+    out: dict[object, dict[int, Hist]] = defaultdict(dict)
+    dimension = {"overall": "overall", "region": "overall", "area": "area", "department": "department"}.get(
+        by, "question"
+    )
+    for (dim, key, region), hist in hists.items():
+        if dim != dimension:
             continue
-        out[key][rid] = out[key].get(rid, Cell()) + cell
+        if by == "question":
+            if key not in scale_questions:
+                continue
+            hist = _rated(hist)
+        group = {"overall": None, "region": region}.get(by, key)
+        out[group][region] = hist_add(out[group].get(region, {}), hist)
     return out
 
 
-def _combine(cells: dict[int, Cell]) -> Cell:
-    total = Cell()
-    for c in cells.values():
-        total = total + c
+def _combine(hists: dict[int, Hist]) -> Hist:
+    total: Hist = {}
+    for hist in hists.values():
+        total = hist_add(total, hist)
     return total
 
 
 def survey_results(
     *, survey: Survey, by: str = "overall", weighted: bool = False, published: bool = False
 ) -> list[ResultRow]:
-    """Rate, score, n and 95 percent intervals per group of ``by``.
+    """Rate, score, respondents and 95 percent intervals per group of ``by`` (docs/satisfaction.md).
 
     ``by``: overall, area, region, department or question (satisfaction questions).
-    ``weighted``: add the population-weighted figures (post-stratification by region).
-    ``published``: groups with fewer answers than SATISFACTION_MIN_GROUP_SIZE are hidden
-    (their figures are removed, not just flagged).
+    ``weighted``: add the population-weighted figures (post-stratification by region, per respondent).
+    ``published``: groups with fewer respondents than SATISFACTION_MIN_GROUP_SIZE are hidden (their
+    figures are removed, not just flagged: 样本不足).
     """
     return survey_results_all(survey=survey, dimensions=(by,), weighted=weighted, published=published)[by]
 
@@ -318,7 +301,7 @@ def survey_results(
 def results_chart(rows: list[ResultRow]) -> dict:
     """The chart of a results section: the groups shown (not hidden, with answers), their rates
     with the 95 percent interval and their scores, as numbers for the chart library."""
-    shown = [r for r in rows if not r.hidden and r.estimate.n]
+    shown = [r for r in rows if not r.insufficient and r.estimate.n]
     return {
         "labels": [r.label for r in shown],
         "rate": [chart_number(r.estimate.rate) for r in shown],
@@ -331,35 +314,41 @@ def results_chart(rows: list[ResultRow]) -> dict:
 def survey_results_all(
     *, survey: Survey, dimensions=DIMENSIONS, weighted: bool = False, published: bool = False
 ) -> dict[str, list[ResultRow]]:
-    """``survey_results`` for several groupings from a single scan of the answers."""
+    """``survey_results`` for several groupings from one read of the stored aggregates."""
     for by in dimensions:
         if by not in DIMENSIONS:
             raise ValueError(by)
     populations, received = _regions_received(survey)
-    cells = _question_region_cells(survey, received)
-    questions = {
-        pk: (area_id, department_id)
-        for pk, area_id, department_id in Question.objects.filter(survey=survey).values_list(
-            "pk", "area_id", "department_id"
-        )
-    }
+    hists = _hists(survey, received)
+    scale_questions = set(Question.objects.filter(survey=survey, kind=Question.Kind.SCALE).values_list("pk", flat=True))
     pops = populations if weighted else {}
     minimum = min_group_size()
     out = {}
     for by in dimensions:
-        grouped = _group(cells, by, questions)
+        grouped = _group(hists, by, scale_questions)
         labels = _labels(survey, by)
         rows = []
         for key in labels:
-            group_cells = grouped.get(key, {})
-            est = estimate(_combine(group_cells))
-            w = weighted_estimate(group_cells, pops).estimate if weighted and by != "region" else None
+            group_hists = grouped.get(key, {})
+            est = respondent_estimate(_combine(group_hists))
+            w = weighted_respondent_estimate(group_hists, pops).estimate if weighted and by != "region" else None
             code, label, extra = labels[key]
-            hidden = published and est.n < minimum
-            if hidden:
-                est, w = Estimate(n=0), None
+            # 样本不足: below the minimum the figures are shown nowhere; published results hide
+            # the number of respondents too.
+            insufficient = est.n < minimum
+            if insufficient:
+                est, w = Estimate(n=0 if published else est.n), None
             rows.append(
-                ResultRow(key=key, code=code, label=label, estimate=est, weighted=w, hidden=hidden, extra=extra)
+                ResultRow(
+                    key=key,
+                    code=code,
+                    label=label,
+                    estimate=est,
+                    weighted=w,
+                    hidden=published and insufficient,
+                    insufficient=insufficient,
+                    extra=extra,
+                )
             )
         out[by] = rows
     return out
@@ -397,10 +386,13 @@ def _labels(survey: Survey, by: str) -> dict[object, tuple[str, str, dict]]:
 
 
 def question_distribution(*, survey: Survey, published: bool = False) -> list[dict]:
-    """Every question with its answer counts per option (one SQL aggregate for all questions)."""
+    """Every question with its answer counts per option (from the stored aggregates: each
+    respondent answers a question once, so a question's respondents are its answers)."""
     counts: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for question, _region, _scale, value, count in _value_counts(survey, _regions_received(survey)[1]):
-        counts[question][value] += count
+    for (dimension, question, _region), hist in _hists(survey, _regions_received(survey)[1]).items():
+        if dimension == "question":
+            for (_m, _s, value), respondents in hist.items():
+                counts[question][value] += respondents
     texts = dict(
         TextAnswer.objects.filter(survey=survey).values("question").annotate(c=Count("id")).values_list("question", "c")
     )
@@ -473,101 +465,112 @@ def _survey_for_indicator(*, year: int, survey_code: str | None, scope: str, cod
 
 
 # Scoring asks for every department (and the city, areas and regions) in turn: the figures of
-# every scope come from the same counts as the results pages (one scan of the answers, kept until
-# a new response arrives). An answer's area and department are its question's: they are copied
-# from it when the answer is stored, and a question cannot change once its survey has opened.
-_CELLS_CACHE: dict[tuple, dict] = {}
-_CELLS_CACHE_SIZE = 8
+# every scope come from the same stored aggregates as the results pages. An answer's area and
+# department are its question's: a question cannot change once its survey has opened.
 
 
-def _scope_cells(survey: Survey) -> dict:
-    """{"overall": Cell, "area" | "region" | "department": {code: Cell}} of the survey's 1–5 answers."""
+_SCOPES_CACHE: dict[tuple, dict] = {}
+
+
+def _scope_hists(survey: Survey) -> dict:
+    """{"overall": Hist, "area" | "region" | "department": {code: Hist}} of the survey's respondents,
+    kept like the histograms while the survey's count of responses is unchanged."""
     _populations, received = _regions_received(survey)
-    key = (survey.pk, survey.public_key, received)
-    cached = _CELLS_CACHE.get(key)
-    if cached is not None:
-        return cached
-    counts = _value_counts(survey, received)
-    questions = {
-        pk: (area, department)
-        for pk, area, department in Question.objects.filter(survey=survey).values_list(
-            "pk", "area__code", "department__code"
-        )
-    }
-    regions = dict(Region.objects.filter(pk__in={r for _q, r, _s, _v, _c in counts}).values_list("pk", "code"))
-    sums: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for question, region, scale, value, count in counts:
-        if not scale or value < 1:
-            continue
-        area, department = questions[question]
-        for group in (("overall", None), ("area", area), ("region", regions[region]), ("department", department)):
-            if group[0] != "overall" and group[1] is None:
-                continue
-            cell = sums[group]
-            cell[0] += count
-            cell[1] += count if value >= 4 else 0
-            cell[2] += count * value
-            cell[3] += count * value * value
-    out: dict = {
-        "overall": Cell(*sums.pop(("overall", None), [0, 0, 0, 0])),
-        "area": {},
-        "region": {},
-        "department": {},
-    }
-    for (scope, code), cell in sums.items():
-        out[scope][code] = Cell(*cell)
-    if len(_CELLS_CACHE) >= _CELLS_CACHE_SIZE:
-        _CELLS_CACHE.pop(next(iter(_CELLS_CACHE)))
-    _CELLS_CACHE[key] = out
+    cache_key = (survey.pk, survey.public_key, received)
+    found = _SCOPES_CACHE.get(cache_key)
+    if found is not None:
+        return found
+    hists = _hists(survey, received)
+    areas = dict(Area.objects.filter(survey=survey).values_list("pk", "code"))
+    wanted = {k for (d, k, _r) in hists if d == "department"}
+    departments = dict(Department.objects.filter(pk__in=wanted).values_list("pk", "code"))
+    regions = dict(Region.objects.filter(pk__in={r for (_d, _k, r) in hists}).values_list("pk", "code"))
+    out: dict = {"overall": {}, "area": defaultdict(dict), "region": defaultdict(dict), "department": defaultdict(dict)}
+    for (dimension, key, region), hist in hists.items():
+        if dimension == "overall":
+            out["overall"] = hist_add(out["overall"], hist)
+            out["region"][regions[region]] = hist_add(out["region"][regions[region]], hist)
+        elif dimension == "area" and key in areas:
+            out["area"][areas[key]] = hist_add(out["area"][areas[key]], hist)
+        elif dimension == "department" and key in departments:
+            code = departments[key]
+            out["department"][code] = hist_add(out["department"][code], hist)
+    if len(_SCOPES_CACHE) >= _HISTS_CACHE_SIZE:
+        _SCOPES_CACHE.pop(next(iter(_SCOPES_CACHE)))
+    _SCOPES_CACHE[cache_key] = out
     return out
 
 
-def _department_cells(survey: Survey) -> dict[str, Cell]:
-    return _scope_cells(survey)["department"]
-
-
-def _scope_cell(survey: Survey, scope: str, code: str | None) -> Cell | None:
-    cells = _scope_cells(survey)
+def _scope_hist(survey: Survey, scope: str, code: str | None) -> Hist | None:
+    hists = _scope_hists(survey)
     if scope == "overall":
-        return cells["overall"]
+        return hists["overall"]
     if scope in ("area", "region", "department"):
-        return cells[scope].get(code, Cell())
+        return hists[scope].get(code, {})
     return None
 
 
-def _value_of(cell: Cell | None, params: dict) -> Decimal | None:
-    if cell is None:
-        return None
-    est = estimate(cell)
-    if est.n == 0 or est.n < min_group_size():
-        return None
-    return est.score if params.get("measure") == "score" else est.rate
+@dataclass(frozen=True)
+class SatisfactionInput:
+    """A satisfaction indicator's figure for one department, with what scoring needs to judge it:
+    the value (None while the group has fewer respondents than the minimum: 样本不足), the number of
+    respondents, whether the figure is final (its survey closed) and the survey's code ("" when no
+    survey covers the scope)."""
+
+    value: Decimal | None
+    respondents: int
+    sufficient: bool
+    final: bool
+    survey_code: str
 
 
-def indicator_value(*, year: int, params: dict, department_code: str | None) -> Decimal | None:
-    """The value (0–100) a ``satisfaction`` indicator is scored on, or None when there is none yet.
+NO_SURVEY = SatisfactionInput(value=None, respondents=0, sufficient=False, final=False, survey_code="")
+
+
+def _input_of(survey: Survey | None, hist: Hist | None, params: dict) -> SatisfactionInput:
+    if survey is None or hist is None:
+        return NO_SURVEY
+    est = respondent_estimate(hist)
+    sufficient = est.n > 0 and est.n >= min_group_size()
+    value = (est.score if params.get("measure") == "score" else est.rate) if sufficient else None
+    return SatisfactionInput(
+        value=value,
+        respondents=est.n,
+        sufficient=sufficient,
+        final=survey.status == Survey.Status.CLOSED,
+        survey_code=survey.code,
+    )
+
+
+def indicator_input(*, year: int, params: dict, department_code: str | None) -> SatisfactionInput:
+    """The figure (0–100) a ``satisfaction`` indicator is scored on, with its respondents.
 
     ``params`` as validated in indicators/methods.py: ``survey`` (a survey code, or None for the
     year's survey that covers the scope; closed surveys are preferred, then the latest),
     ``scope`` overall/area/region/department, ``scope_code`` (for department with no code: the
-    assessed department), ``measure`` "rate" (percent answering 4 or 5) or "score" (mean × 20).
-    Unweighted figures over the 1–5 answers; groups below the minimum published size give None,
-    as their results are not published either.
+    assessed department), ``measure`` "rate" (the respondents' mean share of answers 4 or 5) or
+    "score" (their mean answer × 20). Unweighted, per respondent; a group below the minimum
+    published size gives no value (样本不足), as its results are not published either.
     """
     scope = params.get("scope") or "overall"
     code = str(params.get("scope_code") or "").strip() or None
     if scope == "department" and not code:
         code = department_code
     if scope != "overall" and not code:
-        return None
+        return NO_SURVEY
     survey = _survey_for_indicator(year=year, survey_code=params.get("survey") or None, scope=scope, code=code)
     if survey is None:
-        return None
-    return _value_of(_scope_cell(survey, scope, code), params)
+        return NO_SURVEY
+    return _input_of(survey, _scope_hist(survey, scope, code), params)
 
 
-def indicator_values(*, year: int, params: dict, department_codes) -> dict[str, Decimal | None]:
-    """``indicator_value`` for many departments at once, in a constant number of queries.
+def indicator_value(*, year: int, params: dict, department_code: str | None) -> Decimal | None:
+    """``indicator_input``'s value alone."""
+    return indicator_input(year=year, params=params, department_code=department_code).value
+
+
+def indicator_inputs(*, year: int, params: dict, department_codes) -> dict[str, SatisfactionInput]:
+    """``indicator_input`` for many departments at once, in a constant number of queries.
 
     Only a department-scoped indicator without a code or a survey of its own depends on the
     department; its survey is chosen per department by the same rule (the year's surveys that
@@ -578,10 +581,12 @@ def indicator_values(*, year: int, params: dict, department_codes) -> dict[str, 
     own = scope == "department" and not str(params.get("scope_code") or "").strip()
     if not own or params.get("survey"):
         if not own:
-            value = indicator_value(year=year, params=params, department_code=None)
-            return dict.fromkeys(codes, value)
+            figure = indicator_input(year=year, params=params, department_code=None)
+            return dict.fromkeys(codes, figure)
         survey = _survey_for_indicator(year=year, survey_code=params["survey"], scope=scope, code=None)
-        return {c: None if survey is None else _value_of(_scope_cell(survey, scope, c), params) for c in codes}
+        return {
+            c: NO_SURVEY if survey is None else _input_of(survey, _scope_hist(survey, scope, c), params) for c in codes
+        }
     rated = (
         Question.objects.filter(
             survey__year=year, kind=Question.Kind.SCALE, department__code__in=codes, department__isnull=False
@@ -596,15 +601,27 @@ def indicator_values(*, year: int, params: dict, department_codes) -> dict[str, 
         if code not in best or rank < best[code][0]:
             best[code] = (rank, survey_id)
     surveys = Survey.objects.in_bulk({survey_id for _rank, survey_id in best.values()})
+    out = {}
+    for c in codes:
+        if c not in best:
+            out[c] = NO_SURVEY
+            continue
+        survey = surveys[best[c][1]]
+        out[c] = _input_of(survey, _scope_hist(survey, "department", c), params)
+    return out
+
+
+def indicator_values(*, year: int, params: dict, department_codes) -> dict[str, Decimal | None]:
+    """``indicator_inputs``' values alone."""
     return {
-        c: _value_of(_scope_cell(surveys[best[c][1]], "department", c), params) if c in best else None for c in codes
+        c: f.value for c, f in indicator_inputs(year=year, params=params, department_codes=department_codes).items()
     }
 
 
 def department_estimates(*, year: int) -> tuple[Survey | None, dict[str, Estimate]]:
-    """Each rated department's satisfaction (rate, score, 95 % intervals, n) in the year's survey that
-    rates departments — closed surveys first, like ``indicator_value``. For internal review pages:
-    small groups are included; callers mark those under ``min_group_size()``."""
+    """Each rated department's satisfaction (rate, score, 95 % intervals, respondents) in the year's
+    survey that rates departments — closed surveys first, like ``indicator_input``. For internal
+    review pages: small groups are included; callers mark those under ``min_group_size()``."""
     rated = Survey.objects.exclude(status=Survey.Status.DRAFT).filter(
         year=year, questions__department__isnull=False, questions__kind=Question.Kind.SCALE
     )
@@ -619,31 +636,15 @@ def department_estimates(*, year: int) -> tuple[Survey | None, dict[str, Estimat
     )
     if survey is None:
         return None, {}
-    return survey, {code: estimate(cell) for code, cell in _department_cells(survey).items()}
+    return survey, {code: respondent_estimate(hist) for code, hist in _scope_hists(survey)["department"].items()}
 
 
-@dataclass(frozen=True)
-class SatisfactionInput:
-    """A satisfaction indicator's figure for one department, with what scoring needs to judge it."""
-
-    value: Decimal | None
-    respondents: int
-    sufficient: bool
-    final: bool
-    survey_code: str | None
-
-
-def indicator_inputs(*, year: int, params: dict, department_codes) -> dict[str, SatisfactionInput]:
-    """``indicator_values`` with whether each figure is final (its survey closed)."""
-    values = indicator_values(year=year, params=params, department_codes=department_codes)
-    closed = Survey.objects.filter(year=year, status=Survey.Status.CLOSED).exists()
-    return {
-        code: SatisfactionInput(
-            value=value,
-            respondents=0,
-            sufficient=value is not None,
-            final=closed,
-            survey_code="" if value is None else "?",
-        )
-        for code, value in values.items()
-    }
+def department_rating(*, department_id: int, survey_ids) -> dict[int, Estimate]:
+    """A department's own rating (the questions that rate it) per survey, per respondent."""
+    out: dict[int, Hist] = defaultdict(dict)
+    rows = ResultCell.objects.filter(
+        survey_id__in=list(survey_ids), dimension="department", key=department_id, respondents__gt=0
+    ).values_list("survey_id", "m", "s", "v", "respondents")
+    for survey_id, m, s, v, n in rows:
+        out[survey_id] = hist_add(out[survey_id], {(m, s, v): n})
+    return {survey_id: respondent_estimate(hist) for survey_id, hist in out.items()}

@@ -1,7 +1,7 @@
 """Writes of the satisfaction app. Each is atomic, validated and, where it matters, audited.
 
 Answers from the public never create an audit event: an event would keep the source address
-and time beside the response, which SECURITY.md (privacy) forbids. Interview answers are
+and time beside the response, which docs/security.md (privacy) forbids. Interview answers are
 audited as the surveyor's act (who entered a response for which region), without the answers.
 """
 
@@ -23,6 +23,7 @@ from notifications.services import notify
 from organizations.models import Region
 from organizations.selectors import users_with_role
 
+from .aggregates import record
 from .answers import CODE_ALPHABET, CODE_LENGTH, Cleaned, code_hash
 from .models import (
     STANDARD_AREAS,
@@ -117,7 +118,7 @@ def survey_open(*, survey: Survey, actor) -> Survey:
 
 @transaction.atomic
 def survey_close(*, survey: Survey, actor, automatic: bool = False) -> Survey:
-    """Close a survey: no answer is accepted after this. Audited (SECURITY.md: survey closing)."""
+    """Close a survey: no answer is accepted after this. Audited (docs/security.md: survey closing)."""
     current = Survey.objects.select_for_update().get(pk=survey.pk)
     if current.status == Survey.Status.CLOSED:
         raise ApplicationError(_("This survey is already closed."), code="closed")
@@ -520,7 +521,8 @@ _ANSWER_COLUMNS = ("response_id", "survey_id", "question_id", "scale", "value", 
 
 def _insert_answers(response: Response, survey: Survey, region_id: int, values: list) -> None:
     """The response's closed answers in one INSERT of plain values (the hot path of the public page:
-    the rows ``Answer.objects.bulk_create`` would write, without building a model per answer)."""
+    the rows ``Answer.objects.bulk_create`` would write, without building a model per answer), and
+    the response counted in the survey's stored aggregates (one upsert, satisfaction.aggregates)."""
     if not values:
         return
     table = connection.ops.quote_name(Answer._meta.db_table)
@@ -531,6 +533,7 @@ def _insert_answers(response: Response, survey: Survey, region_id: int, values: 
         params += [response.pk, survey.pk, q.id, q.is_scale, value, q.area_id, region_id, q.department_id]
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {rows}", params)  # noqa: S608 - names from _meta
+    record(response_id=response.pk, survey_id=survey.pk, region_id=region_id, values=values)
 
 
 # --- The periodic quota check ----------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Flood limits for the public survey pages (SECURITY.md: per address and per code).
+"""Flood limits for the public survey pages (docs/security.md: per address and per code).
 
 Fixed-window counters in Django's cache. The address and the code are hashed before they
 become cache keys and are never written anywhere else: they serve the limit only.

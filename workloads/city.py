@@ -1,4 +1,4 @@
-"""A deterministic city for the benchmarks (PERFORMANCE.md, Workloads).
+"""A deterministic city for the benchmarks (bench/README.md, Workloads).
 
 ``generate(size="L", seed=1)`` builds, in one transaction on PostgreSQL, a year's plan with its
 departments, ranking groups, categories, indicators and assignments, four quarters of reports
@@ -725,6 +725,10 @@ def _survey(size: Size, year: int, regions, departments, users, rng: random.Rand
             progress_out.stdout.write(f"    answers {written:,} …")
             progress_out.stdout.flush()
     progress_out.step("survey answers", f"{written:,}")
+    from satisfaction.aggregates import rebuild
+
+    rebuild(survey.pk)
+    progress_out.step("survey aggregates", "per respondent, from the answers")
     return survey, written
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models.reports import StatusColour
 from budgets.choices import GRADES, Action
+from satisfaction.stats import INSUFFICIENT
 
 from ..tables import Column, Label, Table, pct
 
@@ -88,7 +89,7 @@ def health_label(code: str | None) -> Label:
 def satisfaction_columns(first: str) -> list[Column]:
     return [
         Column(first),
-        Column(_("Answers (n)"), "int"),
+        Column(_("Respondents (n)"), "int"),
         Column(_("Satisfaction rate (percent)"), "pct"),
         Column(_("95 percent interval, low"), "pct"),
         Column(_("95 percent interval, high"), "pct"),
@@ -96,8 +97,11 @@ def satisfaction_columns(first: str) -> list[Column]:
     ]
 
 
-def satisfaction_cells(est, hidden: bool) -> list:
-    if hidden or not est.n:
+def satisfaction_cells(est, hidden: bool, insufficient: bool = False) -> list:
+    """Respondents, rate, its interval and score; a group under the minimum size says 样本不足."""
+    if hidden or insufficient:
+        return [str(INSUFFICIENT), None, None, None, None]
+    if not est.n:
         return [None, None, None, None, None]
     return [est.n, _one(est.rate), _one(est.rate_low), _one(est.rate_high), est.score]
 
@@ -107,4 +111,6 @@ def _one(value: Decimal | None) -> Decimal | None:
 
 
 def hidden_note(minimum: int) -> str:
-    return _("Groups with fewer than %(n)d answers are not shown, as in the published results.") % {"n": minimum}
+    return _("Groups with fewer than %(n)d respondents show “sample too small”, as in the published results.") % {
+        "n": minimum
+    }

@@ -516,14 +516,14 @@ def _satisfaction(scope: Scope, by: str) -> Panel:
     if survey is None:
         return Panel(key, title, "satisfaction", {}, [], empty=_("No survey in %(year)s.") % {"year": scope.plan.year})
     results = survey_selectors.survey_results(survey=survey, by=by, published=scope.published_only)
-    rows = [[r.label, *satisfaction_cells(r.estimate, r.hidden)] for r in results]
+    rows = [[r.label, *satisfaction_cells(r.estimate, r.hidden, r.insufficient)] for r in results]
     table = Table(
         key,
         f"{survey.title}: " + (_("results by area") if by == "area" else _("results by region")),
         satisfaction_columns(_("Area") if by == "area" else _("Region")),
         rows,
     )
-    shown = [r for r in results if not r.hidden and r.estimate.n]
+    shown = [r for r in results if not r.insufficient and r.estimate.n]
     return Panel(
         key=key,
         title=title,

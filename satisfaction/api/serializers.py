@@ -119,7 +119,7 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 class EstimateSerializer(serializers.Serializer):
-    n = serializers.IntegerField()
+    n = serializers.IntegerField(help_text="respondents (not answers)")
     rate = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, help_text="percent")
     rate_low = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
     rate_high = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)
@@ -131,7 +131,15 @@ class EstimateSerializer(serializers.Serializer):
 class ResultRowSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField(source="label")
-    hidden = serializers.BooleanField(help_text="Below the minimum group size: figures withheld")
+    hidden = serializers.BooleanField(help_text="Published results below the minimum group size: nothing shown")
+    insufficient = serializers.BooleanField(
+        help_text="Fewer respondents than min_group_size (样本不足): no rate or score, and no indicator score"
+    )
+    status = serializers.SerializerMethodField(help_text="“sample_too_small” or “ok”")
+
+    def get_status(self, row) -> str:
+        return "sample_too_small" if row.insufficient else "ok"
+
     estimate = EstimateSerializer()
     weighted = EstimateSerializer(allow_null=True)
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import factory
 from django.utils import timezone
 
+from satisfaction.aggregates import record
 from satisfaction.models import Answer, Area, Question, Response, Survey, SurveyRegion
 from tests.factories import RegionFactory
 
@@ -76,5 +78,30 @@ def add_answers(survey: Survey, sr: SurveyRegion, question: Question, values: li
             for r, v in zip(responses, values, strict=True)
         ]
     )
+    for r, v in zip(responses, values, strict=True):
+        record(response_id=r.pk, survey_id=survey.pk, region_id=sr.region_id, values=[(spec(question), v)])
     SurveyRegion.objects.filter(pk=sr.pk).update(received=sr.received + len(values))
+    sr.refresh_from_db()
+
+
+def spec(question: Question) -> SimpleNamespace:
+    """What the stored aggregates need of a question (the public form's QuestionSpec)."""
+    return SimpleNamespace(
+        id=question.pk,
+        is_scale=question.kind == Question.Kind.SCALE,
+        area_id=question.area_id,
+        department_id=question.department_id,
+    )
+
+
+def add_respondents(survey: Survey, sr: SurveyRegion, respondents: list[dict[Question, int]]) -> None:
+    """One response per dict of {question: value}, stored as the public form stores them."""
+    from satisfaction.services import _insert_answers
+
+    for answers in respondents:
+        response = Response.objects.create(
+            survey=survey, survey_region=sr, channel="interview", submitted_on=timezone.localdate()
+        )
+        _insert_answers(response, survey, sr.region_id, [(spec(q), v) for q, v in answers.items()])
+    SurveyRegion.objects.filter(pk=sr.pk).update(received=sr.received + len(respondents))
     sr.refresh_from_db()

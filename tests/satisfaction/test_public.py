@@ -353,7 +353,7 @@ def test_a_public_answer_leaves_no_address_phone_or_audit_trail(client, open_sur
 
 
 def test_the_submit_path_takes_a_few_queries(client, survey, django_assert_max_num_queries):
-    """PERFORMANCE.md: the public submit must stay fast; answers go in with bulk inserts."""
+    """bench/README.md: the public submit must stay fast; answers go in with bulk inserts."""
     SurveyRegion.objects.filter(survey=survey).update(quota=100)
     codes = [make_code(survey) for _ in range(2)]
     client.get(url(survey, codes[0]))  # the questions of an open survey are cached per process
