@@ -82,7 +82,10 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["library", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["library", "code"], name="category_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "code"], name="category_unique_code"),
+            models.CheckConstraint(condition=models.Q(points__gte=0), name="category_points_not_negative"),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.points})"
@@ -149,7 +152,10 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         ordering = ["library", "category__order", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["library", "code"], name="indicator_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(condition=models.Q(points__gt=0), name="indicator_points_positive"),
+        ]
         indexes = [models.Index(fields=["library", "method"])]
 
     def __str__(self):
@@ -225,7 +231,23 @@ class Rule(models.Model):
         verbose_name = _("rule")
         verbose_name_plural = _("rules")
         ordering = ["library", "kind", "order", "code"]
-        constraints = [models.UniqueConstraint(fields=["library", "code"], name="rule_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["library", "code"], name="rule_unique_code"),
+            # A rule on an indicator names it; a department-level rule names none.
+            models.CheckConstraint(
+                condition=models.Q(scope="indicator", indicator__isnull=False)
+                | models.Q(scope="department", indicator__isnull=True),
+                name="rule_scope_agrees_with_indicator",
+            ),
+            # "Scores zero" applies to an indicator.
+            models.CheckConstraint(
+                condition=~models.Q(effect="to_zero") | models.Q(scope="indicator"), name="rule_to_zero_on_indicator"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(points__gte=0) & (models.Q(cap__isnull=True) | models.Q(cap__gt=0)),
+                name="rule_points_not_negative",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -267,6 +289,9 @@ class GradeBand(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["library", "code"], name="gradeband_unique_code"),
             models.UniqueConstraint(fields=["library", "min_score"], name="gradeband_unique_min"),
+            models.CheckConstraint(
+                condition=models.Q(min_score__gte=0, min_score__lte=100), name="gradeband_min_within_0_100"
+            ),
         ]
 
     def __str__(self):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import in_choices
 from core.roles import DEPARTMENT_ROLES, STAFF_ROLES, Role
 
 code_validator = RegexValidator(
@@ -103,6 +104,14 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        constraints = [
+            in_choices("role", Role, "user_role"),
+            # A department filer or head belongs to a department.
+            models.CheckConstraint(
+                condition=~models.Q(role__in=sorted(DEPARTMENT_ROLES)) | models.Q(department__isnull=False),
+                name="user_department_role_has_department",
+            ),
+        ]
 
     def __str__(self):
         full = self.get_full_name()
@@ -160,7 +169,7 @@ class ApiToken(models.Model):
 
 
 class PasswordHistory(models.Model):
-    """A password hash the user had (SECURITY.md: no reuse of the last 5). Never the clear text."""
+    """A password hash the user had (docs/security.md: no reuse of the last 5). Never the clear text."""
 
     user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="password_history")
     password = models.CharField(_("password hash"), max_length=128)

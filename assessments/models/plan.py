@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import in_choices
 from indicators.models import Indicator, Library, Rule
 from organizations.models import Department
 
@@ -118,6 +119,11 @@ class Plan(models.Model):
         verbose_name = _("assessment plan")
         verbose_name_plural = _("assessment plans")
         ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["draft", "active", "closed"]), name="plan_status"),
+            in_choices("missing_policy", MissingPolicy, "plan_missing_policy"),
+            in_choices("veto_ranking", VetoRanking, "plan_veto_ranking"),
+        ]
 
     def __str__(self):
         return self.name
@@ -224,6 +230,14 @@ class Assignment(models.Model):
         ordering = ["plan", "department__order", "indicator__category__order", "indicator__order", "indicator__code"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "department", "indicator"], name="assignment_unique"),
+            # Planned cumulative progress: within 0–100 % and never falling from one quarter to the next.
+            models.CheckConstraint(
+                condition=models.Q(planned_q1__gte=0, planned_q4__lte=100)
+                & models.Q(planned_q1__lte=models.F("planned_q2"))
+                & models.Q(planned_q2__lte=models.F("planned_q3"))
+                & models.Q(planned_q3__lte=models.F("planned_q4")),
+                name="assignment_planned_progress",
+            ),
         ]
         indexes = [models.Index(fields=["plan", "department"])]
 

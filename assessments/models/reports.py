@@ -7,6 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import in_choices
 from organizations.models import Department
 
 from .plan import PCT, TARGET, Assignment, Quarter
@@ -56,7 +57,10 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-quarter__plan__year", "-quarter__number", "department__order"]
-        constraints = [models.UniqueConstraint(fields=["quarter", "department"], name="report_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["quarter", "department"], name="report_unique"),
+            in_choices("status", ReportStatus, "report_status"),
+        ]
         indexes = [models.Index(fields=["quarter", "status"])]
 
     def __str__(self):
@@ -123,7 +127,11 @@ class Entry(models.Model):
             "assignment__indicator__order",
             "assignment__indicator__code",
         ]
-        constraints = [models.UniqueConstraint(fields=["report", "assignment"], name="entry_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "assignment"], name="entry_unique"),
+            in_choices("review_state", ReviewState, "entry_review_state"),
+            in_choices("status_colour", StatusColour, "entry_status_colour"),
+        ]
 
     def __str__(self):
         return f"{self.report} · {self.assignment.indicator}"

@@ -198,6 +198,10 @@ class LedgerLine(models.Model):
         ordering = ["score", "order"]
         # Recomputation asks which of a plan's scores carry the top-grade share cap line.
         indexes = [models.Index(fields=["score"], condition=models.Q(key="cap:top_share"), name="ledgerline_top_share")]
+        constraints = [
+            models.UniqueConstraint(fields=["score", "key"], name="ledgerline_unique_key"),
+            models.UniqueConstraint(fields=["score", "order"], name="ledgerline_unique_order"),
+        ]
 
     def __str__(self):
         return f"{self.key} {self.points}"
@@ -299,6 +303,7 @@ class Appeal(models.Model):
             models.UniqueConstraint(
                 fields=["score", "line_key"], condition=models.Q(status="open"), name="appeal_one_open_per_line"
             ),
+            models.CheckConstraint(condition=models.Q(status__in=["open", "upheld", "rejected"]), name="appeal_status"),
         ]
 
     def __str__(self):
