@@ -1,4 +1,4 @@
-"""Monitoring jobs (DESIGN.md §3 Overdue and Lag, §6): reminders, overdue alerts and escalation,
+"""Monitoring jobs (docs/domain.md §3–4): reminders, overdue alerts and escalation,
 lag warnings and the late-report deduction.
 
 Each job is idempotent: every alert is keyed by a unique row (kind, department, period, level,

@@ -1,4 +1,4 @@
-"""Progress against plan, status colour and lag of one entry (DESIGN.md §3, Lag) — pure.
+"""Progress against plan, status colour and lag of one entry (docs/domain.md §3, Lag) — pure.
 
 progress % is how far the annual target is reached (≥: actual ÷ target; ≤: the allowance for
 the quarter ÷ actual, scaled to the plan); the status colour compares it with the planned

@@ -1,4 +1,4 @@
-"""A department's total, ledger, grade and rank (DESIGN.md §3) — pure, no database.
+"""A department's total, ledger, grade and rank (docs/scoring.md) — pure, no database.
 
 Department total = indicator scores (each with its own deductions, 扣完为止) + bonus events
 (capped per rule and by the plan) − department-level deductions (capped per rule). A veto

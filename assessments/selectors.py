@@ -220,7 +220,7 @@ def reporting_health(*, plan: Plan, today: dt.date | None = None) -> dict:
 
 def scores_for_user(*, user, open_appeals: bool = True) -> QuerySet[Score]:
     """Leader, supervisor, finance and API clients read all; department users read their own
-    department's scores, and other departments' only once published (API.md, Scores).
+    department's scores, and other departments' only once published (docs/api.md, Scores).
 
     ``open_appeals``: annotate each score with its number of open appeals (the pages show it).
     """
@@ -234,7 +234,7 @@ def scores_for_user(*, user, open_appeals: bool = True) -> QuerySet[Score]:
     return qs.none()
 
 
-# What the scores list of the API shows (API.md, Scores): nothing else is read, and the rows come
+# What the scores list of the API shows (docs/api.md, Scores): nothing else is read, and the rows come
 # back as plain objects with the same attributes (department.code, plan.year, group.code, …) instead
 # of four model instances each.
 SCORE_LIST_FIELDS = (

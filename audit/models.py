@@ -1,4 +1,4 @@
-"""The append-only audit trail (SECURITY.md, Audit)."""
+"""The append-only audit trail (docs/security.md, Audit)."""
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder

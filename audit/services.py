@@ -107,7 +107,7 @@ def audit_log(
 
 
 def audit_denied(*, request, reason: str = "") -> None:
-    """A failed authorization (SECURITY.md: audited like any other event)."""
+    """A failed authorization (docs/security.md: audited like any other event)."""
     if request is None:
         return
     try:

@@ -1,10 +1,17 @@
-"""Login, logout and failed login reach the audit log."""
+"""Login, logout, failed login and refused requests reach the audit log."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from core.signals import access_denied
+
 from .models import Outcome
-from .services import audit_log
+from .services import audit_denied, audit_log
+
+
+@receiver(access_denied)
+def _access_denied(sender, request, reason="", **kwargs):
+    audit_denied(request=request, reason=reason)
 
 
 @receiver(user_logged_in)

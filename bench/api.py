@@ -1,4 +1,4 @@
-"""The scores list of the REST API (API.md, Scores), in-process, against bare psycopg2 + json."""
+"""The scores list of the REST API (docs/api.md, Scores), in-process, against bare psycopg2 + json."""
 
 from __future__ import annotations
 

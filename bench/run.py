@@ -1,4 +1,4 @@
-"""``make bench``: every measure of PERFORMANCE.md against its baseline, on city-sized data.
+"""``make bench``: every performance measure (bench/README.md) against its baseline, on city-sized data.
 
     python bench/run.py [--size S|L|XL] [--seed N] [--reps N] [--only NAME,…] [--skip-load] [--duration S]
 
@@ -267,7 +267,7 @@ def main() -> int:
     say(f"\nWritten {args.output} ({meta['workload']}, commit {meta['commit']}).")
     failed = [r.measure for r in rows if r.passed is False]
     if failed and args.size != "L":
-        # PERFORMANCE.md sets its targets on city-L; on the small workload fixed costs (a page's
+        # The targets are set on city-L; on the small workload fixed costs (a page's
         # rendering, a request's middleware) weigh more against the bare baselines.
         say(f"Missed on city-{args.size} (the targets are set for city-L): {'; '.join(failed)}")
         return 0

@@ -1,4 +1,4 @@
-"""Choice lists of budget performance management (DESIGN.md §4).
+"""Choice lists of budget performance management (docs/budgets.md).
 
 The four dimensions and their sub-dimensions are the indicator library's
 (``indicators.choices.BudgetDimension`` / ``BudgetSubdimension`` / ``SUBDIMENSIONS``),

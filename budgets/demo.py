@@ -18,7 +18,7 @@ from organizations.models import Department, User
 from . import services
 from .models import BudgetProject, Recommendation
 
-# The activity-support fund of DESIGN.md §4: 239.63万元 bound to 12 targets.
+# The activity-support fund of docs/budgets.md: 239.63万元 bound to 12 targets.
 # (dimension, sub-dimension, name, operator, value, upper, unit, last year's actual)
 ACTIVITY_TARGETS = [
     ("cost", "cost", "讲师课时费标准", "le", "200", None, "元/人·课时", "210"),

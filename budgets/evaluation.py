@@ -1,6 +1,6 @@
 """A budget project's self-evaluation score, as pure functions (no database, Decimal throughout).
 
-The rules (DESIGN.md §4, Ministry of Finance practice for 项目支出绩效自评):
+The rules (docs/budgets.md, Ministry of Finance practice for 项目支出绩效自评):
 
 - Weights per year (``Weights``): budget execution rate 10, output 50, effect 30, satisfaction 10.
   Cost targets (成本指标) are scored inside the output weight unless the year gives cost a weight

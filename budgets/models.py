@@ -1,4 +1,4 @@
-"""Budget projects bound to performance targets (预算绩效, DESIGN.md §4).
+"""Budget projects bound to performance targets (预算绩效, docs/budgets.md).
 
 Money is stored in yuan with two decimals (239.63万元 = 2,396,300.00 yuan) and shown in 万元
 where finance expects it; points are Decimal with two places.
@@ -266,7 +266,7 @@ class BudgetTarget(models.Model):
 
     @property
     def target_text(self) -> str:
-        from core.templatetags.perfgov import plain
+        from core.numbers import plain
 
         if self.operator == Operator.RANGE:
             text = f"{plain(self.value)}–{plain(self.upper)}"

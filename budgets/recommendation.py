@@ -1,4 +1,4 @@
-"""Next year's budget recommendation from a year's policy, as pure functions (结果运用, DESIGN.md §4).
+"""Next year's budget recommendation from a year's policy, as pure functions (结果运用, docs/budgets.md).
 
 The policy is a matrix: for each project grade (优/良/中/差) and each department assessment
 grade (excellent/good/fair/poor, or "none" while the department has no grade) an action and a

@@ -64,7 +64,7 @@ def required_perm(view, request) -> str | None:
     return None
 
 
-# --- Optimistic locking on the API: ETag / If-Match (SECURITY.md, No data loss) -------------
+# --- Optimistic locking on the API: ETag / If-Match (docs/security.md, No data loss) -------------
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

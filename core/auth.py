@@ -31,7 +31,7 @@ class RoleBackend(ModelBackend):
 
 
 class LockoutBackend(AxesStandaloneBackend):
-    """django-axes' lockout check (SECURITY.md: lockout by username), first in the chain.
+    """django-axes' lockout check (docs/security.md: lockout by username), first in the chain.
 
     It refuses a locked username before the password is tried. Logins always come with a
     request (browser form, token endpoint); a call without one (the test client's

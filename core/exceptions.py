@@ -67,8 +67,7 @@ def exception_handler(exc, context):
             "code": getattr(response.data["detail"], "code", "error"),
         }
     if isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        request = context.get("request")
-        from audit.services import audit_denied
+        from .signals import access_denied
 
-        audit_denied(request=request, reason=type(exc).__name__)
+        access_denied.send(sender=exception_handler, request=context.get("request"), reason=type(exc).__name__)
     return response

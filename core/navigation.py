@@ -1,4 +1,4 @@
-"""The side navigation: what each role may use (DESIGN.md §1). Shown by permission."""
+"""The side navigation: what each role may use (docs/domain.md §1). Shown by permission."""
 
 from __future__ import annotations
 

@@ -1,8 +1,14 @@
-"""Decimal arithmetic for points and money (DESIGN.md §3, Numbers)."""
+"""Decimal arithmetic and formatting of points and money (docs/scoring.md, "Numbers").
+
+Models, services, exports and the template filters (core.templatetags.perfgov) all format numbers
+through these functions, so a number reads the same on every page, download and message.
+"""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.formats import number_format
 
 TWO_PLACES = Decimal("0.01")
 WAN = Decimal("10000")
@@ -39,3 +45,40 @@ def to_decimal(value, default=None) -> Decimal | None:
 def yuan_to_wan(amount: Decimal) -> Decimal:
     """239.63万元 = 2,396,300.00 yuan."""
     return q2(Decimal(amount) / WAN)
+
+
+def points_text(value) -> str:
+    """A score or points value with two decimals; "—" when there is none."""
+    d = to_decimal(value)
+    return "—" if d is None else number_format(q2(d), 2, use_l10n=True, force_grouping=False)
+
+
+def yuan(value) -> str:
+    """Yuan with two decimals and grouping: 1,234,567.80; "—" when there is none."""
+    d = to_decimal(value)
+    return "—" if d is None else number_format(q2(d), 2, use_l10n=True, force_grouping=True)
+
+
+def wan(value) -> str:
+    """Yuan shown in 万元 (ten thousands), two decimals."""
+    d = to_decimal(value)
+    return "—" if d is None else number_format(yuan_to_wan(d), 2, use_l10n=True, force_grouping=True)
+
+
+def percent(value, places=1) -> str:
+    d = to_decimal(value)
+    if d is None:
+        return "—"
+    return number_format(d.quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP), int(places)) + "%"
+
+
+def plain(value) -> str:
+    """A target or measured value without trailing zeros: 98.5000 → 98.5, 100.0000 → 100."""
+    d = to_decimal(value)
+    return "—" if d is None else format(d.normalize(), "f")
+
+
+def input_value(value) -> str:
+    """A number for an <input value="…">: empty when there is none, without trailing zeros."""
+    d = to_decimal(value)
+    return "" if d is None else format(d.normalize(), "f")

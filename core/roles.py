@@ -1,4 +1,4 @@
-"""Roles of DESIGN.md §1 and the named permissions each one holds.
+"""Roles of docs/domain.md §1 and the named permissions each one holds.
 
 Every check in the code asks ``user.has_perm(<named permission>)``; this file is the one
 place that says which role holds which permission (see ``core.auth.RoleBackend``).

@@ -1,4 +1,4 @@
-"""Checking uploaded files (SECURITY.md, Input): size, extension and magic bytes.
+"""Checking uploaded files (docs/security.md, Input): size, extension and magic bytes.
 
 Files are stored under MEDIA_ROOT (outside the web root, never served by the static
 handler) with random names, and served only by views that check access first.

@@ -1,21 +1,10 @@
-"""Home page and error pages."""
+"""Error pages (the start page is the portal app's)."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .home import home_cards, start_page, todo
-
-
-@login_required
-def home(request):
-    """The user's start: a link to their main workspace, what waits for them today, and their pages."""
-    return render(
-        request,
-        "core/home.html",
-        {"cards": home_cards(request.user), "todo": todo(request.user), "start": start_page(request.user)},
-    )
+from .signals import access_denied
 
 
 def _is_api(request) -> bool:
@@ -29,9 +18,7 @@ def error_404(request, exception=None):
 
 
 def error_403(request, exception=None):
-    from audit.services import audit_denied
-
-    audit_denied(request=request, reason="PermissionDenied")
+    access_denied.send(sender=error_403, request=request, reason="PermissionDenied")
     if _is_api(request):
         return JsonResponse(
             {"detail": _("You do not have permission to perform this action."), "code": "permission_denied"}, status=403

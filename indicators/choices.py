@@ -1,4 +1,4 @@
-"""Choice lists of the indicator library (DESIGN.md §2–4)."""
+"""Choice lists of the indicator library (docs/scoring.md)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

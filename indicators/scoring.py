@@ -1,4 +1,4 @@
-"""The scoring methods of DESIGN.md §3, as pure functions (no database, Decimal throughout).
+"""The scoring methods of docs/scoring.md, as pure functions (no database, Decimal throughout).
 
 Each function takes an indicator's parameters and its measured inputs and returns the points
 rounded half up to two places with an explanation. Composition into a department's total

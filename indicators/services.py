@@ -99,17 +99,6 @@ def library_create(*, year: int, name: str, actor) -> Library:
 
 
 @transaction.atomic
-def library_update(*, library: Library, data: dict, actor) -> Library:
-    before = snapshot(library)
-    for field, value in data.items():
-        setattr(library, field, value)
-    library.full_clean()
-    library.save()
-    audit_log("indicators.library.updated", actor=actor, obj=library, before=before, after=snapshot(library))
-    return library
-
-
-@transaction.atomic
 def library_clone(*, source: Library, year: int, actor, name: str | None = None) -> Library:
     """Copy a year's library into a new year (动态调整): categories, indicators, rules, grades.
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from .models import AlertKey, Notification
@@ -63,20 +63,6 @@ def send_emails(ids: list[int] | None = None) -> int:
         Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
-
-
-def claim_alert(*, kind: str, department, period: str = "", level: str = "", subject: str = "") -> bool:
-    """Insert the alert's key; True if this caller is the first and should send it.
-
-    Runs in a savepoint so a duplicate does not break the caller's transaction. Two workers
-    racing insert once: the loser gets IntegrityError and sends nothing.
-    """
-    try:
-        with transaction.atomic():
-            AlertKey.objects.create(kind=kind, department=department, period=period, level=level, subject=subject)
-    except IntegrityError:
-        return False
-    return True
 
 
 def mark_read(*, user, ids: Iterable[int] | None = None) -> int:

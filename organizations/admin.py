@@ -28,7 +28,7 @@ class DepartmentAdmin(SpreadsheetAdmin):
     search_fields = ["code", "name"]
 
     def has_delete_permission(self, request, obj=None):
-        # Results depend on departments: deactivate instead (SECURITY.md, No data loss).
+        # Results depend on departments: deactivate instead (docs/security.md, No data loss).
         return False
 
 

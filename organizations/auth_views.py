@@ -1,4 +1,4 @@
-"""Login in one or two steps, two-factor enrolment, password change (SECURITY.md, Authentication).
+"""Login in one or two steps, two-factor enrolment, password change (docs/security.md, Authentication).
 
 A user who needs a second factor (a role in OTP_REQUIRED_ROLES, or anyone who enrolled) is
 not logged in by the password alone: the password step leaves a short-lived "pending" mark in

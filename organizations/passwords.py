@@ -1,4 +1,4 @@
-"""Password rule of SECURITY.md: at least 3 of the 4 character classes."""
+"""Password rule of docs/security.md: at least 3 of the 4 character classes."""
 
 import string
 
@@ -33,7 +33,7 @@ class CharacterClassValidator:
 
 
 class PasswordHistoryValidator:
-    """No reuse of the last ``PASSWORD_HISTORY_COUNT`` passwords (SECURITY.md, default 5).
+    """No reuse of the last ``PASSWORD_HISTORY_COUNT`` passwords (docs/security.md, default 5).
 
     Only hashes are kept (``PasswordHistory``); a candidate is compared by hashing it with each
     stored hash's own salt, as a login would. Django calls ``password_changed`` after every save

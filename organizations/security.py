@@ -1,4 +1,4 @@
-"""Account policy of SECURITY.md, Authentication: expiry, two-factor, lockout.
+"""Account policy of docs/security.md, Authentication: expiry, two-factor, lockout.
 
 Small functions that the login views, the middleware and the token endpoint share, so the
 browser and the API apply the same rules.

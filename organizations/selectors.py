@@ -34,10 +34,6 @@ def departments_list(*, include_inactive: bool = False) -> QuerySet[Department]:
     return qs if include_inactive else qs.filter(is_active=True)
 
 
-def department_get(*, code: str) -> Department:
-    return departments_list(include_inactive=True).get(code=code)
-
-
 def groups_list() -> QuerySet[RankingGroup]:
     return RankingGroup.objects.all()
 

@@ -1,4 +1,4 @@
-"""Lockouts reach the audit log; a login starts the session clocks (SECURITY.md, Sessions)."""
+"""Lockouts reach the audit log; a login starts the session clocks (docs/security.md, Sessions)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issuing, checking and revoking API tokens (SECURITY.md: shown once, stored hashed)."""
+"""Issuing, checking and revoking API tokens (docs/security.md: shown once, stored hashed)."""
 
 from __future__ import annotations
 

@@ -106,7 +106,7 @@ class AccountView(PermMixin, View):
 class SecurityView(PermMixin, View):
     """The security administrator's console: locked accounts and every account's login security.
 
-    Shows account names and roles only, no business data (DESIGN.md §1).
+    Shows account names and roles only, no business data (docs/domain.md §1).
     """
 
     perm = P.MANAGE_SECURITY

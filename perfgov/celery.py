@@ -13,7 +13,7 @@ app.autodiscover_tasks()
 
 # Every periodic job, in one place. Each is idempotent and is also a management command.
 app.conf.beat_schedule = {
-    # assessments: monitoring of quarterly reports (DESIGN.md §3, §6)
+    # assessments: monitoring of quarterly reports (docs/domain.md §3–4)
     "deadline-reminders": {"task": "assessments.tasks.send_deadline_reminders", "schedule": crontab(hour=8, minute=0)},
     "overdue-alerts": {"task": "assessments.tasks.send_overdue_alerts", "schedule": crontab(hour=8, minute=10)},
     "lag-warnings": {"task": "assessments.tasks.send_lag_warnings", "schedule": crontab(hour=8, minute=20)},

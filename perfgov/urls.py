@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from core import views as core_views
 from organizations import auth_views as login_views
+from portal import views as portal_views
 
 api_v1 = [
     path("", include("organizations.api.urls")),
@@ -18,7 +18,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("accounts/login/", login_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", login_views.PasswordChangeView.as_view(), name="password_change"),

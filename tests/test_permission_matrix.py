@@ -1,6 +1,6 @@
 """The permission matrix: every URL of the project × every role (and anonymous) × its methods.
 
-SECURITY.md, Authorization: least privilege per role, another department's object answers 404,
+docs/security.md, Authorization: least privilege per role, another department's object answers 404,
 and "one permission matrix test covers every URL × role × method". Each row below names a URL
 (by its name), a method, the roles allowed and, for department data, whose department the
 object belongs to. For every role the expected status follows from the row:

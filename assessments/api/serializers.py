@@ -219,7 +219,7 @@ class EvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-# --- Scores: exactly the contract of API.md -------------------------------------------------
+# --- Scores: exactly the contract of docs/api.md -------------------------------------------------
 
 
 class ScoreSerializer(serializers.ModelSerializer):
@@ -257,7 +257,7 @@ class ScoreSerializer(serializers.ModelSerializer):
         self.tz = timezone.get_current_timezone()
 
     def to_representation(self, obj) -> dict:
-        """The fields above, built directly: the list sends up to 200 of them per request (PERFORMANCE.md).
+        """The fields above, built directly: the list sends up to 200 of them per request (bench/README.md).
         tests/assessments/test_scores.py holds it equal to the declared fields' own rendering."""
         return {
             "department": self.get_department(obj),

@@ -1,4 +1,4 @@
-"""REST endpoints of reports, review, scores (API.md contract), events and appeals."""
+"""REST endpoints of reports, review, scores (docs/api.md contract), events and appeals."""
 
 from __future__ import annotations
 
@@ -368,7 +368,7 @@ class ReportingHealthView(APIView):
     ),
 )
 class ScoreViewSet(viewsets.GenericViewSet):
-    """Scores (API.md): list, and one department's score for a period with its ledger."""
+    """Scores (docs/api.md): list, and one department's score for a period with its ledger."""
 
     serializer_class = ScoreSerializer
     queryset = Entry.objects.none()

@@ -1,4 +1,4 @@
-"""The database itself refuses to change audit history (SECURITY.md, Audit).
+"""The database itself refuses to change audit history (docs/security.md, Audit).
 
 PostgreSQL: UPDATE is always refused; DELETE only of rows older than six months (the
 legal minimum), which the retention purge may remove. SQLite: UPDATE is refused.

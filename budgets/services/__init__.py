@@ -2,7 +2,7 @@
 
 The department that asks for money writes the targets (谁申请预算,谁编制目标); finance reviews
 them, records execution and year-end values, evaluates and turns results into next year's
-recommendations (DESIGN.md §4).
+recommendations (docs/budgets.md).
 """
 
 from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot

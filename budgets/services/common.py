@@ -12,9 +12,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import snapshot
 from core.errors import ApplicationError, ConflictError
-from core.numbers import q2, to_decimal
+from core.numbers import q2, to_decimal, yuan
 from core.roles import DEPARTMENT_ROLES
-from core.templatetags.perfgov import yuan
 from organizations.models import Department
 
 from .. import selectors

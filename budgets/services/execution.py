@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from audit.models import Outcome
 from audit.services import audit_log, snapshot
 from core.errors import ApplicationError
-from core.numbers import q2, to_decimal
-from core.templatetags.perfgov import yuan
+from core.numbers import q2, to_decimal, yuan
 
 from .. import evaluation as ev
 from .. import selectors

@@ -74,7 +74,7 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class TokenErrorSerializer(serializers.Serializer):
-    """The error body of API.md: a message, a code, and messages by field."""
+    """The error body of docs/api.md: a message, a code, and messages by field."""
 
     detail = serializers.CharField()
     code = serializers.CharField()

@@ -35,7 +35,7 @@ class LockedOut(ApplicationError):
 class TokenObtainView(APIView):
     """Exchange a username and password (and, where required, a TOTP code) for an API token.
 
-    The same rules as the browser login apply (SECURITY.md, Authentication): more than five
+    The same rules as the browser login apply (docs/security.md, Authentication): more than five
     consecutive failures lock the username for 30 minutes (429); a user of a role that requires
     two-factor login, or who enrolled, must send ``otp``; a wrong code counts as a failure; a
     user who must change the password (new, reset or expired) gets no token until they have.

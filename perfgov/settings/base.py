@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "budgets",
     "satisfaction",
     "dashboards",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -60,8 +61,8 @@ MIDDLEWARE = [
     "perfgov.replicas.ReplicaMiddleware",
     "core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "core.middleware.SessionLifetimeMiddleware",
-    "core.middleware.PasswordPolicyMiddleware",
+    "organizations.middleware.SessionLifetimeMiddleware",
+    "organizations.middleware.PasswordPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     # Last: turns a lockout flagged during authentication into the lockout response.
@@ -83,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -195,7 +197,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "perfgov API",
-    "DESCRIPTION": "Performance assessment and budget performance management. Contract: API.md.",
+    "DESCRIPTION": "Performance assessment and budget performance management. Contract: docs/api.md.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
@@ -267,7 +269,7 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="perfgov <noreply@perfgov.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# --- Sessions and cookies (SECURITY.md: idle 30 min, absolute 12 h) ---------------
+# --- Sessions and cookies (docs/security.md: idle 30 min, absolute 12 h) ---------------
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
@@ -279,7 +281,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# --- Authentication policy (SECURITY.md, Authentication; docs/security.md) ---------
+# --- Authentication policy (docs/security.md, Authentication; docs/security.md) ---------
 # Passwords: no reuse of the last PASSWORD_HISTORY_COUNT; expiry after PASSWORD_EXPIRY_DAYS (0: never).
 PASSWORD_HISTORY_COUNT = env.int("PASSWORD_HISTORY_COUNT", default=5)
 PASSWORD_EXPIRY_DAYS = env.int("PASSWORD_EXPIRY_DAYS", default=90)

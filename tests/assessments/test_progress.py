@@ -1,4 +1,4 @@
-"""Status colour, progress and lag of an entry (DESIGN.md §3, Lag)."""
+"""Status colour, progress and lag of an entry (docs/domain.md §3, Lag)."""
 
 from decimal import Decimal as D
 

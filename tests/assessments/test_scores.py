@@ -1,4 +1,4 @@
-"""Scores end to end: events, recomputation, publication, appeals and the scores API (API.md)."""
+"""Scores end to end: events, recomputation, publication, appeals and the scores API (docs/api.md)."""
 
 import datetime as dt
 import re

@@ -1,4 +1,4 @@
-"""Retention (SECURITY.md, Audit — kept at least six months; retention changes are audited) and
+"""Retention (docs/security.md, Audit — kept at least six months; retention changes are audited) and
 the append-only rule enforced by the database."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""The audit viewer (SECURITY.md, Audit — exportable for the auditor; the auditor sees nothing
+"""The audit viewer (docs/security.md, Audit — exportable for the auditor; the auditor sees nothing
 else): filters, before/after, xlsx and csv export (itself audited), permissions."""
 
 import csv

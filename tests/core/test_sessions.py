@@ -1,4 +1,4 @@
-"""Sessions (SECURITY.md, Authentication — Sessions): idle timeout 30 minutes, absolute lifetime
+"""Sessions (docs/security.md, Authentication — Sessions): idle timeout 30 minutes, absolute lifetime
 12 hours. Time travel by moving the timestamps the session stores, never by sleeping."""
 
 import time

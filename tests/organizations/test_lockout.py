@@ -1,4 +1,4 @@
-"""Lockout (SECURITY.md, Authentication — Lockout): more than 5 consecutive failures for a
+"""Lockout (docs/security.md, Authentication — Lockout): more than 5 consecutive failures for a
 username lock it for 30 minutes, on the browser login and the token endpoint; each failure and
 the lockout are audited; the security administrator sees and lifts locks."""
 

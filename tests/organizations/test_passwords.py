@@ -1,4 +1,4 @@
-"""Password policy (SECURITY.md, Authentication — Passwords): classes, history of 5, first-login
+"""Password policy (docs/security.md, Authentication — Passwords): classes, history of 5, first-login
 change for accounts an administrator created or reset, expiry after PASSWORD_EXPIRY_DAYS."""
 
 import datetime as dt

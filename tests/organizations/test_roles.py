@@ -1,4 +1,4 @@
-"""Separation of the three administrators (SECURITY.md, Authorization): one role per account,
+"""Separation of the three administrators (docs/security.md, Authorization): one role per account,
 whatever is posted to the admin site or the API; the security administrator sees no business
 data; the audit administrator sees only the audit log."""
 

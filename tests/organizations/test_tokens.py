@@ -1,4 +1,4 @@
-"""API tokens (SECURITY.md, Authentication — API tokens): the owner lists, creates (shown once)
+"""API tokens (docs/security.md, Authentication — API tokens): the owner lists, creates (shown once)
 and revokes; the security administrator lists and revokes anyone's; each use is attributable."""
 
 import pytest

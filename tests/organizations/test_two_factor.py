@@ -1,4 +1,4 @@
-"""Two-factor login (SECURITY.md, Authentication): TOTP for every user who wants it, required for
+"""Two-factor login (docs/security.md, Authentication): TOTP for every user who wants it, required for
 the roles in OTP_REQUIRED_ROLES (production default: supervisor, finance and the three
 administrators) at the browser login and the token endpoint."""
 

@@ -81,7 +81,7 @@ def test_filers_report_form_costs_the_same_for_6_and_60_assignments(departments,
     many, response = get(client, f"/assessments/reports/{report.pk}/")
     assert response.content.count(b'class="pg-card pg-entry"') == 60
     assert many == few
-    assert few <= 12  # PERFORMANCE.md: the filer's report page in at most 12 queries
+    assert few <= 12  # bench/README.md: the filer's report page in at most 12 queries
 
 
 def test_scores_list_api_costs_the_same_for_3_and_30_departments(year, users, api_for):

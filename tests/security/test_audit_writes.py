@@ -1,4 +1,4 @@
-"""Every business write of SECURITY.md's audit line is recorded (report submit / return / approve,
+"""Every business write of docs/security.md's audit line is recorded (report submit / return / approve,
 score change, deduction, appeal decision, budget approval and override, survey closing, import),
 each with its time, actor, source address, action, object, outcome and, for changes, the values
 before and after as a snapshot.

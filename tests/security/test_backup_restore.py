@@ -1,4 +1,4 @@
-"""Backup and restore (SECURITY.md, No data loss; docs/operations.md), tried for real on PostgreSQL.
+"""Backup and restore (docs/security.md, No data loss; docs/operations.md), tried for real on PostgreSQL.
 
 A scored year is written to the test database; ``pg_dump -Fc`` dumps it exactly as the nightly
 job of docs/operations.md does, ``pg_restore`` loads the dump into a new database, and the

@@ -1,4 +1,4 @@
-"""Background jobs when Redis is down (SECURITY.md, Background jobs; issue 8 §6).
+"""Background jobs when Redis is down (docs/security.md, Background jobs; issue 8 §6).
 
 The broker is pointed at a closed port (nothing listens on 127.0.0.1:1) with eager mode off, as
 if Redis had stopped. Recording a deduction event through the API must still commit, at once

@@ -1,4 +1,4 @@
-"""docs/security.md names the tests that prove each line of SECURITY.md: every one must exist."""
+"""docs/security.md names the tests that prove each line of docs/security.md: every one must exist."""
 
 import ast
 import re

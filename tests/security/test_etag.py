@@ -1,4 +1,4 @@
-"""Optimistic locking on the API (SECURITY.md, No data loss): ETag / If-Match → 412.
+"""Optimistic locking on the API (docs/security.md, No data loss): ETag / If-Match → 412.
 
 Every versioned resource answers a read with ``ETag: W/"<version>"``; a write that sends an
 ``If-Match`` naming an older version is refused with 412 and changes nothing; with the current

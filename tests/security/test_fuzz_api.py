@@ -1,4 +1,4 @@
-"""The API fuzzed from its own OpenAPI schema (SECURITY.md, Input; issue 8 §7).
+"""The API fuzzed from its own OpenAPI schema (docs/security.md, Input; issue 8 §7).
 
 schemathesis reads ``/api/schema/`` from the application itself (in-process, through the WSGI
 handler: no server, no network) and sends generated requests to every operation, signed in with

@@ -1,4 +1,4 @@
-"""Input (SECURITY.md): every input is validated on the server with a clear, field-level message —
+"""Input (docs/security.md): every input is validated on the server with a clear, field-level message —
 wrong types, negative or absurd values, values beyond budget, dates out of range, unknown codes,
 oversized text — and nothing is written.
 
@@ -28,7 +28,7 @@ LONG = "长" * 5000
 
 @dataclasses.dataclass(frozen=True)
 class Bad:
-    rule: str  # the SECURITY.md rule
+    rule: str  # the docs/security.md rule
     label: str
     role: str
     method: str

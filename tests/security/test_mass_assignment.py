@@ -1,4 +1,4 @@
-"""Field-level authorization (SECURITY.md): serializers list their fields explicitly, and a
+"""Field-level authorization (docs/security.md): serializers list their fields explicitly, and a
 department user cannot set status, scores, reviewer or department through any input.
 Also: every background task of the project is idempotent-safe (acks_late, reject on a lost
 worker, retries with backoff), and uploads are kept outside the web root.

@@ -1,4 +1,4 @@
-"""No data loss (SECURITY.md): revisions stay readable, reference data that results depend on
+"""No data loss (docs/security.md): revisions stay readable, reference data that results depend on
 cannot be deleted, imports write all rows or none.
 
 Revisions of submitted reports, of published scores changed by an appeal and of budget sheets

@@ -1,4 +1,4 @@
-"""Stale saves on the pages (SECURITY.md, No data loss): every page that edits a versioned object
+"""Stale saves on the pages (docs/security.md, No data loss): every page that edits a versioned object
 sends the version it showed; a save made after someone else's is refused with a clear message and
 changes nothing. (The API's If-Match is in test_etag.py.)
 

@@ -1,4 +1,4 @@
-"""``python manage.py generate_city --size S|L --seed N``: the benchmark city (PERFORMANCE.md)."""
+"""``python manage.py generate_city --size S|L --seed N``: the benchmark city (bench/README.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -8,7 +8,7 @@ from workloads import city
 
 class Command(BaseCommand):
     help = (
-        "Generate the city-S or city-L workload of PERFORMANCE.md on PostgreSQL, deterministically from a seed, "
+        "Generate the city-S or city-L workload of bench/README.md on PostgreSQL, deterministically from a seed, "
         "in a dedicated year. A workload that exists already is left alone; a clash with other data is refused."
     )
 

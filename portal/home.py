@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .navigation import navigation_for
-from .roles import Role
+from core.navigation import navigation_for
+from core.roles import Role
 
 # Roles whose daily work is one page: home leads them straight there.
 START_PAGES = {

@@ -1,0 +1,7 @@
+"""Signals the ground floor sends; the apps above connect to them (core imports none of them)."""
+
+from django.dispatch import Signal
+
+# A request was refused (403, a failed authentication). Sent with ``request`` and ``reason``;
+# the audit app records it.
+access_denied = Signal()
