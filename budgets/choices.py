@@ -46,6 +46,14 @@ class ProjectStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class EvaluationStatus(models.TextChoices):
+    """A self-evaluation: computed (draft), confirmed by finance, then published (公开) as a step of its own."""
+
+    DRAFT = "draft", _("Draft")
+    CONFIRMED = "confirmed", _("Confirmed by finance")
+    PUBLISHED = "published", _("Published")
+
+
 # The department may change its sheet only in these states (谁申请预算,谁编制目标).
 EDITABLE_STATUSES = frozenset({ProjectStatus.DRAFT, ProjectStatus.RETURNED})
 

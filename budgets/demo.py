@@ -315,18 +315,25 @@ def seed(stdout=None) -> dict:
     for year in (previous, current):
         services.policy_save(year=year, actor=finance, data={})
 
-    # Last year: approved, executed, year-end values recorded and evaluated.
+    # Last year: approved, executed, year-end values recorded, evaluated and confirmed by finance;
+    # published (公开) except the culture project's, confirmed but not public yet. One water target
+    # did not apply (its monitoring was handed to another department mid-year).
     for code, name, amount, share, targets in PREVIOUS:
         project = _project(departments[code], previous, name, amount, targets)
         _approve(project, finance)
         spent = (D(amount) * D(share)).quantize(D("0.01"))
         _spend(project, finance, spent, [dt.date(previous, m, 20) for m in (3, 6, 9, 12)])
-        values = {
-            t.pk: (D(row[7]), "年度绩效自评报告")
-            for t, row in zip(project.targets.order_by("order"), targets, strict=True)
-        }
+        values = {}
+        for t, row in zip(project.targets.order_by("order"), targets, strict=True):
+            if code == "water" and t.name == "工程运行管护覆盖率":
+                values[t.pk] = (None, "", True, "年中工程管护职责移交市农业农村局,本项目不再考核该目标")
+            else:
+                values[t.pk] = (D(row[7]), "年度绩效自评报告")
         services.actuals_record(project=project, actor=finance, values=values)
-        services.evaluation_compute(project=project, actor=finance)
+        evaluation = services.evaluation_compute(project=project, actor=finance)
+        services.evaluation_confirm(evaluation=evaluation, actor=finance)
+        if code != "culture":
+            services.evaluation_publish(evaluation=evaluation, actor=finance)
     # Money asked for without targets: flagged instead of recommended.
     services.project_create(
         actor=None,
@@ -374,6 +381,12 @@ def seed(stdout=None) -> dict:
         [dt.date(current, 3, 18), dt.date(current, 6, 12), dt.date(current, 9, 16)],
         tranche=first,
     )
+    # Year-end values of the activity fund being entered: the satisfaction survey's figure is not in
+    # yet, so the evaluation is refused until it is (or the target is marked not applicable).
+    entered = {
+        t.pk: (t.value, "学校上报汇总") for t in activity.targets.exclude(dimension="satisfaction").order_by("order")
+    }
+    services.actuals_record(project=activity, actor=finance, values=entered)
     # A draft of 教育局 that still lacks a satisfaction target; one target scored by a library indicator.
     preschool = _project(departments["edu"], current, "普惠性幼儿园补助资金", "4500000.00", PRESCHOOL_TARGETS)
     from indicators.models import Indicator

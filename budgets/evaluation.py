@@ -127,7 +127,7 @@ class TargetInput:
 class Line:
     """One ledger line. ``points`` is rounded half up to two places."""
 
-    kind: str  # "execution" | "target"
+    kind: str  # "execution" | "target" | "not_applicable"
     group: str
     points: Decimal
     available: Decimal
@@ -375,12 +375,31 @@ def evaluate(
     targets: Sequence[TargetInput],
     weights: Weights = Weights(),
     bands: Sequence[tuple[str, Decimal]] = DEFAULT_BANDS,
+    not_applicable: Sequence[tuple[TargetInput, str]] = (),
 ) -> Result:
-    """The project's score: one line for the execution rate, one per target; total = sum of lines."""
+    """The project's score: one line for the execution rate, one per target; total = sum of lines.
+
+    ``not_applicable`` targets (with the reason) are left out: their group's points are shared among
+    its other targets, and each gets a line of 0 available points that says why.
+    """
     lines: list[Line] = []
     exec_line, rate = execution_line(weights.execution, amount, spent)
     lines.append(exec_line)
     for group, members in grouped(weights, targets):
+        for target, reason in not_applicable:
+            if weights.group_of(target.dimension) == group:
+                lines.append(
+                    Line(
+                        kind="not_applicable",
+                        group=group,
+                        dimension=target.dimension,
+                        target_id=target.id,
+                        target_name=target.name,
+                        points=q2(ZERO),
+                        available=q2(ZERO),
+                        detail=Text(gettext_noop("Not applicable this year: %(reason)s"), {"reason": reason}),
+                    )
+                )
         for target, points in members:
             result = score_target(target, points)
             lines.append(

@@ -188,16 +188,37 @@ class ActualsForm(StyledForm):
             self.fields[f"note_{t.pk}"] = forms.CharField(
                 label=_("Source"), required=False, max_length=500, initial=t.actual_note
             )
-            for name in (f"actual_{t.pk}", f"note_{t.pk}"):
+            self.fields[f"not_applicable_{t.pk}"] = forms.BooleanField(
+                label=_("Not applicable this year"), required=False, initial=t.not_applicable
+            )
+            self.fields[f"not_applicable_reason_{t.pk}"] = forms.CharField(
+                label=_("Why it does not apply"), required=False, max_length=500, initial=t.not_applicable_reason
+            )
+            for name in (f"actual_{t.pk}", f"note_{t.pk}", f"not_applicable_reason_{t.pk}"):
                 self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+            self.fields[f"not_applicable_{t.pk}"].widget.attrs["class"] = "form-check-input"
         revalidate(self)
 
     def rows(self):
-        return [(t, self[f"actual_{t.pk}"], self[f"note_{t.pk}"]) for t in self.targets]
+        return [
+            (
+                t,
+                self[f"actual_{t.pk}"],
+                self[f"note_{t.pk}"],
+                self[f"not_applicable_{t.pk}"],
+                self[f"not_applicable_reason_{t.pk}"],
+            )
+            for t in self.targets
+        ]
 
     def values(self) -> dict[int, tuple]:
         return {
-            t.pk: (self.cleaned_data.get(f"actual_{t.pk}"), self.cleaned_data.get(f"note_{t.pk}", ""))
+            t.pk: (
+                self.cleaned_data.get(f"actual_{t.pk}"),
+                self.cleaned_data.get(f"note_{t.pk}", ""),
+                self.cleaned_data.get(f"not_applicable_{t.pk}", False),
+                self.cleaned_data.get(f"not_applicable_reason_{t.pk}", ""),
+            )
             for t in self.targets
         }
 

@@ -10,7 +10,7 @@ locked. The order, where a service takes both, is project then recommendation.
 
 from __future__ import annotations
 
-from .models import BudgetProject, Recommendation
+from .models import BudgetProject, Evaluation, Recommendation
 
 
 def lock_project(pk: int) -> BudgetProject:
@@ -20,3 +20,7 @@ def lock_project(pk: int) -> BudgetProject:
 
 def lock_recommendation(pk: int) -> Recommendation:
     return Recommendation.objects.select_for_update(of=("self",), no_key=True).select_related("project").get(pk=pk)
+
+
+def lock_evaluation(pk: int) -> Evaluation:
+    return Evaluation.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)

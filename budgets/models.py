@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import in_choices
 from core.numbers import yuan_to_wan
 from indicators.models import Indicator
 from organizations.models import Department, code_validator
@@ -31,6 +32,7 @@ from .choices import (
     Action,
     BudgetDimension,
     BudgetSubdimension,
+    EvaluationStatus,
     FlagReason,
     FundingSource,
     Operator,
@@ -193,7 +195,11 @@ class BudgetProject(models.Model):
         verbose_name = _("budget project")
         verbose_name_plural = _("budget projects")
         ordering = ["-year", "department__order", "code"]
-        constraints = [models.UniqueConstraint(fields=["year", "code"], name="budgetproject_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "code"], name="budgetproject_unique_code"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="budgetproject_amount_positive"),
+            in_choices("status", ProjectStatus, "budgetproject_status"),
+        ]
         indexes = [models.Index(fields=["year", "department"]), models.Index(fields=["year", "status"])]
 
     def __str__(self):
@@ -244,6 +250,10 @@ class BudgetTarget(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     actual = models.DecimalField(_("year-end actual value"), null=True, blank=True, **VALUE)
     actual_note = models.CharField(_("source of the actual value"), max_length=500, blank=True)
+    # A target that did not apply this year (e.g. the event it measures was cancelled): left out of
+    # the evaluation, its group's points shared among the others, the reason on the ledger.
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    not_applicable_reason = models.CharField(_("why it does not apply"), max_length=500, blank=True)
     actual_recorded_at = models.DateTimeField(_("actual recorded at"), null=True, blank=True)
     actual_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -260,6 +270,14 @@ class BudgetTarget(models.Model):
         verbose_name_plural = _("performance targets")
         ordering = ["project", "order", "id"]
         indexes = [models.Index(fields=["project", "dimension"])]
+        constraints = [
+            # Not applicable says why, and has no value.
+            models.CheckConstraint(
+                condition=models.Q(not_applicable=False)
+                | (~models.Q(not_applicable_reason="") & models.Q(actual__isnull=True)),
+                name="target_not_applicable_with_reason",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} {self.target_text}"
@@ -400,6 +418,7 @@ class Tranche(models.Model):
         verbose_name = _("tranche")
         verbose_name_plural = _("tranches")
         ordering = ["project", "order", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="tranche_amount_positive")]
 
     def __str__(self):
         return f"{self.project.name} · {self.name}"
@@ -432,6 +451,7 @@ class SpendingRecord(models.Model):
         verbose_name_plural = _("spending records")
         ordering = ["project", "date", "id"]
         indexes = [models.Index(fields=["project", "date"])]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="spending_amount_positive")]
 
     def __str__(self):
         return f"{self.date} {self.amount}"
@@ -455,12 +475,40 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("computed by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
     computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("evaluation")
         verbose_name_plural = _("evaluations")
         ordering = ["project", "-number"]
-        constraints = [models.UniqueConstraint(fields=["project", "number"], name="evaluation_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="evaluation_unique_number"),
+            in_choices("status", EvaluationStatus, "evaluation_status"),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(confirmed_at__isnull=False),
+                name="evaluation_confirmed_before_published",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.project} · {self.total} {self.get_grade_display()}"

@@ -24,6 +24,16 @@ urlpatterns = [
     path("projects/<int:pk>/tranches/<int:tid>/release/", views.TrancheReleaseView.as_view(), name="tranche_release"),
     path("projects/<int:pk>/actuals/", views.ActualsView.as_view(), name="actuals"),
     path("projects/<int:pk>/evaluate/", views.EvaluateView.as_view(), name="evaluate"),
+    path(
+        "projects/<int:pk>/evaluations/<int:number>/confirm/",
+        views.EvaluationStepView.as_view(step="confirm"),
+        name="evaluation_confirm",
+    ),
+    path(
+        "projects/<int:pk>/evaluations/<int:number>/publish/",
+        views.EvaluationStepView.as_view(step="publish"),
+        name="evaluation_publish",
+    ),
     path("evaluations/", views.EvaluationListView.as_view(), name="evaluation_list"),
     path("recommendations/", views.RecommendationListView.as_view(), name="recommendation_list"),
     path("recommendations/generate/", views.RecommendationGenerateView.as_view(), name="recommendation_generate"),

@@ -182,6 +182,8 @@ def _budget_targets_table(year: int, projects, targets, with_department: bool) -
     for t in targets:
         row = [t.project.department.name] if with_department else []
         actual = plain(t.actual) if t.actual is not None and t.project_id in evaluated else ""
+        if t.not_applicable and t.project_id in evaluated:
+            actual = str(_("not applicable"))
         row += [
             t.project.name,
             str(DIMENSIONS.get(t.dimension, t.dimension)),
@@ -253,7 +255,7 @@ def _build_year(year: int) -> PublicPage:
     publication = Publication.objects.filter(plan=plan, period="annual").first() if plan else None
     page.facts["waiver"] = publication.waiver if publication else ""
     page.tables["targets"] = _targets_table(year, selectors.public_assignments(plan=plan) if plan else [], True)
-    projects = selectors.approved_projects(years=[year])
+    projects = selectors.approved_projects(years=[year], published_only=True)
     page.tables["budget"] = _projects_table(year, projects, True)
     page.tables["budget_targets"] = _budget_targets_table(
         year, projects, selectors.public_targets(projects=projects), True
@@ -312,7 +314,7 @@ def _build_department(year: int, department: Department) -> PublicPage:
     page.tables["targets"] = _targets_table(
         year, selectors.public_assignments(plan=plan, department=department) if plan else [], False
     )
-    projects = selectors.approved_projects(years=[year], department=department)
+    projects = selectors.approved_projects(years=[year], department=department, published_only=True)
     page.tables["budget"] = _projects_table(year, projects, False)
     page.tables["budget_targets"] = _budget_targets_table(
         year, projects, selectors.public_targets(projects=projects), False

@@ -16,7 +16,7 @@ from django.utils import timezone
 from assessments.models import Assignment, Entry, Plan, Publication, Score
 from assessments.scoring import HELD_CODE
 from assessments.selectors import reporting_health
-from budgets.choices import ProjectStatus, RecommendationKind
+from budgets.choices import EvaluationStatus, ProjectStatus, RecommendationKind
 from budgets.models import BudgetProject, BudgetTarget, Evaluation, Recommendation, SpendingRecord
 from indicators.models import Category
 from organizations.models import Department, RankingGroup
@@ -176,12 +176,18 @@ def health_of(*, plan: Plan, group: RankingGroup | None = None, today: dt.date |
 # --- Budgets ---------------------------------------------------------------------------------
 
 
-def _latest_evaluation(field: str):
-    return Subquery(Evaluation.objects.filter(project=OuterRef("pk")).order_by("-number").values(field)[:1])
+def _latest_evaluation(field: str, published_only: bool = False):
+    evaluations = Evaluation.objects.filter(project=OuterRef("pk"))
+    if published_only:
+        evaluations = evaluations.filter(status=EvaluationStatus.PUBLISHED)
+    return Subquery(evaluations.order_by("-number").values(field)[:1])
 
 
-def approved_projects(*, years: list[int], department: Department | None = None) -> list[BudgetProject]:
-    """Approved projects with money spent and their latest evaluation (one query)."""
+def approved_projects(
+    *, years: list[int], department: Department | None = None, published_only: bool = False
+) -> list[BudgetProject]:
+    """Approved projects with money spent and their latest evaluation (one query); for the public
+    pages (``published_only``) the latest published evaluation, never a draft or an unpublished one."""
     spent = Subquery(
         SpendingRecord.objects.filter(project=OuterRef("pk"))
         .order_by()
@@ -195,10 +201,11 @@ def approved_projects(*, years: list[int], department: Department | None = None)
     return list(
         qs.annotate(
             spent_total=spent,
-            eval_total=_latest_evaluation("total"),
-            eval_grade=_latest_evaluation("grade"),
-            eval_rate=_latest_evaluation("execution_rate"),
-            eval_number=_latest_evaluation("number"),
+            eval_total=_latest_evaluation("total", published_only),
+            eval_grade=_latest_evaluation("grade", published_only),
+            eval_rate=_latest_evaluation("execution_rate", published_only),
+            eval_number=_latest_evaluation("number", published_only),
+            eval_status=_latest_evaluation("status", published_only),
         ).order_by("-year", "department__order", "code")
     )
 

@@ -83,6 +83,8 @@ def display(value, kind: str = "text") -> str:
     """A cell as the page shows it."""
     if value is None or value == "":
         return "—"
+    if isinstance(value, str) and kind in NUMERIC:  # a word in a number's place (e.g. 样本不足)
+        return value
     if kind == "points":
         return number_format(Decimal(value), 2, use_l10n=True)
     if kind == "wan":

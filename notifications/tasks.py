@@ -9,7 +9,7 @@ def send_notification_emails(ids=None) -> int:
     return services.send_emails(ids)
 
 
-@shared_task
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def purge_old_notifications() -> int:
     """Daily: the notification centre's retention (services.purge_old)."""
     return services.purge_old()

@@ -209,7 +209,12 @@ class SurveyRegion(models.Model):
         verbose_name = _("survey region")
         verbose_name_plural = _("survey regions")
         ordering = ["survey", "region__order", "region__code"]
-        constraints = [models.UniqueConstraint(fields=["survey", "region"], name="survey_region_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "region"], name="survey_region_unique"),
+            models.CheckConstraint(
+                condition=models.Q(received__lte=models.F("quota")), name="survey_region_within_quota"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.region} ({self.received}/{self.quota})"

@@ -232,6 +232,10 @@ class ActualValueSerializer(serializers.Serializer):
     target = serializers.IntegerField()
     actual = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    not_applicable = serializers.BooleanField(
+        required=False, default=False, help_text="The target does not apply this year: no value, a reason, left out"
+    )
+    not_applicable_reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
 class ActualsSerializer(serializers.Serializer):
@@ -239,7 +243,7 @@ class ActualsSerializer(serializers.Serializer):
 
 
 class LedgerLineSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["execution", "target"])
+    kind = serializers.ChoiceField(choices=["execution", "target", "not_applicable"])
     group = serializers.CharField(help_text="execution, output (with cost unless cost has a weight), effect, ...")
     dimension = serializers.CharField(allow_blank=True)
     target = serializers.DictField(allow_null=True, help_text='{"id": ..., "name": ...} or null')
@@ -272,6 +276,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "weights",
             "computed_at",
             "computed_by",
+            "status",
+            "confirmed_at",
+            "published_at",
         ]
         read_only_fields = fields
 

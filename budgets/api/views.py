@@ -229,7 +229,10 @@ class BudgetProjectViewSet(
         project = project_for(request, pk)
         data = s.ActualsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = {v["target"]: (v["actual"], v.get("note", "")) for v in data.validated_data["values"]}
+        values = {
+            v["target"]: (v["actual"], v.get("note", ""), v["not_applicable"], v["not_applicable_reason"])
+            for v in data.validated_data["values"]
+        }
         services.actuals_record(project=project, actor=request.user, values=values)
         project = BudgetProject.objects.prefetch_related("targets__indicator").get(pk=project.pk)
         return Response(s.ProjectDetailSerializer(project).data)
@@ -426,12 +429,26 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [BudgetPermission]
     serializer_class = s.EvaluationSerializer
     queryset = Evaluation.objects.none()
-    required_perms = {"*": READ}
+    required_perms = {"list": READ, "retrieve": READ, "confirm": P.REVIEW_BUDGET, "publish": P.REVIEW_BUDGET}
+
+    @extend_schema(request=None, responses={200: s.EvaluationDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        """Finance confirms the project's latest draft evaluation: it then feeds the recommendation."""
+        evaluation = services.evaluation_confirm(evaluation=self.get_object(), actor=request.user)
+        return Response(s.EvaluationDetailSerializer(evaluation).data)
+
+    @extend_schema(request=None, responses={200: s.EvaluationDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish (公开) a confirmed evaluation: from now on it is on the public pages."""
+        evaluation = services.evaluation_publish(evaluation=self.get_object(), actor=request.user)
+        return Response(s.EvaluationDetailSerializer(evaluation).data)
 
     def get_queryset(self):
         p = self.request.query_params
         user = self.request.user
-        if self.action == "retrieve" or p.get("all") in ("1", "true"):
+        if self.action in ("retrieve", "confirm", "publish") or p.get("all") in ("1", "true"):
             qs = selectors.scoped(
                 Evaluation.objects.select_related("project", "project__department", "computed_by"),
                 user=user,

@@ -6,9 +6,9 @@ recommendations (docs/budgets.md).
 """
 
 from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot
+from .evaluations import evaluation_compute, evaluation_confirm, evaluation_publish, missing_actuals
 from .execution import (
     actuals_record,
-    evaluation_compute,
     spending_record,
     tranche_conditions,
     tranche_create,
@@ -32,6 +32,9 @@ __all__ = [
     "TARGET_FIELDS",
     "actuals_record",
     "evaluation_compute",
+    "evaluation_confirm",
+    "evaluation_publish",
+    "missing_actuals",
     "next_code",
     "policy_save",
     "project_approve",

@@ -1,4 +1,4 @@
-"""Execution: tranches, spending under a row lock, year-end values and the evaluation."""
+"""Execution: tranches, spending under a row lock, and the year-end values."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,9 +17,8 @@ from core.errors import ApplicationError
 from core.numbers import q2, to_decimal, yuan
 
 from .. import evaluation as ev
-from .. import selectors
 from ..choices import TrancheStatus
-from ..models import BudgetProject, BudgetTarget, Evaluation, SpendingRecord, Tranche
+from ..models import BudgetProject, BudgetTarget, SpendingRecord, Tranche
 from .common import ZERO, _date_in_year, _full_clean, _lock, _money, _require_approved, _text
 
 
@@ -245,7 +244,10 @@ def _spending_record(
 
 @transaction.atomic
 def actuals_record(*, project: BudgetProject, actor, values: Mapping[int, tuple]) -> int:
-    """Year-end actual values: ``values`` maps target id → (actual or None, note). Returns how many changed."""
+    """Year-end actual values: ``values`` maps target id → (actual or None, note[, not applicable, reason]).
+
+    A target marked not applicable has no value and says why; it is left out of the evaluation.
+    Returns how many targets changed."""
     project = _lock(project)
     _require_approved(project, _("Recording year-end values"))
     targets = {t.pk: t for t in BudgetTarget.objects.select_for_update().filter(project=project)}
@@ -254,8 +256,11 @@ def actuals_record(*, project: BudgetProject, actor, values: Mapping[int, tuple]
         raise ApplicationError(_("Unknown target: %(ids)s.") % {"ids": unknown}, field="target")
     changed = 0
     errors: dict[str, list[str]] = {}
-    for pk, (actual, note) in values.items():
+    for pk, given in values.items():
         target = targets[pk]
+        actual, note = given[0], given[1]
+        not_applicable = bool(given[2]) if len(given) > 2 else target.not_applicable
+        reason = given[3] if len(given) > 3 else target.not_applicable_reason
         value = to_decimal(actual) if actual not in (None, "") else None
         if actual not in (None, "") and (value is None or not value.is_finite()):
             errors[f"actual_{pk}"] = [_("Enter a number.")]
@@ -265,68 +270,44 @@ def actuals_record(*, project: BudgetProject, actor, values: Mapping[int, tuple]
             continue
         try:
             note = _text(note, f"note_{pk}", max_length=500)
+            reason = _text(reason, f"not_applicable_reason_{pk}", max_length=500) if not_applicable else ""
         except ApplicationError as exc:
             errors.update(exc.errors)
             continue
-        if target.actual == value and target.actual_note == note:
+        if not_applicable and not reason:
+            errors[f"not_applicable_reason_{pk}"] = [_("Say why the target does not apply this year.")]
             continue
-        before = snapshot(target, fields=["actual", "actual_note"])
+        if not_applicable and value is not None:
+            errors[f"actual_{pk}"] = [
+                _("A target that does not apply has no value: clear it, or untick 'not applicable'.")
+            ]
+            continue
+        fields = ["actual", "actual_note", "not_applicable", "not_applicable_reason"]
+        if (target.actual, target.actual_note, target.not_applicable, target.not_applicable_reason) == (
+            value,
+            note,
+            not_applicable,
+            reason,
+        ):
+            continue
+        before = snapshot(target, fields=fields)
         target.actual = value
         target.actual_note = note
+        target.not_applicable = not_applicable
+        target.not_applicable_reason = reason
         target.actual_recorded_at = timezone.now()
         target.actual_recorded_by = actor
         target.version += 1
-        target.save(update_fields=["actual", "actual_note", "actual_recorded_at", "actual_recorded_by", "version"])
+        target.save(update_fields=[*fields, "actual_recorded_at", "actual_recorded_by", "version"])
         audit_log(
             "budgets.actual.recorded",
             actor=actor,
             obj=target,
             before=before,
-            after=snapshot(target, fields=["actual", "actual_note"]),
+            after=snapshot(target, fields=fields),
             data={"project": project.pk},
         )
         changed += 1
     if errors:
         raise ApplicationError(_("Please correct the values marked."), errors=errors)
     return changed
-
-
-@transaction.atomic
-def evaluation_compute(*, project: BudgetProject, actor) -> Evaluation:
-    """Score the project from its year-end values and spending under its year's policy.
-
-    A new row each time: earlier evaluations stay readable.
-    """
-    project = _lock(project)
-    _require_approved(project, _("An evaluation"))
-    policy = selectors.policy_for_year(year=project.year)
-    targets = selectors.targets_of(project=project)
-    spent = selectors.spent_of(project=project)
-    result = ev.evaluate(
-        amount=project.amount,
-        spent=spent,
-        targets=[t.as_input() for t in targets],
-        weights=policy.weights,
-        bands=policy.bands,
-    )
-    number = (Evaluation.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0) + 1
-    evaluation = Evaluation.objects.create(
-        project=project,
-        number=number,
-        total=result.total,
-        grade=result.grade,
-        amount=project.amount,
-        spent=spent,
-        execution_rate=result.execution_rate,
-        weights=policy.weights.as_json() | {"bands": {c: str(m) for c, m in policy.bands}},
-        ledger=result.as_json(),
-        computed_by=actor,
-    )
-    audit_log(
-        "budgets.evaluation.computed",
-        actor=actor,
-        obj=evaluation,
-        after={"total": result.total, "grade": result.grade, "number": number},
-        data={"project": project.pk},
-    )
-    return evaluation

@@ -14,7 +14,7 @@ from core.numbers import q2, to_decimal, yuan
 
 from .. import recommendation as rec
 from .. import selectors
-from ..choices import Action, FlagReason, RecommendationKind, RecommendationStatus
+from ..choices import Action, EvaluationStatus, FlagReason, RecommendationKind, RecommendationStatus
 from ..locking import lock_recommendation
 from ..models import MAX_AMOUNT, BudgetPolicy, BudgetProject, Evaluation, Recommendation
 from .common import ZERO, _check_version, _full_clean, _text
@@ -72,7 +72,9 @@ def recommendations_generate(*, year: int, actor, department_grades: Mapping[int
         .order_by("department__order", "code")
     )
     latest = {}
-    for e in Evaluation.objects.filter(project__year=evaluated_year).order_by("project_id", "number"):
+    # Only what finance confirmed feeds the budget: a draft evaluation is not a result yet.
+    confirmed = Evaluation.objects.filter(project__year=evaluated_year).exclude(status=EvaluationStatus.DRAFT)
+    for e in confirmed.order_by("project_id", "number"):
         latest[e.project_id] = e
     existing = {r.project_id: r for r in Recommendation.objects.select_for_update().filter(year=year)}
     counts = {"recommendations": 0, "flags": 0, "kept": 0}

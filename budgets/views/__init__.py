@@ -1,7 +1,14 @@
 """Browser pages of budget performance: departments' projects and sheets, finance's review,
 execution, evaluation and recommendations."""
 
-from .execution import ActualsView, EvaluateView, SpendingCreateView, TrancheCreateView, TrancheReleaseView
+from .execution import (
+    ActualsView,
+    EvaluateView,
+    EvaluationStepView,
+    SpendingCreateView,
+    TrancheCreateView,
+    TrancheReleaseView,
+)
 from .projects import (
     ImportTemplateView,
     ImportView,
@@ -30,6 +37,7 @@ from .results import (
 __all__ = [
     "ActualsView",
     "EvaluateView",
+    "EvaluationStepView",
     "SpendingCreateView",
     "TrancheCreateView",
     "TrancheReleaseView",

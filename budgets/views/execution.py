@@ -14,8 +14,20 @@ from core.views_mixins import PermMixin, apply_error
 
 from .. import selectors, services
 from ..forms import ActualsForm, ReleaseForm, SpendingForm, TrancheForm
-from ..models import Tranche
+from ..models import Evaluation, Tranche
 from .base import project_or_404, render_detail
+
+
+def stored_values(targets) -> dict:
+    """The year-end values as they are stored, as the actuals form posts them."""
+    data = {}
+    for t in targets:
+        data[f"actual_{t.pk}"] = "" if t.actual is None else format(t.actual.normalize(), "f")
+        data[f"note_{t.pk}"] = t.actual_note
+        data[f"not_applicable_reason_{t.pk}"] = t.not_applicable_reason
+        if t.not_applicable:
+            data[f"not_applicable_{t.pk}"] = "on"
+    return data
 
 
 def _to_tab(project, tab: str):
@@ -119,11 +131,36 @@ class EvaluateView(PermMixin, View):
         try:
             evaluation = services.evaluation_compute(project=project, actor=request.user)
         except ApplicationError as exc:
+            # The blank targets are marked on the form of the stored values, the message naming them.
+            targets = selectors.targets_of(project=project)
+            form = ActualsForm(stored_values(targets), targets=targets)
+            form.is_valid()
+            apply_error(form, exc)
+            form.add_error(None, exc.message)
+            return render_detail(request, project, "evaluation", actuals_form=form, status=400)
+        messages.success(
+            request,
+            _("Evaluated: %(total)s points, %(grade)s. A draft until finance confirms it; published separately.")
+            % {"total": evaluation.total, "grade": evaluation.get_grade_display()},
+        )
+        return _to_tab(project, "evaluation")
+
+
+class EvaluationStepView(PermMixin, View):
+    """Finance confirms the latest draft evaluation, or publishes (公开) a confirmed one."""
+
+    perm = P.REVIEW_BUDGET
+    step = "confirm"
+
+    def post(self, request, pk, number):
+        project = project_or_404(request, pk)
+        evaluation = get_object_or_404(Evaluation, project=project, number=number)
+        service = services.evaluation_confirm if self.step == "confirm" else services.evaluation_publish
+        try:
+            service(evaluation=evaluation, actor=request.user)
+        except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(
-                request,
-                _("Evaluated: %(total)s points, %(grade)s.")
-                % {"total": evaluation.total, "grade": evaluation.get_grade_display()},
-            )
+            done = _("Evaluation #%(n)s confirmed.") if self.step == "confirm" else _("Evaluation #%(n)s published.")
+            messages.success(request, done % {"n": number})
         return _to_tab(project, "evaluation")

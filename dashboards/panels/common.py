@@ -99,8 +99,10 @@ def satisfaction_columns(first: str) -> list[Column]:
 
 def satisfaction_cells(est, hidden: bool, insufficient: bool = False) -> list:
     """Respondents, rate, its interval and score; a group under the minimum size says 样本不足."""
-    if hidden or insufficient:
+    if hidden:
         return [str(INSUFFICIENT), None, None, None, None]
+    if insufficient:  # internal pages: how many respondents, but no figures
+        return [est.n, str(INSUFFICIENT), None, None, None]
     if not est.n:
         return [None, None, None, None, None]
     return [est.n, _one(est.rate), _one(est.rate_low), _one(est.rate_high), est.score]

@@ -213,6 +213,7 @@ SPECTACULAR_SETTINGS = {
         "AppealStatusEnum": "assessments.models.scores.Appeal.Status",
         "LibraryStatusEnum": "indicators.choices.LibraryStatus",
         "ProjectStatusEnum": "budgets.choices.ProjectStatus",
+        "EvaluationStatusEnum": "budgets.choices.EvaluationStatus",
         "SurveyStatusEnum": "satisfaction.models.Survey.Status",
         "QuotaStatusEnum": ["open", "full", "closed"],
         "QuarterEnum": ["Q1", "Q2", "Q3", "Q4"],

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from budgets import services
@@ -210,6 +211,8 @@ def test_recommendation_override_over_the_api(api_for, users, departments):
         execution_rate=Decimal(100),
         weights={},
         ledger=[],
+        status="confirmed",
+        confirmed_at=timezone.now(),
     )
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
     row = Recommendation.objects.get()

@@ -53,6 +53,9 @@ def world(departments, users, monkeypatch):
     spending = services.spending_record(
         project=approved, actor=users["finance"], date=dt.date(2026, 3, 1), amount="100", tranche=open_tranche
     )
+    services.actuals_record(
+        project=approved, actor=users["finance"], values={t.pk: (t.value, "") for t in approved.targets.all()}
+    )
     evaluation = services.evaluation_compute(project=approved, actor=users["finance"])
     last_year = approved_project(departments["edu"], year=2025)
     Evaluation.objects.create(
@@ -65,6 +68,8 @@ def world(departments, users, monkeypatch):
         execution_rate=Decimal(100),
         weights={},
         ledger=[],
+        status="confirmed",
+        confirmed_at=timezone.now(),
     )
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
     return {
@@ -106,6 +111,20 @@ PAGES = [
     ("budgets:tranche_release", lambda w: {"pk": w["approved"].pk, "tid": w["held"].pk}, "post", FINANCE, True),
     ("budgets:actuals", lambda w: {"pk": w["approved"].pk}, "post", FINANCE, True),
     ("budgets:evaluate", lambda w: {"pk": w["approved"].pk}, "post", FINANCE, True),
+    (
+        "budgets:evaluation_confirm",
+        lambda w: {"pk": w["approved"].pk, "number": w["evaluation"].number},
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budgets:evaluation_publish",
+        lambda w: {"pk": w["approved"].pk, "number": w["evaluation"].number},
+        "post",
+        FINANCE,
+        True,
+    ),
     ("budgets:evaluation_list", lambda w: {}, "get", READERS, False),
     ("budgets:recommendation_list", lambda w: {}, "get", READ_ALL, False),
     ("budgets:recommendation_generate", lambda w: {}, "post", FINANCE, False),
@@ -147,6 +166,8 @@ ENDPOINTS = [
     ("budget-tranche-release", lambda w: f"budget-tranches/{w['held'].pk}/release/", "post", FINANCE, True),
     ("budget-evaluation-list", lambda w: "budget-evaluations/", "get", READERS, False),
     ("budget-evaluation-detail", lambda w: f"budget-evaluations/{w['evaluation'].pk}/", "get", READERS, True),
+    ("budget-evaluation-confirm", lambda w: f"budget-evaluations/{w['evaluation'].pk}/confirm/", "post", FINANCE, True),
+    ("budget-evaluation-publish", lambda w: f"budget-evaluations/{w['evaluation'].pk}/publish/", "post", FINANCE, True),
     ("budget-recommendation-list", lambda w: "budget-recommendations/?year=2026", "get", READ_ALL, False),
     (
         "budget-recommendation-detail",

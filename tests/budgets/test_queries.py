@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from budgets import services
 from budgets.models import Evaluation
@@ -28,6 +29,8 @@ def _make(departments, users, n):
             execution_rate=Decimal(100),
             weights={},
             ledger=[],
+            status="confirmed",
+            confirmed_at=timezone.now(),
         )
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
 

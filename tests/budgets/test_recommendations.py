@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from audit.models import AuditEvent
@@ -89,6 +90,8 @@ def evaluated(department, *, grade, total, amount="1000000.00", name=None):
         execution_rate=D("100"),
         weights={},
         ledger=[],
+        status="confirmed",
+        confirmed_at=timezone.now(),
     )
     return project
 

@@ -267,6 +267,9 @@ def _budgets(city: City, year: int, i: int, dept: Department) -> None:
             execution_rate=D("40.00"),
             weights={},
             ledger=[],
+            status="published",
+            confirmed_at=timezone.now(),
+            published_at=timezone.now(),
         )
         Recommendation.objects.create(
             year=2026,

@@ -148,11 +148,11 @@ def test_satisfaction_hides_small_groups_for_readers_but_not_for_survey_managers
     by_area = {r[0]: r for r in rows(leader["satisfaction_area"])}
     # 学有所教: 80 answers (30×5, 10×2, 36×4, 4×1): 66 satisfied → 82.5 percent.
     assert by_area["学有所教"][1:3] == [80, D("82.5")]
-    # 病有所医: 3 answers, fewer than the minimum of 30: no figures.
-    assert by_area["病有所医"][1:] == [None, None, None, None, None]
+    # 病有所医: 3 respondents, fewer than the minimum of 30: 样本不足, no figures.
+    assert by_area["病有所医"][1:] == ["样本不足", None, None, None, None]
     supervisor = panels(client_for("supervisor").get("/dashboards/?year=2025"))
     by_area = {r[0]: r for r in rows(supervisor["satisfaction_area"])}
-    assert by_area["病有所医"][1] == 3
+    assert by_area["病有所医"][1:] == [3, "样本不足", None, None, None]  # the survey managers see how many
 
 
 def test_the_department_view_sets_this_year_beside_last_year(city, client_for):

@@ -350,7 +350,8 @@ def build_budget(users: dict, departments: dict) -> Budget:
     budget_services.actuals_record(
         project=last, actor=finance, values={pk: (D(v), "验收报告") for pk, v in actuals.items()}
     )
-    budget_services.evaluation_compute(project=last, actor=finance)
+    evaluation = budget_services.evaluation_compute(project=last, actor=finance)
+    budget_services.evaluation_confirm(evaluation=evaluation, actor=finance)
     return Budget(
         project_id=project.pk,
         code=project.code,

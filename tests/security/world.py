@@ -223,6 +223,9 @@ def build_world() -> World:
     o["spending"] = budget.spending_record(
         project=approved, actor=finance, date=dt.date(YEAR, 3, 1), amount="100", tranche=o["tranche_open"]
     )
+    budget.actuals_record(
+        project=approved, actor=finance, values={t.pk: (t.value, "年度自评报告") for t in approved.targets.all()}
+    )
     o["evaluation"] = budget.evaluation_compute(project=approved, actor=finance)
     o["project_water"] = ProjectFactory(department=departments["water"], year=YEAR, name="水利项目")
     o["target_water"] = add_targets(o["project_water"])[0]
@@ -237,6 +240,9 @@ def build_world() -> World:
         execution_rate=D(100),
         weights={},
         ledger=[],
+        status="published",
+        confirmed_at=timezone.now(),
+        published_at=timezone.now(),
     )
     budget.recommendations_generate(year=YEAR, actor=finance, department_grades={})
     o["policy"] = budget.policy_save(year=YEAR, actor=finance, data={})
