@@ -18,7 +18,8 @@ def todo(client) -> dict[str, dict]:
         r'(?:\s*<div class="small text-muted">([^<]*)</div>)?',
         html,
     ):
-        out[m.group(3).strip()] = {"count": int(m.group(1)), "url": m.group(2).replace("&amp;", "&"), "note": m.group(4)}
+        url = m.group(2).replace("&amp;", "&")
+        out[m.group(3).strip()] = {"count": int(m.group(1)), "url": url, "note": m.group(4)}
     return out
 
 
@@ -48,8 +49,11 @@ def test_the_supervisor_sees_results_waiting_for_publication(plan, users, client
     assert lines["待发布的考核结果"]["count"] == 2
     assert "period=Q1" in lines["待发布的考核结果"]["url"]
     Publication.objects.create(
-        plan=plan, period="Q1", published_at=dt.datetime(2026, 4, 25, tzinfo=dt.UTC),
-        published_by=users["supervisor"], appeal_deadline=dt.date(2026, 5, 5),
+        plan=plan,
+        period="Q1",
+        published_at=dt.datetime(2026, 4, 25, tzinfo=dt.UTC),
+        published_by=users["supervisor"],
+        appeal_deadline=dt.date(2026, 5, 5),
     )
     assert todo(client_for("supervisor"))["待发布的考核结果"]["count"] == 1
 
