@@ -23,6 +23,7 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", reports.EvidenceRemoveView.as_view(), name="evidence_remove"),
     path("review/", review.ReviewQueueView.as_view(), name="review_queue"),
     path("health/", review.HealthView.as_view(), name="health"),
+    path("health/urge/", review.HealthUrgeView.as_view(), name="health_urge"),
     path("plans/", plan.PlanListView.as_view(), name="plan_list"),
     path("plans/<int:year>/", plan.PlanDetailView.as_view(), name="plan_detail"),
     path("plans/<int:year>/assignments/<int:pk>/", plan.AssignmentEditView.as_view(), name="assignment_edit"),

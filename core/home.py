@@ -151,7 +151,7 @@ def _todo_supervisor(today) -> list[dict]:
                 _("Results to publish"),
                 len(pending),
                 reverse("assessments:scores") + f"?year={plan.year}" + (f"&period={pending[0]}" if pending else ""),
-                " ".join(f"{plan.year} {p}" for p in pending),
+                "、".join(f"{plan.year} {p}" for p in pending),
             )
         )
     return items

@@ -222,6 +222,7 @@ MATRIX: list[Row] = [
     R("assessments:evidence_remove", "post", DEPT, pk("evidence_edu"), dept="edu"),
     R("assessments:review_queue", "get", READ_ALL_REPORTS),
     R("assessments:health", "get", READ_ALL_REPORTS),
+    R("assessments:health_urge", "post", SUP, ok=WRITE_OK | {404}),
     # --- Assessments: the plan --------------------------------------------------------------
     R("assessments:plan_list", "get", READ_ALL_REPORTS),
     # No library without a plan exists, so the permitted POST names none: 404 after the permission check.

@@ -23,8 +23,10 @@ from .reports import (
     report_signoff,
     report_submit,
 )
+from .urge import reports_urge
 
 __all__ = [
+    "reports_urge",
     "appeal_decide",
     "appeal_file",
     "assign_all",

@@ -27,6 +27,10 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         filer = j.desk("filer")
         expect(filer.locator("html")).to_have_attribute("lang", "zh-hans")
         expect(filer.locator(".pg-user")).to_contain_text("李晓梅")
+        # Her home is a to-do list: this quarter's report is due, with its deadline and the days left.
+        due = filer.locator(".pg-todo li").filter(has_text=f"{year.year} Q{year.quarter} 季度报告待提交")
+        expect(due.locator("[data-todo-count]")).to_have_text("1")
+        expect(due).to_contain_text(f"截止 {year.deadline.isoformat()}")
         j.shot(filer, "home")
 
         # Her department's page: this quarter, its deadline, her draft waiting.

@@ -31,6 +31,10 @@ def test_supervisor_returns_an_entry_and_approves_the_correction(live_server, pe
     with journey("02-review-return", live_server.url) as j:
         # The supervisor logs in with her second factor and opens her review queue.
         office = j.desk("supervisor", authenticator=phone)
+        # Her home is a to-do list: one report waits for review, one click away.
+        todo = office.locator(".pg-todo li").filter(has_text="待审核的报告")
+        expect(todo.locator("[data-todo-count]")).to_have_text("1")
+        j.shot(office, "home-to-do")
         go(office, "审核队列")
         row = office.locator("tr").filter(has_text="教育局")
         expect(row).to_contain_text("已报送")
