@@ -53,8 +53,7 @@ def reports_urge(*, quarter: Quarter, department_ids: list[int], actor, today: d
     days = (quarter.deadline - today).days
     if days >= 0:
         title = _(
-            "Reminder from the supervision office: submit the %(period)s report by %(deadline)s "
-            "(%(days)s days left)"
+            "Reminder from the supervision office: submit the %(period)s report by %(deadline)s (%(days)s days left)"
         ) % {
             "period": f"{quarter.plan.year} {quarter.code}",
             "deadline": quarter.deadline.isoformat(),
