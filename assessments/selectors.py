@@ -232,6 +232,8 @@ def reporting_health(*, plan: Plan, today: dt.date | None = None, group: str = "
         "departments": departments,
         "cells": cells,
         "reports": report_ids,
+        # Departments with a begun quarter not filed: those the office may remind (催报).
+        "outstanding": {d for d, row in cells.items() if {"missing", "pending"} & set(row.values())},
         "totals": totals,
         "filers": filers,
     }

@@ -168,7 +168,7 @@ class HealthView(PermMixin, View):
                 "state": state,
                 "states": HEALTH_STATE_LABELS,
                 "can_urge": request.user.has_perm(P.REVIEW_REPORT) and bool(begun),
-                "urge_quarter": begun[-1] if begun else None,
+                "urge_quarter": selectors.current_quarter(plan, today) if begun else None,
                 "urge_quarters": begun,
                 **data,
             },
