@@ -158,6 +158,25 @@ def review_queue(
     return rows
 
 
+def review_next(*, user, report: Report) -> dict:
+    """The next report awaiting review in the queue's order (oldest submission first, wrapping round
+    to the start) and how many await review besides this one: the reviewer's "下一份"."""
+    waiting = (
+        reports_for_user(user=user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .exclude(pk=report.pk)
+        .order_by("submitted_at", "pk")
+        .select_related("department", "quarter__plan")
+    )
+    remaining = waiting.count()
+    following = None
+    if remaining and report.submitted_at is not None:
+        following = waiting.filter(
+            Q(submitted_at__gt=report.submitted_at) | Q(submitted_at=report.submitted_at, pk__gt=report.pk)
+        ).first()
+    return {"next": following or (waiting.first() if remaining else None), "remaining": remaining}
+
+
 HEALTH_STATES = ("on_time", "late", "missing", "pending")
 
 

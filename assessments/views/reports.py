@@ -74,6 +74,7 @@ def _report_context(request, report, errors=None):
         "closed": report.quarter.is_closed(),
         "errors": errors or {},
         "revisions": list(report.revisions.select_related("submitted_by", "decided_by").order_by("-number")),
+        "review_next": selectors.review_next(user=user, report=report) if user.has_perm(P.REVIEW_REPORT) else None,
     }
 
 
