@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.errors import ApplicationError, ConflictError
-from core.numbers import to_decimal
+from core.numbers import typed_number
 from core.roles import Role
 from core.uploads import check_upload
 from indicators.choices import Direction, Method
@@ -92,11 +92,26 @@ def needs_value(entry: Entry) -> bool:
     )
 
 
+def is_filled(entry: Entry) -> bool:
+    """The entry has what its indicator asks for: the actual value where one is needed, else a
+    completion percentage or a written account of the progress."""
+    if needs_value(entry):
+        return entry.actual_value is not None
+    return entry.completion_pct is not None or bool((entry.narrative or "").strip())
+
+
+def filled_count(report: Report) -> tuple[int, int]:
+    """(entries filled, entries) of a report: the form's "已填 6/10"."""
+    entries = list(report.entries.select_related("assignment__indicator"))
+    return sum(1 for e in entries if is_filled(e)), len(entries)
+
+
 def _clean_entry_data(entry: Entry, data: dict) -> tuple[dict, dict]:
     cleaned, errors = {}, {}
     if "actual_value" in data:
         raw = data.get("actual_value")
-        value = to_decimal(raw)
+        # "95.5%" is accepted where the indicator is measured in per cent.
+        value = typed_number(raw, percent="%" in (entry.assignment.indicator.unit or ""))
         if raw not in (None, "") and (value is None or not value.is_finite()):
             errors["actual_value"] = [_("Enter a number, e.g. 1250 or 98.5.")]
         elif value is not None and abs(value) >= MAX_VALUE:
@@ -111,7 +126,7 @@ def _clean_entry_data(entry: Entry, data: dict) -> tuple[dict, dict]:
             cleaned["actual_value"] = value
     if "completion_pct" in data:
         raw = data.get("completion_pct")
-        value = to_decimal(raw)
+        value = typed_number(raw, percent=True)
         if raw not in (None, "") and (value is None or not value.is_finite()):
             errors["completion_pct"] = [_("Enter a percentage, e.g. 75.")]
         elif value is not None and not (0 <= value <= 100):
