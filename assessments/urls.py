@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("reports/<int:pk>/entries/<int:entry_pk>/review/", review.EntryReviewView.as_view(), name="entry_review"),
     path("reports/<int:pk>/submit/", reports.ReportSubmitView.as_view(), name="report_submit"),
+    path("reports/<int:pk>/withdraw/", reports.ReportWithdrawView.as_view(), name="report_withdraw"),
     path("reports/<int:pk>/signoff/", reports.ReportSignoffView.as_view(), name="report_signoff"),
     path("reports/<int:pk>/decision/", review.ReportDecisionView.as_view(), name="report_decision"),
     path("reports/<int:pk>/revisions/<int:number>/", reports.RevisionView.as_view(), name="revision"),

@@ -555,3 +555,57 @@ def report_review_complete(*, report: Report, actor, reason: str = "", expected_
     if report.entries.filter(review_state=ReviewState.PENDING).exists():
         raise ApplicationError(_("Some entries are still awaiting review."), code="pending_entries")
     return report_approve(report=report, actor=actor, comment=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, actor, expected_version: int | None = None) -> Report:
+    """撤回: the department takes back a submitted report before the supervision office has begun
+    its review (no entry decided on this revision). The unreviewed revision is dropped and the report
+    is editable again, as it stood: a draft, or returned if this was a resubmission."""
+    report = _lock(report, expected_version)
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.PENDING_HEAD):
+        raise ApplicationError(_("Only a submitted report can be withdrawn."), code="not_submitted")
+    if actor.department_id != report.department_id:
+        raise ApplicationError(_("Only the department's own users can withdraw its report."), code="forbidden")
+    _check_open(report.quarter)
+    revision = report.revisions.get(number=report.revision)
+    if revision.reviews.exists():
+        raise ApplicationError(
+            _("The supervision office has begun reviewing this report: it can no longer be withdrawn."),
+            code="review_started",
+        )
+    before = {"status": report.status, "revision": report.revision}
+    previous = report.revisions.filter(number__lt=revision.number).order_by("-number").first()
+    snapshot = revision.entries
+    revision.delete()
+    report.revision = previous.number if previous else 0
+    if previous is None:
+        report.status = ReportStatus.DRAFT
+        report.submitted_at = report.submitted_by = report.first_submitted_at = None
+        report.is_late = False
+    else:
+        report.status = ReportStatus.RETURNED
+        report.submitted_at, report.submitted_by, report.is_late = (
+            previous.submitted_at,
+            previous.submitted_by,
+            previous.is_late,
+        )
+        report.return_reason = previous.reason
+    report.version += 1
+    report.save()
+    if before["status"] == ReportStatus.SUBMITTED:
+        notify(
+            users=users_with_role(roles=[Role.SUPERVISOR]),
+            kind="report.withdrawn",
+            title=_("%(report)s was withdrawn by the department") % {"report": report},
+            link=_link(report),
+            email=False,
+        )
+    audit_log(
+        "assessments.report.withdrawn",
+        actor=actor,
+        obj=report,
+        before={**before, "entries": snapshot},
+        after={"status": report.status, "revision": report.revision},
+    )
+    return report

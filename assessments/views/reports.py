@@ -17,7 +17,7 @@ from core.views_mixins import PermMixin
 
 from .. import selectors, services
 from ..diff import revision_diff
-from ..models import Entry, Evidence, Quarter, ReportStatus
+from ..models import Entry, EntryReview, Evidence, Quarter, ReportStatus
 from ..services.reports import filled_count, is_filled, needs_value
 from .common import run, version_of
 
@@ -94,6 +94,11 @@ def _report_context(request, report, errors=None):
         "entries": entries,
         "can_edit": can_edit,
         "can_submit": can_edit,
+        "can_withdraw": own
+        and user.has_perm(P.FILE_REPORT)
+        and report.status in (ReportStatus.SUBMITTED, ReportStatus.PENDING_HEAD)
+        and not report.quarter.is_closed()
+        and not EntryReview.objects.filter(revision__report=report, revision__number=report.revision).exists(),
         "can_signoff": own and user.has_perm(P.SIGNOFF_REPORT) and report.status == ReportStatus.PENDING_HEAD,
         "can_review": can_review,
         "closed": report.quarter.is_closed(),
@@ -253,6 +258,24 @@ class ReportSubmitView(PermMixin, View):
             messages.success(request, _("Submitted to the department head for sign-off."))
         else:
             messages.success(request, _("Submitted to the supervision office."))
+        return redirect("assessments:report_detail", pk=report.pk)
+
+
+class ReportWithdrawView(PermMixin, View):
+    """撤回: take a submitted report back before its review has begun."""
+
+    perm = P.FILE_REPORT
+
+    def post(self, request, pk):
+        report = selectors.report_get_for_user(user=request.user, pk=pk)
+        if request.user.department_id != report.department_id:
+            raise Http404
+        try:
+            services.report_withdraw(report=report, actor=request.user, expected_version=version_of(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The report is withdrawn: change it and submit it again."))
         return redirect("assessments:report_detail", pk=report.pk)
 
 
