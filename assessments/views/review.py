@@ -102,12 +102,30 @@ class ReportDecisionView(PermMixin, View):
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
         kwargs = {"report": report, "actor": request.user, "expected_version": version_of(request)}
-        if action == "approve":
-            run(request, services.report_approve, comment=reason, success=_("The report is approved."), **kwargs)
-        elif action == "return":
-            run(request, services.report_return, reason=reason, success=_("The report is returned."), **kwargs)
-        else:
-            run(request, services.report_review_complete, reason=reason, success=_("Review completed."), **kwargs)
+        try:
+            if action == "approve":
+                services.report_approve(comment=reason, **kwargs)
+                success = _("The report is approved.")
+            elif action == "return":
+                services.report_return(reason=reason, **kwargs)
+                success = _("The report is returned.")
+            else:
+                services.report_review_complete(reason=reason, **kwargs)
+                success = _("Review completed.")
+        except ApplicationError as exc:
+            # The page again, the typed comment kept, the error once beside the comment box.
+            from .reports import _report_context
+
+            report.refresh_from_db()
+            context = _report_context(request, report)
+            context.update(
+                {
+                    "decision_error": exc.errors.get("reason", [exc.message])[0],
+                    "decision_reason": reason,
+                }
+            )
+            return render(request, "assessments/report.html", context, status=400)
+        messages.success(request, success)
         return redirect("assessments:report_detail", pk=report.pk)
 
 
