@@ -342,7 +342,8 @@ class AppealDetailView(PermMixin, View):
         if raw:
             points = typed_number(raw)
             if points is None or not points.is_finite():
-                return self.get(request, pk, errors={"points": [_("Enter the corrected points as a number.")]}, status=400)
+                error = {"points": [_("Enter the corrected points as a number.")]}
+                return self.get(request, pk, errors=error, status=400)
         try:
             appeal_decide(
                 appeal=appeal,
