@@ -60,3 +60,13 @@ def test_the_main_pages_of_each_role_speak_chinese(role, scored, users, client_f
         if words:
             found[path] = sorted(words)
     assert found == {}
+
+
+def test_the_survey_list_headers_say_what_the_columns_hold(client_for, db):
+    from tests.satisfaction.factories import SurveyFactory
+
+    SurveyFactory(code="s2026", title="2026年度群众满意度调查")
+    html = client_for("surveyor").get("/satisfaction/").content.decode()
+    headers = re.findall(r"<th[^>]*>([^<]+)</th>", html)
+    assert "调查时间" in headers and "相关页面" in headers
+    assert "分页" not in headers and "进行中" not in headers  # the dates are not a status, the links not pages
