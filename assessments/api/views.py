@@ -54,7 +54,7 @@ def _int(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     if not str(value).isdigit():
-        raise ValidationError({field: ["Enter a whole number."]})
+        raise ValidationError({field: [_("Enter a whole number.")]})
     return int(value)
 
 

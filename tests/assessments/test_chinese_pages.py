@@ -70,3 +70,9 @@ def test_the_survey_list_headers_say_what_the_columns_hold(client_for, db):
     headers = re.findall(r"<th[^>]*>([^<]+)</th>", html)
     assert "调查时间" in headers and "相关页面" in headers
     assert "分页" not in headers and "进行中" not in headers  # the dates are not a status, the links not pages
+
+
+def test_api_validation_messages_are_chinese(api_for, db):
+    response = api_for("supervisor").get("/api/v1/reports/", {"year": "二〇二六"})
+    assert response.status_code == 400
+    assert "请输入整数。" in str(response.json()) and "Enter" not in str(response.json())
