@@ -44,7 +44,12 @@ def test_seed_demo_prints_the_survey_links_as_full_urls(monkeypatch, db):
     class Step:
         @staticmethod
         def seed(stdout):
-            return {"demo_code_links": ["/satisfaction/s/k/AAAAA-BBBBB/ (城东区)", "/satisfaction/s/k/C/ (清溪县 · quota full: the page says so)"]}
+            return {
+                "demo_code_links": [
+                    "/satisfaction/s/k/AAAAA-BBBBB/ (城东区)",
+                    "/satisfaction/s/k/C/ (清溪县 · quota full: the page says so)",
+                ]
+            }
 
     monkeypatch.setattr(seed_demo, "STEPS", ["x"])
     monkeypatch.setattr(seed_demo, "import_module", lambda name: Step)
