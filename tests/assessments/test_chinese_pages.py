@@ -76,3 +76,14 @@ def test_api_validation_messages_are_chinese(api_for, db):
     response = api_for("supervisor").get("/api/v1/reports/", {"year": "二〇二六"})
     assert response.status_code == 400
     assert "请输入整数。" in str(response.json()) and "Enter" not in str(response.json())
+
+
+def test_rule_pickers_show_names_and_points_not_codes(scored, client_for):  # noqa: F811
+    supervisor = client_for("supervisor")
+    plan = supervisor.get(f"/assessments/plans/{scored.year}/").content.decode()
+    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", plan)
+    assert "季度报告逾期 · 每次扣 0.50 分" in options
+    events = supervisor.get("/assessments/events/").content.decode()
+    options = re.findall(r"<option value=\"\d+\"[^>]*>([^<]+)</option>", events)
+    assert "扣分 · 季度报告逾期 · 每次扣 0.50 分" in options
+    assert not any(o.startswith(("late", "accident")) for o in options)
