@@ -93,7 +93,27 @@ def believable_value(
 
 
 # Units of things counted one by one: their values are whole numbers.
-COUNT_UNITS = frozenset(["个", "件", "所", "人", "人次", "家", "次", "项", "户", "座", "套", "名", "起", "宗", "场", "条", "批"])
+COUNT_UNITS = frozenset(
+    [
+        "个",
+        "件",
+        "所",
+        "人",
+        "人次",
+        "家",
+        "次",
+        "项",
+        "户",
+        "座",
+        "套",
+        "名",
+        "起",
+        "宗",
+        "场",
+        "条",
+        "批",
+    ]
+)
 
 
 def _believable(rng, a, ind, quarter, skill, *, noise, scale) -> tuple[D | None, D | None]:
