@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from . import world
 from .browser import journey
-from .steps import go, message, type_into_entry, upload_evidence
+from .steps import axe_serious, go, message, type_into_entry, upload_evidence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -66,6 +66,7 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         # Safety: no accident this year.
         type_into_entry(filer, entries["safety"], completion_pct="100", narrative="未发生安全质量事故。")
         expect(filer.locator("#report-filled")).to_have_text("已填 4/4")
+        assert axe_serious(filer) == []  # the report form passes axe-core
         submit_bar = filer.locator(".pg-submit-bar")
         filer.locator(f"#entry-{entries['schools']}").scroll_into_view_if_needed()
         expect(submit_bar).to_be_in_viewport()

@@ -14,7 +14,7 @@ from notifications.models import Notification
 
 from . import world
 from .browser import journey
-from .steps import go, message, type_into_entry, upload_evidence
+from .steps import axe_serious, go, message, type_into_entry, upload_evidence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -84,6 +84,7 @@ def test_supervisor_returns_an_entry_and_approves_the_correction(live_server, pe
         expect(history).to_contain_text(REASON)
         # One report is left in her queue: "下一份" takes her to it.
         expect(office.locator("[data-review-remaining]")).to_have_text("还有 1 份报告待审核")
+        assert axe_serious(office) == []  # the review page passes axe-core
         j.shot(office, "approved")
         office.get_by_role("link", name="下一份 → 水利局").click()
         expect(office.locator("h1")).to_contain_text("水利局")
