@@ -20,7 +20,7 @@ install install-dev: $(BIN)/activate
 ## Run web (http://127.0.0.1:8000), Celery worker and beat on the embedded default with demo data.
 run: $(BIN)/activate
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --base-url http://$(HOST):$(PORT)
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	@echo "perfgov: http://$(HOST):$(PORT)/  (Ctrl-C stops web, worker and beat)"
 	@trap 'kill 0' INT TERM EXIT; \

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 from django.db import transaction
@@ -65,12 +66,57 @@ def believable_value(
     *,
     noise: tuple[float, float] = (0.9, 1.08),
     scale: tuple[float, float] = (0.6, 2.4),
+    previous: tuple[D | None, D | None] = (None, None),
 ) -> tuple[D | None, D | None]:
     """A believable cumulative value (or completion %) for the assignment at the quarter's end:
     (actual value, completion). For the demo data and the benchmark workloads (workloads.city).
 
     The random draws are floats; the values, amounts in 万元 among them, are computed in Decimal.
+    Counted things (所, 件, 人次 …) are whole numbers; a cumulative value and a completion never
+    fall below last quarter's (``previous``: last quarter's actual value and completion).
     """
+    actual, completion = _believable(rng, a, ind, quarter, skill, noise=noise, scale=scale)
+    last_actual, last_completion = previous
+    if completion is not None and last_completion is not None:
+        completion = max(completion, last_completion)
+    if actual is not None and ind.unit in COUNT_UNITS:
+        actual = actual.quantize(D(1), rounding=ROUND_HALF_UP)
+    if (
+        actual is not None
+        and last_actual is not None
+        and ind.value_type == ValueType.CUMULATIVE
+        and ind.direction != Direction.BOOL
+        and ind.method not in (Method.RANK, Method.SCALE)
+    ):
+        actual = max(actual, last_actual)
+    return actual, completion
+
+
+# Units of things counted one by one: their values are whole numbers.
+COUNT_UNITS = frozenset(
+    [
+        "个",
+        "件",
+        "所",
+        "人",
+        "人次",
+        "家",
+        "次",
+        "项",
+        "户",
+        "座",
+        "套",
+        "名",
+        "起",
+        "宗",
+        "场",
+        "条",
+        "批",
+    ]
+)
+
+
+def _believable(rng, a, ind, quarter, skill, *, noise, scale) -> tuple[D | None, D | None]:
     skill = to_decimal(skill)
     factor = to_decimal(rng.uniform(*noise)) * skill
     if ind.direction == Direction.BOOL:
@@ -93,11 +139,25 @@ def believable_value(
 
 def _fill(rng, report: Report, assignments: list[Assignment], skill: float, lagging: bool = False) -> None:
     rows = []
+    # Last quarter's values of the same department: cumulative values never fall from one to the next.
+    previous = {
+        a_id: (actual, completion)
+        for a_id, actual, completion in Entry.objects.filter(
+            report__department_id=report.department_id,
+            report__quarter__plan_id=report.quarter.plan_id,
+            report__quarter__number=report.quarter.number - 1,
+        ).values_list("assignment_id", "actual_value", "completion_pct")
+    }
     for a in assignments:
         if a.indicator.method == Method.SATISFACTION:
             continue
         actual, completion = believable_value(
-            rng, a, a.indicator, report.quarter.number, skill * (0.7 if lagging and rng.random() < 0.4 else 1)
+            rng,
+            a,
+            a.indicator,
+            report.quarter.number,
+            skill * (0.7 if lagging and rng.random() < 0.4 else 1),
+            previous=previous.get(a.pk, (None, None)),
         )
         e = Entry(
             report=report,

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import to_decimal
+
 from .models import Assignment
+from .models.reports import StatusColour
 
 FIELDS = [
     ("actual_value", _("Cumulative actual value")),
@@ -19,12 +22,21 @@ FIELDS = [
 
 
 def _value(entry: dict | None, field: str):
+    """A field as the page shows it: numbers without trailing zeros ("87.3500" → "87.35"), the
+    status by its name (never the code "at_risk"), files joined with 、."""
     if entry is None:
         return None
     v = entry.get(field)
     if field == "evidence":
-        return ", ".join(e["name"] for e in v or []) or None
-    return v if v not in ("", None) else None
+        return "、".join(e["name"] for e in v or []) or None
+    if v in ("", None):
+        return None
+    if field == "status_colour":
+        return StatusColour(v).label if v in StatusColour.values else v
+    if field in ("actual_value", "completion_pct"):
+        number = to_decimal(v)
+        return plain_number(number) if number is not None else v
+    return v
 
 
 def revision_diff(report, revision, previous) -> list[dict]:
@@ -55,3 +67,8 @@ def revision_diff(report, revision, previous) -> list[dict]:
             }
         )
     return rows
+
+
+def plain_number(value) -> str:
+    """87.3500 → 87.35, 95.0000 → 95, 1250 → 1,250: as people write it."""
+    return f"{value.normalize():,f}"

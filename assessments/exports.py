@@ -69,3 +69,28 @@ def scores_xlsx(plan, period: str, scores) -> HttpResponse:
         for cell in row:
             cell.number_format = "0.00"
     return xlsx_response(wb, f"scores-{plan.year}-{period}.xlsx")
+
+
+def health_xlsx(plan, data: dict) -> HttpResponse:
+    """Reporting health as shown: one row per department, one column per quarter's state."""
+    labels = {
+        "on_time": _("On time"),
+        "late": _("Late"),
+        "missing": _("Missing"),
+        "pending": _("Not yet submitted"),
+        "future": "—",
+    }
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{plan.year}"
+    ws.append([_("Department"), _("Ranking group"), *[q.code for q in data["quarters"]]])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for d in data["departments"]:
+        row = data["cells"].get(d.pk, {})
+        ws.append(
+            [d.name, d.group.name if d.group else "", *[labels.get(row.get(q.pk, ""), "") for q in data["quarters"]]]
+        )
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 16
+    return xlsx_response(wb, f"reporting-health-{plan.year}.xlsx")

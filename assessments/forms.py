@@ -8,6 +8,20 @@ from organizations.models import Department
 from .models import Assignment, Plan, Quarter
 
 
+def rule_label(rule: Rule) -> str:
+    """A rule as a picker shows it: its name and what one occurrence does, never its code."""
+    from core.templatetags.perfgov import points as fmt_points
+
+    if rule.effect == "points":
+        what = (_("−%(p)s points each time") if rule.kind == "deduction" else _("+%(p)s points each time")) % {
+            "p": fmt_points(rule.points)
+        }
+    else:
+        what = rule.get_effect_display()
+    target = f"({rule.indicator.name})" if rule.indicator_id else ""
+    return f"{rule.name}{target} · {what}"
+
+
 class PlanForm(StyledModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -31,6 +45,7 @@ class PlanForm(StyledModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["late_report_rule"].queryset = self.instance.library.rules.filter(kind="deduction", is_active=True)
+        self.fields["late_report_rule"].label_from_instance = rule_label
         self.fields["version"].initial = self.instance.version
 
 
@@ -79,9 +94,9 @@ class EventForm(StyledForm):
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule"].queryset = Rule.objects.filter(library=plan.library, is_active=True).order_by(
-            "kind", "order", "code"
+        self.fields["rule"].queryset = (
+            Rule.objects.filter(library=plan.library, is_active=True)
+            .select_related("indicator")
+            .order_by("kind", "order", "code")
         )
-        self.fields["rule"].label_from_instance = lambda r: (
-            f"{r.get_kind_display()} · {r.name}" + (f" ({r.indicator.name})" if r.indicator_id else "")
-        )
+        self.fields["rule"].label_from_instance = lambda r: f"{r.get_kind_display()} · {rule_label(r)}"

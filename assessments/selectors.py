@@ -158,21 +158,53 @@ def review_queue(
     return rows
 
 
-def reporting_health(*, plan: Plan, today: dt.date | None = None) -> dict:
+def review_next(*, user, report: Report) -> dict:
+    """The next report awaiting review in the queue's order (oldest submission first, wrapping round
+    to the start) and how many await review besides this one: the reviewer's "下一份"."""
+    waiting = (
+        reports_for_user(user=user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .exclude(pk=report.pk)
+        .order_by("submitted_at", "pk")
+        .select_related("department", "quarter__plan")
+    )
+    remaining = waiting.count()
+    following = None
+    if remaining and report.submitted_at is not None:
+        following = waiting.filter(
+            Q(submitted_at__gt=report.submitted_at) | Q(submitted_at=report.submitted_at, pk__gt=report.pk)
+        ).first()
+    return {"next": following or (waiting.first() if remaining else None), "remaining": remaining}
+
+
+HEALTH_STATES = ("on_time", "late", "missing", "pending")
+
+
+def reporting_health(*, plan: Plan, today: dt.date | None = None, group: str = "", state: str = "") -> dict:
     """Per quarter and department: expected, submitted, on time, late, missing; per filer the last update.
 
+    ``group`` keeps one ranking group's departments, ``state`` those with at least one quarter in
+    that state. ``reports`` maps department → quarter → report id, for links.
     Computed with aggregates: a constant number of queries whatever the number of departments.
     """
     today = today or timezone.localdate()
     quarters = list(plan.quarters.all())
     expected = set(Assignment.objects.filter(plan=plan, is_active=True).values_list("department_id", flat=True))
-    departments = list(Department.objects.filter(pk__in=expected).select_related("group").order_by("order", "code"))
+    departments = Department.objects.filter(pk__in=expected).select_related("group").order_by("order", "code")
+    if group:
+        departments = departments.filter(group__code=group)
+    departments = list(departments)
     reports = {
         (r["quarter_id"], r["department_id"]): r
         for r in Report.objects.filter(quarter__plan=plan).values(
-            "quarter_id", "department_id", "status", "is_late", "first_submitted_at", "submitted_at"
+            "id", "quarter_id", "department_id", "status", "is_late", "first_submitted_at", "submitted_at"
         )
     }
+    report_ids: dict[int, dict[int, int]] = defaultdict(dict)
+    for (q_id, d_id), r in reports.items():
+        report_ids[d_id][q_id] = r["id"]
+    if state in HEALTH_STATES:
+        departments = [d for d in departments if state in _health_states(d, quarters, reports, today)]
     cells: dict[int, dict[int, str]] = defaultdict(dict)
     totals = {
         q.pk: {"expected": 0, "submitted": 0, "on_time": 0, "late": 0, "missing": 0, "pending": 0} for q in quarters
@@ -205,14 +237,39 @@ def reporting_health(*, plan: Plan, today: dt.date | None = None) -> dict:
         .values_list("updated_by", "last")
     )
     filers = list(
-        User.objects.filter(role__in=list(DEPARTMENT_ROLES), is_active=True, department_id__in=expected)
+        User.objects.filter(
+            role__in=list(DEPARTMENT_ROLES), is_active=True, department_id__in=[d.pk for d in departments]
+        )
         .select_related("department")
         .order_by("department__order", "username")
     )
     for f in filers:
         f.last_update = last_updates.get(f.pk)
         f.days_since = (today - timezone.localtime(f.last_update).date()).days if f.last_update else None
-    return {"quarters": quarters, "departments": departments, "cells": cells, "totals": totals, "filers": filers}
+    return {
+        "quarters": quarters,
+        "departments": departments,
+        "cells": cells,
+        "reports": report_ids,
+        # Departments with a begun quarter not filed: those the office may remind (催报).
+        "outstanding": {d for d, row in cells.items() if {"missing", "pending"} & set(row.values())},
+        "totals": totals,
+        "filers": filers,
+    }
+
+
+def _health_states(department, quarters, reports, today) -> set[str]:
+    out = set()
+    for q in quarters:
+        if q.period_start > today:
+            continue
+        r = reports.get((q.pk, department.pk))
+        first = r["first_submitted_at"] if r else None
+        if first is not None:
+            out.add("on_time" if timezone.localtime(first).date() <= q.deadline else "late")
+        else:
+            out.add("missing" if q.deadline < today else "pending")
+    return out
 
 
 # --- Scores ----------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ through these functions, so a number reads the same on every page, download and 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.formats import number_format
@@ -40,6 +42,23 @@ def to_decimal(value, default=None) -> Decimal | None:
         return Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return default
+
+
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def typed_number(raw, *, percent: bool = False) -> Decimal | None:
+    """A number as people type it: surrounding spaces, full-width digits and signs, thousands
+    separators ("1,250"), and, where the quantity is a percentage, a trailing % ("95.5%") are
+    accepted. None when it is not a number."""
+    if raw is None:
+        return None
+    text = unicodedata.normalize("NFKC", str(raw)).strip().replace(" ", "")
+    if percent and text.endswith("%"):
+        text = text[:-1]
+    if _THOUSANDS.match(text):
+        text = text.replace(",", "")
+    return to_decimal(text)
 
 
 def yuan_to_wan(amount: Decimal) -> Decimal:

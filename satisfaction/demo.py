@@ -341,7 +341,8 @@ def seed(stdout=None) -> dict:
         for sr in SurveyRegion.objects.filter(survey=survey).select_related("region"):
             plain = ["".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(sr.quota + 20)]
             if sr.region.code in ("chengdong", "qingxi"):
-                links.append(f"/satisfaction/s/{survey.public_key}/{format_code(plain[-1])}/ ({sr.region.name})")
+                full = " · quota full: the page says so" if sr.is_full else ""
+                links.append(f"/satisfaction/s/{survey.public_key}/{format_code(plain[-1])}/ ({sr.region.name}{full})")
 
     # An open-link survey of the service halls, with phone checks and no answers yet.
     code = f"s{year}-hall"

@@ -193,6 +193,7 @@ MATRIX: list[Row] = [
     R("assessments:evidence_upload", "post", DEPT, lambda w: _entry(w, "edu"), dept="edu"),
     R("assessments:entry_review", "post", SUP, lambda w: _review_entry(w)),
     R("assessments:report_submit", "post", DEPT, pk("q4_edu"), dept="edu"),
+    R("assessments:report_withdraw", "post", DEPT, pk("q4_edu"), dept="edu"),
     R("assessments:report_signoff", "post", HEAD, pk("q4_edu"), dept="edu"),
     R("assessments:report_decision", "post", SUP, pk("q3_water")),
     R(
@@ -222,6 +223,7 @@ MATRIX: list[Row] = [
     R("assessments:evidence_remove", "post", DEPT, pk("evidence_edu"), dept="edu"),
     R("assessments:review_queue", "get", READ_ALL_REPORTS),
     R("assessments:health", "get", READ_ALL_REPORTS),
+    R("assessments:health_urge", "post", SUP, ok=WRITE_OK | {404}),
     # --- Assessments: the plan --------------------------------------------------------------
     R("assessments:plan_list", "get", READ_ALL_REPORTS),
     # No library without a plan exists, so the permitted POST names none: 404 after the permission check.
@@ -457,6 +459,7 @@ MATRIX: list[Row] = [
     R("report-detail", "get", DEPT | READ_ALL_REPORTS, pk("q4_edu"), dept="edu"),
     R("report-detail", "get", DEPT | READ_ALL_REPORTS, pk("q4_water"), dept="water"),
     R("report-submit", "post", DEPT, pk("q4_edu"), dept="edu"),
+    R("report-withdraw", "post", DEPT, pk("q4_edu"), dept="edu"),
     R("report-signoff", "post", HEAD, pk("q4_edu"), dept="edu"),
     R("report-approve", "post", SUP, pk("q3_water")),
     R("report-return-report", "post", SUP, pk("q3_water")),

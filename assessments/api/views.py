@@ -54,7 +54,7 @@ def _int(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     if not str(value).isdigit():
-        raise ValidationError({field: ["Enter a whole number."]})
+        raise ValidationError({field: [_("Enter a whole number.")]})
     return int(value)
 
 
@@ -123,6 +123,7 @@ class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMo
         "retrieve": P.READ_OWN_REPORTS,
         "create": P.FILE_REPORT,
         "submit": P.FILE_REPORT,
+        "withdraw": P.FILE_REPORT,
         "signoff": P.SIGNOFF_REPORT,
         "approve": P.REVIEW_REPORT,
         "return_report": P.REVIEW_REPORT,
@@ -194,6 +195,18 @@ class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMo
         v = ReportVersionSerializer(data=request.data)
         v.is_valid(raise_exception=True)
         report = services.report_submit(
+            report=report, actor=request.user, expected_version=v.validated_data.get("version")
+        )
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(request=ReportVersionSerializer, responses={200: ReportSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """撤回: take a submitted report back before the supervision office has begun reviewing it."""
+        report = self._own(self.get_object())
+        v = ReportVersionSerializer(data=request.data)
+        v.is_valid(raise_exception=True)
+        report = services.report_withdraw(
             report=report, actor=request.user, expected_version=v.validated_data.get("version")
         )
         return Response(ReportSerializer(report).data)

@@ -22,9 +22,13 @@ from .reports import (
     report_review_complete,
     report_signoff,
     report_submit,
+    report_withdraw,
 )
+from .urge import reports_urge
 
 __all__ = [
+    "reports_urge",
+    "report_withdraw",
     "appeal_decide",
     "appeal_file",
     "assign_all",

@@ -24,6 +24,7 @@ from organizations.selectors import users_of_department, users_with_role
 from ..locking import lock_appeal
 from ..models import Appeal, Assignment, LedgerLine, Publication, RecomputeRequest, Score, ScoreEvent, ScoreOverride
 from ..recompute import recompute
+from .publication import period_label
 
 APPEALABLE = (LedgerLine.Kind.INDICATOR, LedgerLine.Kind.DEDUCTION, LedgerLine.Kind.VETO)
 
@@ -82,8 +83,8 @@ def appeal_file(*, score: Score, line_key: str, reason: str, actor, evidence=Non
     notify(
         users=users_with_role(roles=[Role.SUPERVISOR]),
         kind="appeal.filed",
-        title=_("%(dept)s appeals its %(year)s %(period)s score")
-        % {"dept": score.department, "year": score.plan.year, "period": score.period},
+        title=_("%(dept)s appeals its %(period)s score")
+        % {"dept": score.department, "period": f"{score.plan.year} {period_label(score.period)}"},
         body=reason,
         link=reverse("assessments:appeal_detail", args=[appeal.pk]),
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.errors import ApplicationError, ConflictError
-from core.numbers import to_decimal
+from core.numbers import typed_number
 from core.roles import Role
 from core.uploads import check_upload
 from indicators.choices import Direction, Method
@@ -92,11 +92,26 @@ def needs_value(entry: Entry) -> bool:
     )
 
 
+def is_filled(entry: Entry) -> bool:
+    """The entry has what its indicator asks for: the actual value where one is needed, else a
+    completion percentage or a written account of the progress."""
+    if needs_value(entry):
+        return entry.actual_value is not None
+    return entry.completion_pct is not None or bool((entry.narrative or "").strip())
+
+
+def filled_count(report: Report) -> tuple[int, int]:
+    """(entries filled, entries) of a report: the form's "已填 6/10"."""
+    entries = list(report.entries.select_related("assignment__indicator"))
+    return sum(1 for e in entries if is_filled(e)), len(entries)
+
+
 def _clean_entry_data(entry: Entry, data: dict) -> tuple[dict, dict]:
     cleaned, errors = {}, {}
     if "actual_value" in data:
         raw = data.get("actual_value")
-        value = to_decimal(raw)
+        # "95.5%" is accepted where the indicator is measured in per cent.
+        value = typed_number(raw, percent="%" in (entry.assignment.indicator.unit or ""))
         if raw not in (None, "") and (value is None or not value.is_finite()):
             errors["actual_value"] = [_("Enter a number, e.g. 1250 or 98.5.")]
         elif value is not None and abs(value) >= MAX_VALUE:
@@ -111,7 +126,7 @@ def _clean_entry_data(entry: Entry, data: dict) -> tuple[dict, dict]:
             cleaned["actual_value"] = value
     if "completion_pct" in data:
         raw = data.get("completion_pct")
-        value = to_decimal(raw)
+        value = typed_number(raw, percent=True)
         if raw not in (None, "") and (value is None or not value.is_finite()):
             errors["completion_pct"] = [_("Enter a percentage, e.g. 75.")]
         elif value is not None and not (0 <= value <= 100):
@@ -540,3 +555,57 @@ def report_review_complete(*, report: Report, actor, reason: str = "", expected_
     if report.entries.filter(review_state=ReviewState.PENDING).exists():
         raise ApplicationError(_("Some entries are still awaiting review."), code="pending_entries")
     return report_approve(report=report, actor=actor, comment=reason, expected_version=expected_version)
+
+
+@transaction.atomic
+def report_withdraw(*, report: Report, actor, expected_version: int | None = None) -> Report:
+    """撤回: the department takes back a submitted report before the supervision office has begun
+    its review (no entry decided on this revision). The unreviewed revision is dropped and the report
+    is editable again, as it stood: a draft, or returned if this was a resubmission."""
+    report = _lock(report, expected_version)
+    if report.status not in (ReportStatus.SUBMITTED, ReportStatus.PENDING_HEAD):
+        raise ApplicationError(_("Only a submitted report can be withdrawn."), code="not_submitted")
+    if actor.department_id != report.department_id:
+        raise ApplicationError(_("Only the department's own users can withdraw its report."), code="forbidden")
+    _check_open(report.quarter)
+    revision = report.revisions.get(number=report.revision)
+    if revision.reviews.exists():
+        raise ApplicationError(
+            _("The supervision office has begun reviewing this report: it can no longer be withdrawn."),
+            code="review_started",
+        )
+    before = {"status": report.status, "revision": report.revision}
+    previous = report.revisions.filter(number__lt=revision.number).order_by("-number").first()
+    snapshot = revision.entries
+    revision.delete()
+    report.revision = previous.number if previous else 0
+    if previous is None:
+        report.status = ReportStatus.DRAFT
+        report.submitted_at = report.submitted_by = report.first_submitted_at = None
+        report.is_late = False
+    else:
+        report.status = ReportStatus.RETURNED
+        report.submitted_at, report.submitted_by, report.is_late = (
+            previous.submitted_at,
+            previous.submitted_by,
+            previous.is_late,
+        )
+        report.return_reason = previous.reason
+    report.version += 1
+    report.save()
+    if before["status"] == ReportStatus.SUBMITTED:
+        notify(
+            users=users_with_role(roles=[Role.SUPERVISOR]),
+            kind="report.withdrawn",
+            title=_("%(report)s was withdrawn by the department") % {"report": report},
+            link=_link(report),
+            email=False,
+        )
+    audit_log(
+        "assessments.report.withdrawn",
+        actor=actor,
+        obj=report,
+        before={**before, "entries": snapshot},
+        after={"status": report.status, "revision": report.revision},
+    )
+    return report

@@ -18,10 +18,12 @@ def run(request, fn, success: str | None = None, **kwargs):
     try:
         result = fn(**kwargs)
     except ApplicationError as exc:
+        # The message once: a field's message that repeats the main one is not shown again.
         messages.error(request, exc.message)
         for field_msgs in exc.errors.values():
             for m in field_msgs[:3]:
-                messages.error(request, m)
+                if str(m) != str(exc.message):
+                    messages.error(request, m)
         return None
     except ValidationError as exc:
         for m in exc.messages:

@@ -17,8 +17,8 @@ from core.views_mixins import PermMixin
 
 from .. import selectors, services
 from ..diff import revision_diff
-from ..models import Entry, Evidence, Quarter, ReportStatus
-from ..services.reports import needs_value
+from ..models import Entry, EntryReview, Evidence, Quarter, ReportStatus
+from ..services.reports import filled_count, is_filled, needs_value
 from .common import run, version_of
 
 
@@ -53,6 +53,26 @@ class ReportOpenView(PermMixin, View):
         return redirect("assessments:report_detail", pk=report.pk)
 
 
+# Where each field of an entry is on the form, for the error summary's links.
+FIELD_ANCHORS = {
+    "actual_value": "actual",
+    "completion_pct": "completion",
+    "narrative": "narrative",
+    "problems": "problems",
+    "next_steps": "next",
+    "explanation": "explanation",
+}
+
+
+def _error_anchor(key: str) -> str:
+    """ "entry-12-actual_value" → "e12-actual" (the input); an entry's other problems → its card."""
+    parts = key.split("-", 2)
+    if len(parts) != 3 or parts[0] != "entry" or not parts[1].isdigit():
+        return ""
+    field = FIELD_ANCHORS.get(parts[2])
+    return f"e{parts[1]}-{field}" if field else f"entry-{parts[1]}"
+
+
 def _report_context(request, report, errors=None):
     user = request.user
     entries = selectors.entries_for_report(report)
@@ -61,19 +81,30 @@ def _report_context(request, report, errors=None):
     can_review = user.has_perm(P.REVIEW_REPORT) and report.status == ReportStatus.SUBMITTED
     for e in entries:
         e.needs_value = needs_value(e)
+        e.is_filled = is_filled(e)
         e.errors = {k.split("-", 2)[2]: v for k, v in (errors or {}).items() if k.startswith(f"entry-{e.pk}-")}
+    filled = sum(1 for e in entries if e.is_filled)
+    error_items = [{"message": m, "anchor": _error_anchor(key)} for key, msgs in (errors or {}).items() for m in msgs]
     return {
         "report": report,
+        "filled": filled,
+        "error_items": error_items,
         "quarter": report.quarter,
         "plan": report.quarter.plan,
         "entries": entries,
         "can_edit": can_edit,
         "can_submit": can_edit,
+        "can_withdraw": own
+        and user.has_perm(P.FILE_REPORT)
+        and report.status in (ReportStatus.SUBMITTED, ReportStatus.PENDING_HEAD)
+        and not report.quarter.is_closed()
+        and not EntryReview.objects.filter(revision__report=report, revision__number=report.revision).exists(),
         "can_signoff": own and user.has_perm(P.SIGNOFF_REPORT) and report.status == ReportStatus.PENDING_HEAD,
         "can_review": can_review,
         "closed": report.quarter.is_closed(),
         "errors": errors or {},
         "revisions": list(report.revisions.select_related("submitted_by", "decided_by").order_by("-number")),
+        "review_next": selectors.review_next(user=user, report=report) if user.has_perm(P.REVIEW_REPORT) else None,
     }
 
 
@@ -112,6 +143,8 @@ class EntrySaveView(PermMixin, View):
             errors = exc.errors or {"__all__": [exc.message]}
             entry.refresh_from_db()
         entry.needs_value = needs_value(entry)
+        entry.is_filled = is_filled(entry)
+        filled, total = filled_count(report)
         # Only the error slots the form shows: an out-of-band swap without its target is a script error.
         shown = "actual_value" if entry.needs_value else "completion_pct"
         response = render(
@@ -122,6 +155,8 @@ class EntrySaveView(PermMixin, View):
                 "errors": errors,
                 "conflict": conflict,
                 "saved": saved,
+                "filled": filled,
+                "total": total,
                 "fields": (shown, "narrative", "problems", "next_steps", "explanation"),
             },
         )
@@ -223,6 +258,24 @@ class ReportSubmitView(PermMixin, View):
             messages.success(request, _("Submitted to the department head for sign-off."))
         else:
             messages.success(request, _("Submitted to the supervision office."))
+        return redirect("assessments:report_detail", pk=report.pk)
+
+
+class ReportWithdrawView(PermMixin, View):
+    """撤回: take a submitted report back before its review has begun."""
+
+    perm = P.FILE_REPORT
+
+    def post(self, request, pk):
+        report = selectors.report_get_for_user(user=request.user, pk=pk)
+        if request.user.department_id != report.department_id:
+            raise Http404
+        try:
+            services.report_withdraw(report=report, actor=request.user, expected_version=version_of(request))
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The report is withdrawn: change it and submit it again."))
         return redirect("assessments:report_detail", pk=report.pk)
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from core.errors import ApplicationError
@@ -98,12 +102,30 @@ class ReportDecisionView(PermMixin, View):
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
         kwargs = {"report": report, "actor": request.user, "expected_version": version_of(request)}
-        if action == "approve":
-            run(request, services.report_approve, comment=reason, success=_("The report is approved."), **kwargs)
-        elif action == "return":
-            run(request, services.report_return, reason=reason, success=_("The report is returned."), **kwargs)
-        else:
-            run(request, services.report_review_complete, reason=reason, success=_("Review completed."), **kwargs)
+        try:
+            if action == "approve":
+                services.report_approve(comment=reason, **kwargs)
+                success = _("The report is approved.")
+            elif action == "return":
+                services.report_return(reason=reason, **kwargs)
+                success = _("The report is returned.")
+            else:
+                services.report_review_complete(reason=reason, **kwargs)
+                success = _("Review completed.")
+        except ApplicationError as exc:
+            # The page again, the typed comment kept, the error once beside the comment box.
+            from .reports import _report_context
+
+            report.refresh_from_db()
+            context = _report_context(request, report)
+            context.update(
+                {
+                    "decision_error": exc.errors.get("reason", [exc.message])[0],
+                    "decision_reason": reason,
+                }
+            )
+            return render(request, "assessments/report.html", context, status=400)
+        messages.success(request, success)
         return redirect("assessments:report_detail", pk=report.pk)
 
 
@@ -135,7 +157,8 @@ class QuarterReopenView(PermMixin, View):
 
 
 class HealthView(PermMixin, View):
-    """Reporting health: expected / submitted / on time / late / missing, and each filer's last update."""
+    """Reporting health: expected / submitted / on time / late / missing, and each filer's last update;
+    filtered by ranking group and state, exported as xlsx; departments may be urged (催报) from it."""
 
     perm = P.READ_REPORTING_HEALTH
 
@@ -143,5 +166,57 @@ class HealthView(PermMixin, View):
         plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
-        data = selectors.reporting_health(plan=plan)
-        return render(request, "assessments/health.html", {"plan": plan, "plans": selectors.plans_list(), **data})
+        group = request.GET.get("group", "")
+        state = request.GET.get("state", "")
+        data = selectors.reporting_health(plan=plan, group=group, state=state)
+        if request.GET.get("format") == "xlsx":
+            from ..exports import health_xlsx
+
+            return health_xlsx(plan, data)
+        today = timezone.localdate()
+        begun = [q for q in data["quarters"] if q.period_start <= today]
+        return render(
+            request,
+            "assessments/health.html",
+            {
+                "plan": plan,
+                "plans": selectors.plans_list(),
+                "groups": RankingGroup.objects.order_by("order", "code"),
+                "group": group,
+                "state": state,
+                "states": HEALTH_STATE_LABELS,
+                "can_urge": request.user.has_perm(P.REVIEW_REPORT) and bool(begun),
+                "urge_quarter": selectors.current_quarter(plan, today) if begun else None,
+                "urge_quarters": begun,
+                **data,
+            },
+        )
+
+
+HEALTH_STATE_LABELS = [
+    ("missing", _lazy("Missing")),
+    ("pending", _lazy("Not yet submitted")),
+    ("late", _lazy("Late")),
+    ("on_time", _lazy("On time")),
+]
+
+
+class HealthUrgeView(PermMixin, View):
+    """催报: remind the chosen departments that have not submitted the chosen quarter's report."""
+
+    perm = P.REVIEW_REPORT
+
+    def post(self, request):
+        quarter = get_object_or_404(Quarter.objects.select_related("plan"), pk=request.POST.get("quarter") or 0)
+        ids = [int(v) for v in request.POST.getlist("departments") if v.isdigit()]
+        try:
+            urged = services.reports_urge(quarter=quarter, department_ids=ids, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Reminder sent to %(n)s departments: %(names)s.")
+                % {"n": len(urged), "names": "、".join(d.name for d in urged)},
+            )
+        return redirect(reverse("assessments:health") + f"?year={quarter.plan.year}")

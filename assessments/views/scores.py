@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ApplicationError
+from core.numbers import typed_number
 from core.roles import DEPARTMENT_ROLES, P
 from core.uploads import serve_file
 from core.views_mixins import PermMixin, apply_error
@@ -316,7 +317,7 @@ class AppealDetailView(PermMixin, View):
         except Appeal.DoesNotExist:
             raise Http404 from None
 
-    def get(self, request, pk):
+    def get(self, request, pk, errors=None, status=200):
         appeal = self._get(request, pk)
         return render(
             request,
@@ -325,7 +326,11 @@ class AppealDetailView(PermMixin, View):
                 "appeal": appeal,
                 "can_decide": request.user.has_perm(P.DECIDE_APPEAL) and appeal.status == "open",
                 "is_indicator": appeal.line_snapshot.get("kind") == "indicator",
+                # What was typed comes back with the errors beside their fields.
+                "typed": request.POST if errors else {},
+                "errors": errors or {},
             },
+            status=status,
         )
 
     def post(self, request, pk):
@@ -335,21 +340,22 @@ class AppealDetailView(PermMixin, View):
         points = None
         raw = request.POST.get("points", "").strip()
         if raw:
-            try:
-                points = Decimal(raw)
-            except InvalidOperation:
-                messages.error(request, _("Enter the corrected points as a number."))
-                return redirect("assessments:appeal_detail", pk=pk)
-        run(
-            request,
-            appeal_decide,
-            appeal=appeal,
-            decision=request.POST.get("decision", ""),
-            reason=request.POST.get("reason", ""),
-            points=points,
-            actor=request.user,
-            success=_("The appeal is decided and the department notified."),
-        )
+            points = typed_number(raw)
+            if points is None or not points.is_finite():
+                error = {"points": [_("Enter the corrected points as a number.")]}
+                return self.get(request, pk, errors=error, status=400)
+        try:
+            appeal_decide(
+                appeal=appeal,
+                decision=request.POST.get("decision", ""),
+                reason=request.POST.get("reason", ""),
+                points=points,
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            errors = {("reason" if k == "decision_reason" else k): v for k, v in exc.errors.items()}
+            return self.get(request, pk, errors=errors or {"form": [exc.message]}, status=400)
+        messages.success(request, _("The appeal is decided and the department notified."))
         return redirect("assessments:appeal_detail", pk=pk)
 
 

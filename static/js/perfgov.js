@@ -58,6 +58,20 @@
     if (form && e.target.tagName === "SELECT") form.requestSubmit();
   });
 
+  // Evidence is uploaded as soon as a file is chosen (<form data-upload-on-choose>): a chosen file
+  // is never silently left behind; leaving the page while an upload is under way asks first.
+  document.addEventListener("change", function (e) {
+    var input = e.target;
+    if (input.type !== "file" || !input.files || !input.files.length) return;
+    var form = input.closest("form[data-upload-on-choose]");
+    if (form) form.requestSubmit();
+  });
+  window.addEventListener("beforeunload", function (e) {
+    var inputs = document.querySelectorAll("form[data-upload-on-choose] input[type=file]");
+    var pending = Array.prototype.some.call(inputs, function (i) { return i.files && i.files.length; });
+    if (pending) { e.preventDefault(); e.returnValue = ""; }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { initSortable(document); });
   document.addEventListener("htmx:afterSettle", function (e) { initSortable(e.target); });
   window.perfgov = window.perfgov || {};

@@ -55,3 +55,29 @@ def test_a_yes_no_indicator_reports_done():
         D(1),
         None,
     )
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_cumulative_value_never_falls_from_one_quarter_to_the_next(seed):
+    rng = random.Random(seed)
+    ind = indicator(unit="万元")
+    a = assignment(D(500), planned=(D(25), D(50), D(50), D(100)))  # Q3 plans no progress over Q2
+    last = (None, None)
+    for quarter in (1, 2, 3, 4):
+        actual, _c = believable_value(rng, a, ind, quarter, 1.0, previous=last)
+        assert last[0] is None or actual >= last[0]
+        last = (actual, None)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_counted_things_are_whole_numbers(seed):
+    for unit in ("所", "件", "人次"):
+        actual, _c = believable_value(random.Random(seed), assignment(D(37)), indicator(unit=unit), 2, 0.97)
+        assert actual == actual.to_integral_value() and actual.as_tuple().exponent >= 0
+
+
+def test_a_completion_never_falls_either():
+    a = assignment(None, planned=(D(25), D(50), D(50), D(100)))
+    first, c2 = believable_value(random.Random(1), a, indicator(), 2, 1.05)
+    _a, c3 = believable_value(random.Random(2), a, indicator(), 3, 0.9, previous=(None, c2))
+    assert first is None and c3 >= c2

@@ -153,7 +153,9 @@ def test_full_cycle_return_fix_resubmit_approve(report, users, client_for, djang
     assert r2.entries[str(rate.assignment_id)]["actual_value"] == "93.0000"
     assert (r1.decision, r2.decision) == ("returned", "approved")
     page = filer.get(f"/assessments/reports/{report.pk}/revisions/2/").content.decode()
-    assert "pg-diff-changed" in page and "93.0000" in page and "95.0000" in page
+    # the numbers as people write them, the status by its name
+    assert "pg-diff-changed" in page and "<td>93</td>" in page and "<td>95</td>" in page
+    assert "0000" not in page and "on_track" not in page
     actions = set(AuditEvent.objects.filter(object_type="assessments.report").values_list("action", flat=True))
     assert {"assessments.report.submitted", "assessments.report.returned", "assessments.report.approved"} <= actions
 

@@ -6,12 +6,14 @@ as evidence, and submits. One indicator lags the plan: the submission is refused
 that names it and asks for the cause and the remedy. She writes them and submits again.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 from . import world
 from .browser import journey
-from .steps import go, message, type_into_entry, upload_evidence
+from .steps import axe_serious, go, message, type_into_entry, upload_evidence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +29,10 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         filer = j.desk("filer")
         expect(filer.locator("html")).to_have_attribute("lang", "zh-hans")
         expect(filer.locator(".pg-user")).to_contain_text("李晓梅")
+        # Her home is a to-do list: this quarter's report is due, with its deadline and the days left.
+        due = filer.locator(".pg-todo li").filter(has_text=f"{year.year} Q{year.quarter} 季度报告待提交")
+        expect(due.locator("[data-todo-count]")).to_have_text("1")
+        expect(due).to_contain_text(f"截止 {year.deadline.isoformat()}")
         j.shot(filer, "home")
 
         # Her department's page: this quarter, its deadline, her draft waiting.
@@ -40,6 +46,9 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         filer.get_by_role("link", name="继续填报").click()
         expect(filer.locator("h1")).to_contain_text(f"教育局 · {year.year} 年 Q{year.quarter} 进展报告")
         expect(filer.locator("section.pg-entry")).to_have_count(4)
+        # The submit bar tells how much is filled, and stays in view as she scrolls.
+        expect(filer.locator("#report-filled")).to_have_text("已填 0/4")
+        expect(filer.get_by_role("navigation", name="路径导航")).to_contain_text("首页")
 
         # New schools: half of what the plan expects by now (10 in the year). The entry turns "at risk".
         type_into_entry(
@@ -47,7 +56,8 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         )
         expect(filer.locator(f"#entry-{entries['schools']}-status")).to_contain_text("严重滞后")
         # Kindergarten enrolment: 93.5 percent, between the basic and the challenge target.
-        type_into_entry(filer, entries["kindergarten"], actual_value="93.5", narrative="新增普惠性学位1200个。")
+        # She types the per cent sign, as people do: accepted.
+        type_into_entry(filer, entries["kindergarten"], actual_value="93.5%", narrative="新增普惠性学位1200个。")
         # Teacher training: 3,200 trainees, and the register as evidence (this indicator requires it).
         type_into_entry(filer, entries["training"], actual_value="3200", narrative="完成全员培训。")
         upload_evidence(filer, entries["training"], "教师培训签到台账.pdf", world.PDF)
@@ -55,6 +65,11 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         assert upload.bounding_box()["height"] < 40  # "上传" on one line, not broken in two
         # Safety: no accident this year.
         type_into_entry(filer, entries["safety"], completion_pct="100", narrative="未发生安全质量事故。")
+        expect(filer.locator("#report-filled")).to_have_text("已填 4/4")
+        assert axe_serious(filer) == []  # the report form passes axe-core
+        submit_bar = filer.locator(".pg-submit-bar")
+        filer.locator(f"#entry-{entries['schools']}").scroll_into_view_if_needed()
+        expect(submit_bar).to_be_in_viewport()
         j.shot(filer, "report-filled")
 
         # She submits: refused, and the message names the lagging indicator and what it lacks.
@@ -66,6 +81,9 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         expect(problem).to_contain_text("请说明滞后原因及整改措施")
         expect(filer.locator(f"#entry-{entries['schools']}-explanation-error")).to_contain_text("严重滞后")
         j.shot(filer, "submission-refused")
+        # The message is a link to the field that needs her.
+        problem.get_by_role("link").first.click()
+        expect(filer).to_have_url(re.compile(f"#e{entries['schools']}-explanation$"))
 
         # She explains the delay and submits again: the report goes to the supervision office.
         type_into_entry(
@@ -79,6 +97,14 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         expect(filer.get_by_role("button", name="报送督查室")).to_have_count(0)  # no longer editable
         expect(filer.locator("table").filter(has_text="版本")).to_contain_text("r1")
         j.shot(filer, "submitted")
+
+        # Before the office begins its review she takes it back (撤回), and sends it again.
+        filer.get_by_role("button", name="撤回报告").click()
+        expect(message(filer)).to_contain_text("报告已撤回")
+        expect(filer.locator(".pg-page-header")).to_contain_text("草稿")
+        j.shot(filer, "withdrawn")
+        filer.get_by_role("button", name="报送督查室").click()
+        expect(message(filer)).to_contain_text("已报送督查室。")
 
     # What she did is what the office receives: revision 1 with her values and explanation.
     report.refresh_from_db()

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from . import world
 from .browser import journey
-from .steps import go
+from .steps import axe_serious, go
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -76,6 +76,7 @@ def test_leader_dashboard_and_public_page(live_server, people, departments, sett
         rankings = leader.locator("#panel-rankings")
         rankings.locator("summary").first.click()
         expect(rankings.locator("table").first).to_contain_text("卫生健康委")
+        assert axe_serious(leader) == []  # the leader dashboard passes axe-core
         j.shot(leader, "leader-dashboard")
 
         # Nobody logged in: the public disclosure page with the published results and its charts.

@@ -14,7 +14,7 @@ from notifications.models import Notification
 
 from . import world
 from .browser import journey
-from .steps import go, message, type_into_entry, upload_evidence
+from .steps import axe_serious, go, message, type_into_entry, upload_evidence
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,12 +25,17 @@ REASON = "请按审核意见补充佐证材料后重新报送。"
 def test_supervisor_returns_an_entry_and_approves_the_correction(live_server, people, departments):
     year = world.build_year(people, departments)
     report = world.file_report(year, departments["edu"], people["filer"])
+    water = world.file_report(year, departments["water"], people["filer2"])
     training = year.entries["training"]
     phone = world.authenticator_for(people["supervisor"])
 
     with journey("02-review-return", live_server.url) as j:
         # The supervisor logs in with her second factor and opens her review queue.
         office = j.desk("supervisor", authenticator=phone)
+        # Her home is a to-do list: two reports wait for review, one click away.
+        todo = office.locator(".pg-todo li").filter(has_text="待审核的报告")
+        expect(todo.locator("[data-todo-count]")).to_have_text("2")
+        j.shot(office, "home-to-do")
         go(office, "审核队列")
         row = office.locator("tr").filter(has_text="教育局")
         expect(row).to_contain_text("已报送")
@@ -77,7 +82,16 @@ def test_supervisor_returns_an_entry_and_approves_the_correction(live_server, pe
         history = office.locator("section").filter(has_text="历次版本")
         expect(history.locator("tbody tr")).to_have_count(2)
         expect(history).to_contain_text(REASON)
+        # One report is left in her queue: "下一份" takes her to it.
+        expect(office.locator("[data-review-remaining]")).to_have_text("还有 1 份报告待审核")
+        assert axe_serious(office) == []  # the review page passes axe-core
         j.shot(office, "approved")
+        office.get_by_role("link", name="下一份 → 水利局").click()
+        expect(office.locator("h1")).to_contain_text("水利局")
+        expect(office).to_have_url(j.url(f"/assessments/reports/{water.pk}/"))
+        expect(office.locator("[data-review-remaining]")).to_have_text("还有 0 份报告待审核")
+        expect(office.get_by_role("link", name="返回审核队列")).to_be_visible()
+        j.shot(office, "next-report")
 
         # The filer's department page shows the approval.
         filer.goto(j.url("/assessments/"))
