@@ -121,3 +121,23 @@ def test_queries_do_not_grow_with_projects(world, users, django_assert_max_num_q
     with django_assert_max_num_queries(4):
         rows, _ = selectors.monitoring_rows(user=users["finance"], year=2026, on=ON)
     assert len(rows) == 13
+
+
+def test_leader_dashboard_summary_counts_departments_by_colour(world, users):
+    from django.template import Context, Template
+
+    html = Template("{% load monitoring %}{% monitoring_summary user 2026 %}").render(
+        Context({"user": users["leader"]})
+    )
+    # 教育局 red, 水利局 green
+    import re
+
+    assert re.search(r'pg-status-at_risk">[^<]* 1<', html) and re.search(r'pg-status-on_track">[^<]* 1<', html)
+    assert re.search(r'pg-status-behind">[^<]* 0<', html)
+    assert 'pg-status-at_risk">' in html and "教育局" in html and "水利局" not in html.split("<ul")[1]
+    assert (
+        Template("{% load monitoring %}{% monitoring_summary user 2026 %}")
+        .render(Context({"user": users["auditor"]}))
+        .strip()
+        == ""
+    )
