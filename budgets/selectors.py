@@ -267,3 +267,13 @@ def department_grades(*, year: int) -> dict[int, str] | None:
     except (ImportError, AttributeError):
         return None
     return annual_grades(year=year)
+
+
+def approved_projects_with_spent(*, user, year: int) -> QuerySet[BudgetProject]:
+    """The user's approved projects of a year with ``spent`` (sum of spending records), for monitoring."""
+    return (
+        scoped(BudgetProject.objects.filter(year=year, status=ProjectStatus.APPROVED), user=user)
+        .select_related("department")
+        .annotate(spent=_spent_subquery())
+        .order_by("department__order", "department__code", "code")
+    )

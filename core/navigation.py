@@ -69,6 +69,8 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Budget projects"), "budgets:project_list", P.READ_ALL_BUDGETS),
             Item(_("Review queue"), "budgets:review_queue", P.REVIEW_BUDGET),
             Item(_("Project evaluations"), "budgets:evaluation_list", P.READ_ALL_BUDGETS),
+            Item(_("Execution monitoring"), "monitoring:execution", P.READ_ALL_BUDGETS),
+            Item(_("Our execution monitoring"), "monitoring:execution", P.READ_OWN_BUDGETS),
             Item(_("Budget recommendations"), "budgets:recommendation_list", P.READ_ALL_BUDGETS),
             Item(_("Budget evaluation policy"), "budgets:policy_list", P.READ_ALL_BUDGETS),
         ),

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("indicators.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("budgets.api.urls")),
+    path("", include("monitoring.api.urls")),
     path("", include("satisfaction.api.urls")),
     path("", include("notifications.api.urls")),
 ]
@@ -33,6 +34,7 @@ urlpatterns = [
     path("library/", include("indicators.urls")),
     path("assessments/", include("assessments.urls")),
     path("budgets/", include("budgets.urls")),
+    path("monitoring/", include("monitoring.urls")),
     path("satisfaction/", include("satisfaction.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),

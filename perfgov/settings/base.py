@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "indicators",
     "assessments",
     "budgets",
+    "monitoring",
     "satisfaction",
     "dashboards",
     "portal",

@@ -1,0 +1,120 @@
+"""Reads for dual monitoring: each approved project's execution and target completion (docs/monitoring.md)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from assessments.models import Entry, ReportStatus
+from budgets import selectors as budget_selectors
+from budgets.models import BudgetTarget
+
+from . import rules
+from .models import MonitoringSchedule
+
+# Reports whose figures count: submitted for review or approved.
+COUNTED_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+
+
+@dataclasses.dataclass
+class Row:
+    project: object
+    department: object
+    amount: Decimal
+    spent: Decimal
+    result: rules.Result
+
+
+@dataclasses.dataclass
+class DepartmentRow:
+    department: object
+    amount: Decimal
+    spent: Decimal
+    result: rules.Result
+
+
+def schedule_for(year: int) -> MonitoringSchedule:
+    """The year's schedule, or an unsaved one with the defaults."""
+    return MonitoringSchedule.objects.filter(year=year).first() or MonitoringSchedule(year=year)
+
+
+def _completions(projects, *, on: datetime.date) -> dict[int, Decimal]:
+    """Project id → mean reported progress (percent) of its targets linked to library indicators.
+
+    For each linked target, the latest counted report of the project's department up to ``on``
+    gives the progress of the assignment of that indicator. Projects without any reported linked
+    target are absent (no gap rule applies to them).
+    """
+    ids = [p.pk for p in projects]
+    if not ids:
+        return {}
+    links = list(
+        BudgetTarget.objects.filter(project_id__in=ids, indicator__isnull=False).values_list(
+            "project_id", "project__department_id", "indicator_id"
+        )
+    )
+    if not links:
+        return {}
+    depts = {d for _, d, _ in links}
+    indicators = {i for _, _, i in links}
+    latest: dict[tuple[int, int], Decimal] = {}
+    entries = (
+        Entry.objects.filter(
+            report__department_id__in=depts,
+            report__status__in=COUNTED_REPORTS,
+            report__quarter__deadline__lte=on,
+            assignment__indicator_id__in=indicators,
+            progress_pct__isnull=False,
+        )
+        .order_by("report__quarter__number")
+        .values_list("report__department_id", "assignment__indicator_id", "progress_pct")
+    )
+    for dept, ind, pct in entries:
+        latest[(dept, ind)] = pct  # later quarters overwrite earlier ones
+    values: dict[int, list[Decimal]] = {}
+    for pid, dept, ind in links:
+        if (dept, ind) in latest:
+            values.setdefault(pid, []).append(latest[(dept, ind)])
+    return {pid: (sum(vs, Decimal(0)) / len(vs)).quantize(Decimal("0.01")) for pid, vs in values.items()}
+
+
+def monitoring_rows(*, user, year: int, on: datetime.date | None = None) -> tuple[list[Row], list[DepartmentRow]]:
+    """Per project and per department (sum over its approved projects) results at ``on`` (today by default)."""
+    on = on or timezone.localdate()
+    schedule = schedule_for(year)
+    projects = list(budget_selectors.approved_projects_with_spent(user=user, year=year))
+    completions = _completions(projects, on=on)
+    rows = []
+    by_dept: dict[int, list] = {}
+    for p in projects:
+        result = rules.assess(
+            spent=p.spent,
+            amount=p.amount,
+            completion=completions.get(p.pk),
+            year=year,
+            on=on,
+            schedule=schedule.checkpoints,
+            gap_points=schedule.gap_points,
+        )
+        rows.append(Row(p, p.department, p.amount, p.spent, result))
+        by_dept.setdefault(p.department_id, []).append((p, completions.get(p.pk)))
+    dept_rows = []
+    for items in by_dept.values():
+        amount = sum((p.amount for p, _ in items), Decimal(0))
+        spent = sum((p.spent for p, _ in items), Decimal(0))
+        comps = [c for _, c in items if c is not None]
+        completion = (sum(comps, Decimal(0)) / len(comps)).quantize(Decimal("0.01")) if comps else None
+        result = rules.assess(
+            spent=spent,
+            amount=amount,
+            completion=completion,
+            year=year,
+            on=on,
+            schedule=schedule.checkpoints,
+            gap_points=schedule.gap_points,
+        )
+        dept_rows.append(DepartmentRow(items[0][0].department, amount, spent, result))
+    return rows, dept_rows
