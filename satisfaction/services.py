@@ -25,6 +25,7 @@ from organizations.selectors import users_with_role
 
 from .aggregates import record
 from .answers import CODE_ALPHABET, CODE_LENGTH, Cleaned, code_hash
+from .locking import lock_survey, lock_survey_region, lock_survey_regions
 from .models import (
     STANDARD_AREAS,
     AccessCode,
@@ -68,7 +69,7 @@ def survey_create(*, data: dict, actor) -> Survey:
 @transaction.atomic
 def survey_update(*, survey: Survey, data: dict, actor, expected_version: int | None = None) -> Survey:
     """Change a survey's basics. Once open only the title, introduction and closing date change."""
-    current = Survey.objects.select_for_update().get(pk=survey.pk)
+    current = lock_survey(survey.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConflictError(_("Someone else changed this survey after you opened it. Reload and try again."))
     if current.status == Survey.Status.CLOSED:
@@ -95,7 +96,7 @@ def survey_update(*, survey: Survey, data: dict, actor, expected_version: int | 
 @transaction.atomic
 def survey_open(*, survey: Survey, actor) -> Survey:
     """Open a draft survey for answers: it needs questions, regions with quotas, a future end."""
-    current = Survey.objects.select_for_update().get(pk=survey.pk)
+    current = lock_survey(survey.pk)
     if not current.is_draft:
         raise ApplicationError(_("Only a draft survey can be opened."), code="not_draft")
     errors: dict[str, list] = {}
@@ -119,7 +120,7 @@ def survey_open(*, survey: Survey, actor) -> Survey:
 @transaction.atomic
 def survey_close(*, survey: Survey, actor, automatic: bool = False) -> Survey:
     """Close a survey: no answer is accepted after this. Audited (docs/security.md: survey closing)."""
-    current = Survey.objects.select_for_update().get(pk=survey.pk)
+    current = lock_survey(survey.pk)
     if current.status == Survey.Status.CLOSED:
         raise ApplicationError(_("This survey is already closed."), code="closed")
     before = snapshot(current)
@@ -259,7 +260,7 @@ def quotas_set(*, survey: Survey, quotas: dict[int, int | None], actor) -> list[
     """
     if survey.status == Survey.Status.CLOSED:
         raise ApplicationError(_("A closed survey cannot be changed."), code="closed")
-    existing = {sr.region_id: sr for sr in SurveyRegion.objects.select_for_update().filter(survey=survey)}
+    existing = {sr.region_id: sr for sr in lock_survey_regions(survey)}
     regions = Region.objects.in_bulk(list(quotas))
     errors: dict[str, list] = {}
     before = {sr.region_id: sr.quota for sr in existing.values()}
@@ -306,7 +307,7 @@ def quotas_set(*, survey: Survey, quotas: dict[int, int | None], actor) -> list[
 @transaction.atomic
 def region_set_closed(*, survey_region: SurveyRegion, closed: bool, actor) -> SurveyRegion:
     """Close a region's quota early (no more answers from it) or reopen it."""
-    sr = SurveyRegion.objects.select_for_update().select_related("region", "survey").get(pk=survey_region.pk)
+    sr = lock_survey_region(survey_region.pk)
     if sr.survey.status == Survey.Status.CLOSED:
         raise ApplicationError(_("A closed survey cannot be changed."), code="closed")
     if sr.is_closed == closed:
