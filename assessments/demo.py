@@ -204,9 +204,8 @@ def _attach_evidence(report: Report, filer) -> None:
 
     if filer is None:
         return
-    for entry in report.entries.filter(assignment__indicator__evidence_required=True, evidence__isnull=True).select_related(
-        "assignment__indicator"
-    ):
+    lacking = report.entries.filter(assignment__indicator__evidence_required=True, evidence__isnull=True)
+    for entry in lacking.select_related("assignment__indicator"):
         name = f"{entry.assignment.indicator.name}台账-{report.quarter.plan.year}{report.quarter.code}.pdf"
         ev = Evidence(
             entry=entry,

@@ -22,9 +22,9 @@ def test_the_demo_reports_are_believable(db):
     assert filed.filter(assignment__indicator__evidence_required=True).exists() and not lacking.exists()
     # cumulative values never fall from one quarter to the next; counted things are whole
     values = defaultdict(dict)
-    for dept, a_id, q, value, unit in Entry.objects.filter(
-        actual_value__isnull=False, assignment__indicator__value_type="cumulative"
-    ).values_list("report__department_id", "assignment_id", "report__quarter__number", "actual_value", "assignment__indicator__unit"):
+    cumulative = Entry.objects.filter(actual_value__isnull=False, assignment__indicator__value_type="cumulative")
+    fields = ("report__department_id", "assignment_id", "report__quarter__number", "actual_value")
+    for dept, a_id, q, value, unit in cumulative.values_list(*fields, "assignment__indicator__unit"):
         values[(dept, a_id)][q] = value
         if unit in demo.COUNT_UNITS:
             assert value == value.to_integral_value(), (unit, value)
