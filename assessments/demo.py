@@ -26,6 +26,7 @@ from .models import (
     Assignment,
     Entry,
     EntryReview,
+    Evidence,
     Exemption,
     GradeAssessment,
     Plan,
@@ -188,8 +189,39 @@ def _fill(rng, report: Report, assignments: list[Assignment], skill: float, lagg
     Entry.objects.bulk_create(rows)
 
 
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _attach_evidence(report: Report, filer) -> None:
+    """A submitted report never lacks its required evidence: each entry whose indicator requires
+    it gets the department's register (台账) as a small PDF."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+
+    if filer is None:
+        return
+    lacking = report.entries.filter(assignment__indicator__evidence_required=True, evidence__isnull=True)
+    for entry in lacking.select_related("assignment__indicator"):
+        name = f"{entry.assignment.indicator.name}台账-{report.quarter.plan.year}{report.quarter.code}.pdf"
+        ev = Evidence(
+            entry=entry,
+            original_name=name,
+            content_type="application/pdf",
+            size=len(DEMO_PDF),
+            sha256=hashlib.sha256(DEMO_PDF).hexdigest(),
+            uploaded_by=filer,
+        )
+        ev.file.save(name, ContentFile(DEMO_PDF), save=False)
+        ev.save()
+
+
 def _submit(report: Report, filer, when: dt.datetime, *, decision: str | None, reviewer=None, reason: str = "") -> None:
     """Freeze the report as a revision submitted at ``when`` and apply the review decision."""
+    _attach_evidence(report, filer)
     report.revision += 1
     late = timezone.localtime(when).date() > report.quarter.deadline
     revision = ReportRevision.objects.create(

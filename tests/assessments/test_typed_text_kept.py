@@ -64,7 +64,7 @@ def test_returning_without_a_reason_shows_the_error_at_the_reason_box(report, us
     )
     assert response.status_code == 400
     html = response.content.decode()
-    slot = re.search(r'id="decision-reason-error" role="alert">([^<]+)</div>', html)
+    slot = re.search(r'id="decision-reason-error"\s*role="alert">([^<]+)</div>', html)
     assert slot and "退回" in slot.group(1)
     assert html.count(slot.group(1)) == 1  # not again at the top of the page
     assert "autofocus" in html  # the browser takes her to the box

@@ -51,7 +51,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         # She records a safety accident of 教育局 under the rule "安全质量事故".
         go(office, "扣分与加分事项")
         rule = office.locator("#id_rule option").filter(has_text="安全质量事故")
-        expect(rule).to_have_text("扣分 · 安全质量事故 (安全生产与质量)")
+        expect(rule).to_contain_text("扣分 · 安全质量事故(安全生产与质量) · 每次扣")
         office.get_by_label("规则").select_option(rule.get_attribute("value"))
         office.get_by_label("部门").select_option(label="教育局")
         office.get_by_label("日期").fill(day)
