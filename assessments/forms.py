@@ -10,7 +10,7 @@ from .models import Assignment, Plan, Quarter
 
 def rule_label(rule: Rule) -> str:
     """A rule as a picker shows it: its name and what one occurrence does, never its code."""
-    from core.templatetags.perfgov import points as fmt_points
+    from core.numbers import points_text as fmt_points
 
     if rule.effect == "points":
         what = (_("−%(p)s points each time") if rule.kind == "deduction" else _("+%(p)s points each time")) % {

@@ -21,12 +21,14 @@ class ResultSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=15, decimal_places=2)
     spent = serializers.DecimalField(max_digits=15, decimal_places=2)
     execution_rate = serializers.DecimalField(max_digits=9, decimal_places=2, source="result.execution_rate")
-    checkpoint_date = serializers.DateField(source="result.checkpoint.date", default=None)
+    checkpoint_date = serializers.DateField(source="result.checkpoint.date", default=None, allow_null=True)
     checkpoint_threshold = serializers.DecimalField(
-        max_digits=5, decimal_places=2, source="result.checkpoint.threshold", default=None
+        max_digits=5, decimal_places=2, source="result.checkpoint.threshold", default=None, allow_null=True
     )
-    completion_rate = serializers.DecimalField(max_digits=9, decimal_places=2, source="result.completion_rate")
-    gap = serializers.DecimalField(max_digits=9, decimal_places=2, source="result.gap")
+    completion_rate = serializers.DecimalField(
+        max_digits=9, decimal_places=2, source="result.completion_rate", allow_null=True
+    )
+    gap = serializers.DecimalField(max_digits=9, decimal_places=2, source="result.gap", allow_null=True)
     below_threshold = serializers.BooleanField(source="result.below_threshold")
     gap_exceeded = serializers.BooleanField(source="result.gap_exceeded")
     colour = serializers.ChoiceField(

@@ -12,7 +12,9 @@ PROBE = """
 import django, json
 django.setup()
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
+call_command("collectstatic", interactive=False, verbosity=0)  # as make run does before serving
 r = Client().get("/no-such-page/", HTTP_HOST="127.0.0.1")
 print(json.dumps({"debug": settings.DEBUG, "status": r.status_code, "body": r.content.decode(),
                   "email": settings.EMAIL_BACKEND, "mail_dir": str(getattr(settings, "EMAIL_FILE_PATH", ""))}))
@@ -38,7 +40,7 @@ def test_the_embedded_default_shows_the_apps_own_pages_and_keeps_mail_out_of_the
 def test_seed_demo_prints_the_survey_links_as_full_urls(monkeypatch, db):
     from django.core.management import call_command
 
-    from core.management.commands import seed_demo
+    from portal.management.commands import seed_demo
 
     # only the printing is under test here: the steps return what the survey step returns
     class Step:
