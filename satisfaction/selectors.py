@@ -335,7 +335,7 @@ def survey_results_all(
             code, label, extra = labels[key]
             # 样本不足: below the minimum the figures are shown nowhere; published results hide
             # the number of respondents too.
-            insufficient = est.n < minimum
+            insufficient = 0 < est.n < minimum  # none at all is no answers yet, not a small sample
             if insufficient:
                 est, w = Estimate(n=0 if published else est.n), None
             rows.append(

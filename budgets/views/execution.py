@@ -137,6 +137,7 @@ class EvaluateView(PermMixin, View):
             form.is_valid()
             apply_error(form, exc)
             form.add_error(None, exc.message)
+            form.evaluation_refused = True
             return render_detail(request, project, "evaluation", actuals_form=form, status=400)
         messages.success(
             request,
