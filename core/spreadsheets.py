@@ -42,3 +42,38 @@ class SafeExportMixin:
 
     def export_field(self, field, instance, **kwargs):
         return safe_cell(super().export_field(field, instance, **kwargs))
+
+
+# Bounds checked on an uploaded xlsx (a zip) before any parser inflates it: a small file can
+# expand to gigabytes (zip bomb). The total uncompressed size and each member's size are read
+# from the zip directory; the shared-strings and sheet members are what holds the cells.
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+MAX_CELL_CHARS = 32767  # Excel's own limit of a cell
+
+
+class SpreadsheetTooLarge(ValueError):
+    pass
+
+
+def check_xlsx_bounds(content: bytes, *, limit: int = MAX_XLSX_UNCOMPRESSED) -> None:
+    """Raise :class:`SpreadsheetTooLarge` if the workbook would inflate beyond the bounds."""
+    import io
+    import zipfile
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip: the parser refuses it with its own message
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if total > limit:
+            raise SpreadsheetTooLarge("uncompressed size")
+        if info.file_size > 1024 * 1024 and info.file_size > MAX_XLSX_RATIO * max(info.compress_size, 1):
+            raise SpreadsheetTooLarge("compression ratio")
+
+
+def check_cell(value) -> None:
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        raise SpreadsheetTooLarge("cell size")
