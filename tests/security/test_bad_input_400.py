@@ -41,7 +41,7 @@ def test_a_nul_in_json_is_a_400_naming_the_field(world, api):
 
 def test_deeply_nested_json_is_a_400(world, api):
     nested = "[" * 5000 + '"x"' + "]" * 5000
-    body = '{"year": %d, "name": "深", "amount": "10.00", "note": %s}' % (YEAR, nested)
+    body = f'{{"year": {YEAR}, "name": "深", "amount": "10.00", "note": {nested}}}'
     count = BudgetProject.objects.count()
     response = api("filer").post("/api/v1/budget-projects/", body, content_type="application/json")
     assert response.status_code == 400
