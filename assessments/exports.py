@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from assessments.inputs import provisional_note
+from core.spreadsheets import escape_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,6 +19,7 @@ def xlsx_response(workbook: Workbook, filename: str) -> HttpResponse:
     from io import BytesIO
 
     buffer = BytesIO()
+    escape_workbook(workbook)
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 from import_export import fields, resources, widgets
 
 from audit.services import audit_log
+from core.spreadsheets import SafeExportMixin
 from indicators.models import Indicator
 from organizations.models import Department
 
@@ -16,7 +17,7 @@ class IndicatorOfYearWidget(widgets.ForeignKeyWidget):
         return Indicator.objects.filter(library__year=row.get("year"))
 
 
-class AssignmentResource(resources.ModelResource):
+class AssignmentResource(SafeExportMixin, resources.ModelResource):
     plan = fields.Field(attribute="plan", column_name="year", widget=widgets.ForeignKeyWidget(Plan, field="year"))
     department = fields.Field(
         attribute="department", column_name="department", widget=widgets.ForeignKeyWidget(Department, field="code")

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.spreadsheets import safe_cell
+
 COLUMNS = [
     ("at", gettext_noop("Time")),
     ("actor_username", gettext_noop("Actor")),
@@ -25,7 +27,6 @@ COLUMNS = [
     ("after", gettext_noop("After")),
     ("data", gettext_noop("Details")),
 ]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value):
@@ -36,8 +37,7 @@ def _cell(value):
     elif hasattr(value, "isoformat"):
         value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     value = str(value)
-    # A spreadsheet must not run what a user typed (CSV/formula injection).
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return safe_cell(value)  # a spreadsheet must not run what a user typed
 
 
 def rows(events):

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from core.numbers import yuan_to_wan
+from core.spreadsheets import escape_workbook
 
 from . import selectors
 
@@ -104,5 +105,6 @@ def recommendations_workbook(*, year: int) -> bytes:
         for cell in ws2[col][1:]:
             cell.number_format = YUAN
     buf = io.BytesIO()
+    escape_workbook(wb)
     wb.save(buf)
     return buf.getvalue()

@@ -23,6 +23,7 @@ from audit.services import audit_log
 from core.errors import ApplicationError
 from core.numbers import to_decimal
 from core.roles import DEPARTMENT_ROLES
+from core.spreadsheets import MAX_CELL_CHARS, SpreadsheetTooLarge, check_xlsx_bounds
 from indicators.models import Indicator
 from organizations.models import Department
 
@@ -125,6 +126,8 @@ def _choice(value, choices) -> str:
 
 
 def _cell(value) -> str:
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        raise ApplicationError(_("A cell holds more than %(n)d characters.") % {"n": MAX_CELL_CHARS}, field="file")
     if value is None:
         return ""
     if isinstance(value, float):  # float ok: an xlsx number cell, converted through its repr
@@ -142,6 +145,10 @@ def read_workbook(content: bytes) -> dict[str, list[tuple[int, dict]]]:
         raise ApplicationError(_("This is not an xlsx workbook."), field="file")
     from openpyxl import load_workbook
 
+    try:
+        check_xlsx_bounds(content)
+    except SpreadsheetTooLarge as exc:
+        raise ApplicationError(_("The workbook is too large once unpacked."), field="file") from exc
     try:
         wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

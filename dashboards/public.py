@@ -11,6 +11,7 @@ Built with a constant number of queries and cached per year and language (see si
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -38,6 +39,8 @@ from .panels.common import (
 from .signals import public_version
 from .tables import Column, Table
 
+logger = logging.getLogger(__name__)
+
 CACHE_SECONDS = getattr(settings, "PUBLIC_CACHE_SECONDS", 600)
 DIRECTIONS = dict(Direction.choices)
 OPERATORS = dict(Operator.choices)
@@ -55,11 +58,22 @@ class PublicPage:
 
 
 def _cached(key: str, build):
-    full = f"dashboards:public:{public_version()}:{get_language()}:{key}"
-    value = cache.get(full)
+    """``build()`` cached under the current public version; built afresh while the cache is down."""
+    version = public_version()
+    if version is None:
+        return build()
+    full = f"dashboards:public:{version}:{get_language()}:{key}"
+    try:
+        value = cache.get(full)
+    except Exception as exc:
+        logger.warning("public cache unavailable (%s)", exc)
+        return build()
     if value is None:
         value = build()
-        cache.set(full, value, CACHE_SECONDS)
+        try:
+            cache.set(full, value, CACHE_SECONDS)
+        except Exception as exc:
+            logger.warning("could not store a public page in the cache (%s)", exc)
     return value
 
 

@@ -8,6 +8,7 @@ on their own (PUBLIC_CACHE_SECONDS), which bounds staleness where the cache is p
 
 from __future__ import annotations
 
+import logging
 import threading
 from contextlib import contextmanager
 
@@ -17,12 +18,19 @@ from django.db.models.signals import post_delete, post_save
 
 VERSION_KEY = "dashboards:public:version"
 
+logger = logging.getLogger(__name__)
 
-def public_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
+
+def public_version() -> int | None:
+    """The current version, or None while the cache cannot be reached (then nothing is cached)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, 1, timeout=None)
+            version = cache.get(VERSION_KEY) or 1
+    except Exception as exc:  # a cache outage must never fail a page or a write
+        logger.warning("public cache unavailable, version unknown (%s)", exc)
+        return None
     return version
 
 
@@ -31,7 +39,8 @@ _local = threading.local()
 
 def bump_public_version(**kwargs) -> None:
     """Bump now, and again when the transaction commits: a page read between the two, while the
-    change was not yet visible, must not stay cached under the new version."""
+    change was not yet visible, must not stay cached under the new version. Neither bump can fail
+    the save: a cache outage is logged and the entries expire on their own."""
     if getattr(_local, "pending", None) is not None:  # inside coalesced_bumps(): once at its end
         _local.pending = True
         return
@@ -59,9 +68,12 @@ def coalesced_bumps():
 
 def _bump() -> None:
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not set yet (or evicted): any new value invalidates the old entries
-        cache.set(VERSION_KEY, public_version() + 1, timeout=None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # not set yet (or evicted): any new value invalidates the old entries
+            cache.set(VERSION_KEY, (public_version() or 0) + 1, timeout=None)
+    except Exception as exc:  # entries still expire on their own after PUBLIC_CACHE_SECONDS
+        logger.warning("could not invalidate the public cache (%s)", exc)
 
 
 def _connect() -> None:

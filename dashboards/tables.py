@@ -18,6 +18,8 @@ from django.utils.formats import number_format
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import escape_workbook, safe_cell, safe_row
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMERIC = frozenset({"int", "points", "pct", "wan", "num"})
 FORMATS = {"points": "0.00", "wan": "#,##0.00", "pct": "0.0", "int": "0", "num": "0.####"}
@@ -119,6 +121,7 @@ def workbook_bytes(tables: list[Table]) -> bytes:
                 for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
                     cell.number_format = fmt
     buffer = io.BytesIO()
+    escape_workbook(wb)
     wb.save(buffer)
     return buffer.getvalue()
 
@@ -126,9 +129,9 @@ def workbook_bytes(tables: list[Table]) -> bytes:
 def csv_text(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(table.header())
+    writer.writerow(safe_row(table.header()))
     for row in table.plain_rows():
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
     return buffer.getvalue()
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from import_export import fields, instance_loaders, resources, widgets
 
 from audit.services import audit_log
+from core.spreadsheets import SafeExportMixin
 from organizations.models import Department
 
 from .models import Category, ChangeRecord, Indicator, Library, Rule
@@ -160,7 +161,7 @@ class _NoDiff:
         return []
 
 
-class LibraryResource(resources.ModelResource):
+class LibraryResource(SafeExportMixin, resources.ModelResource):
     library = fields.Field(
         attribute="library", column_name="year", widget=CachedForeignKeyWidget(Library, field="year")
     )

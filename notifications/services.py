@@ -55,12 +55,17 @@ def send_emails(ids: list[int] | None = None) -> int:
     for n in qs:
         if not n.user.email:
             continue
+        # Claim the row before sending (one atomic UPDATE, committed at once): of two runs that
+        # overlap, only the one whose UPDATE changed the row sends the e-mail.
+        claimed_at = timezone.now()
+        if not Notification.objects.filter(pk=n.pk, emailed_at__isnull=True).update(emailed_at=claimed_at):
+            continue
         try:
             send_mail(n.title, f"{n.body}\n\n{n.link}".strip(), settings.DEFAULT_FROM_EMAIL, [n.user.email])
         except Exception:  # the mail server being down must not lose the in-app notification
             logger.exception("could not e-mail notification %s", n.pk)
+            Notification.objects.filter(pk=n.pk, emailed_at=claimed_at).update(emailed_at=None)  # try again later
             continue
-        Notification.objects.filter(pk=n.pk).update(emailed_at=timezone.now())
         sent += 1
     return sent
 

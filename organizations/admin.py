@@ -4,12 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from core.admin import SpreadsheetAdmin
+from core.spreadsheets import SafeExportMixin
 
 from .forms import AdminPasswordResetForm
 from .models import ApiToken, Department, RankingGroup, Region, User
 
 
-class DepartmentResource(resources.ModelResource):
+class DepartmentResource(SafeExportMixin, resources.ModelResource):
     group = fields.Field(attribute="group", column_name="group", widget=widgets.ForeignKeyWidget(RankingGroup, "code"))
     region = fields.Field(attribute="region", column_name="region", widget=widgets.ForeignKeyWidget(Region, "code"))
 

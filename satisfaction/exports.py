@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import escape_workbook
+
 from .answers import format_code
 from .stats import INSUFFICIENT
 
@@ -33,6 +35,7 @@ def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list], first:
 
 def _bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
+    escape_workbook(wb)
     wb.save(buf)
     return buf.getvalue()
 

@@ -7,9 +7,11 @@ become cache keys and are never written anywhere else: they serve the limit only
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
 from audit.services import client_ip
@@ -20,10 +22,24 @@ def _key(kind: str, ident: str) -> str:
     return f"satisfaction:rl:{kind}:{digest}"
 
 
+logger = logging.getLogger(__name__)
+
+# While the shared cache cannot be reached the limits are counted per process here: the public
+# pages keep answering (and keep a limit) instead of failing every submit.
+_fallback = LocMemCache("satisfaction-throttle-fallback", {"OPTIONS": {"MAX_ENTRIES": 10000}})
+
+
 def hit(kind: str, ident: str, *, limit: int, window: int) -> bool:
     """Count one event; True while the count in the current window is within ``limit``."""
     key = _key(kind, ident)
-    backend = caches["default"]
+    try:
+        return _hit(caches["default"], key, limit=limit, window=window)
+    except Exception as exc:
+        logger.warning("throttle cache unavailable, counting in this process (%s)", exc)
+        return _hit(_fallback, key, limit=limit, window=window)
+
+
+def _hit(backend, key: str, *, limit: int, window: int) -> bool:
     if isinstance(backend, RedisCache):
         # One round trip on the public survey's hot path: create the window's counter if missing
         # (with its expiry), then count, in one transaction. Stored as Django's cache stores an int.
@@ -33,19 +49,25 @@ def hit(kind: str, ident: str, *, limit: int, window: int) -> bool:
         pipe.incr(name)
         _created, count = pipe.execute()
         return count <= limit
-    if cache.add(key, 1, timeout=window):
+    if backend.add(key, 1, timeout=window):
         return limit >= 1
     try:
-        count = cache.incr(key)
+        count = backend.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
+        backend.set(key, 1, timeout=window)
         count = 1
     return count <= limit
 
 
 def over(kind: str, ident: str, *, limit: int) -> bool:
     """True if the counter already reached ``limit`` (without counting)."""
-    return (cache.get(_key(kind, ident)) or 0) >= limit
+    key = _key(kind, ident)
+    try:
+        count = caches["default"].get(key)
+    except Exception as exc:
+        logger.warning("throttle cache unavailable, counting in this process (%s)", exc)
+        count = _fallback.get(key)
+    return (count or 0) >= limit
 
 
 def address(request) -> str:

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -47,6 +47,10 @@ class ScoresListView(PermMixin, View):
             return render(request, "assessments/no_plan.html")
         periods = [p for p, _n, _e in periods_of(plan)]
         period = request.GET.get("period") or selectors.default_period(plan=plan, periods=periods)
+        if period not in periods:
+            return HttpResponseBadRequest(
+                "period: " + _("Choose one of the periods of the year."), content_type="text/plain; charset=utf-8"
+            )
         group = request.GET.get("group", "")
         scores = selectors.scores_for_user(user=request.user).filter(plan=plan, period=period)
         if group:
