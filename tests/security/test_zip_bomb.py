@@ -47,7 +47,9 @@ def test_the_budget_import_refuses_a_zip_bomb_before_loading(django_user_model):
     bomb = zip_bomb()
     assert len(bomb) < 1024 * 1024
     with pytest.raises(ApplicationError) as refused:
-        importing.run(content=bomb, actor=django_user_model.objects.create(username="finance-zip", role="finance"), dry_run=True)
+        importing.run(
+            content=bomb, actor=django_user_model.objects.create(username="finance-zip", role="finance"), dry_run=True
+        )
     assert "file" in refused.value.errors
     assert str(refused.value) == gettext("The workbook is too large once unpacked.")
     assert not BudgetProject.objects.exists()
