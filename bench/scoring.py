@@ -78,6 +78,10 @@ def recompute_all(ctx) -> list[Row]:
 
     plan = ctx.plan
     params = {"plan": plan.pk, "library": plan.library_id, "dept": None, "survey": ctx.survey.pk}
+    # The stored scores as the current code computes them (committed), as a running system keeps
+    # them: the measures below are of a recomputation after a change, not of a code upgrade.
+    say("  bringing the workload's scores up to date …")
+    recompute(plan=plan)
 
     def cold():
         _clear_survey_caches()
