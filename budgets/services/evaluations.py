@@ -92,51 +92,47 @@ def _latest_check(evaluation: Evaluation) -> None:
         )
 
 
-@transaction.atomic
-def evaluation_confirm(*, evaluation: Evaluation, actor) -> Evaluation:
-    """Finance confirms the latest draft evaluation of a project: it now feeds the recommendation."""
+def _advance(evaluation: Evaluation, actor, *, source: str, target: str, refusal: str) -> Evaluation:
+    """Move the project's latest evaluation one step (draft → confirmed → published), audited."""
     evaluation = lock_evaluation(evaluation.pk)
-    if evaluation.status != EvaluationStatus.DRAFT:
-        raise ApplicationError(
-            _("Only a draft evaluation can be confirmed (this one is %(status)s).")
-            % {"status": evaluation.get_status_display()},
-            code="invalid_state",
-        )
+    if evaluation.status != source:
+        raise ApplicationError(refusal % {"status": evaluation.get_status_display()}, code="invalid_state")
     _latest_check(evaluation)
-    evaluation.status = EvaluationStatus.CONFIRMED
-    evaluation.confirmed_at, evaluation.confirmed_by = timezone.now(), actor
-    evaluation.save(update_fields=["status", "confirmed_at", "confirmed_by"])
+    step = "confirmed" if target == EvaluationStatus.CONFIRMED else "published"
+    evaluation.status = target
+    setattr(evaluation, f"{step}_at", timezone.now())
+    setattr(evaluation, f"{step}_by", actor)
+    evaluation.save(update_fields=["status", f"{step}_at", f"{step}_by"])
     audit_log(
-        "budgets.evaluation.confirmed",
+        f"budgets.evaluation.{step}",
         actor=actor,
         obj=evaluation,
-        before={"status": EvaluationStatus.DRAFT},
-        after={"status": evaluation.status},
+        before={"status": source},
+        after={"status": target},
         data={"project": evaluation.project_id, "number": evaluation.number, "total": evaluation.total},
     )
     return evaluation
+
+
+@transaction.atomic
+def evaluation_confirm(*, evaluation: Evaluation, actor) -> Evaluation:
+    """Finance confirms the latest draft evaluation of a project: it now feeds the recommendation."""
+    return _advance(
+        evaluation,
+        actor,
+        source=EvaluationStatus.DRAFT,
+        target=EvaluationStatus.CONFIRMED,
+        refusal=_("Only a draft evaluation can be confirmed (this one is %(status)s)."),
+    )
 
 
 @transaction.atomic
 def evaluation_publish(*, evaluation: Evaluation, actor) -> Evaluation:
     """Publish (公开) a confirmed evaluation: it appears on the public pages from now on."""
-    evaluation = lock_evaluation(evaluation.pk)
-    if evaluation.status != EvaluationStatus.CONFIRMED:
-        raise ApplicationError(
-            _("Only a confirmed evaluation can be published (this one is %(status)s).")
-            % {"status": evaluation.get_status_display()},
-            code="invalid_state",
-        )
-    _latest_check(evaluation)
-    evaluation.status = EvaluationStatus.PUBLISHED
-    evaluation.published_at, evaluation.published_by = timezone.now(), actor
-    evaluation.save(update_fields=["status", "published_at", "published_by"])
-    audit_log(
-        "budgets.evaluation.published",
-        actor=actor,
-        obj=evaluation,
-        before={"status": EvaluationStatus.CONFIRMED},
-        after={"status": evaluation.status},
-        data={"project": evaluation.project_id, "number": evaluation.number, "total": evaluation.total},
+    return _advance(
+        evaluation,
+        actor,
+        source=EvaluationStatus.CONFIRMED,
+        target=EvaluationStatus.PUBLISHED,
+        refusal=_("Only a confirmed evaluation can be published (this one is %(status)s)."),
     )
-    return evaluation

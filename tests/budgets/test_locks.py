@@ -15,25 +15,11 @@ from django.db import connection, transaction
 from budgets.locking import lock_project, lock_recommendation
 from budgets.models import BudgetTarget, Recommendation
 from organizations.models import Department
+from tests.assessments.test_locks import hold_open
 
 from .factories import ProjectFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def hold_open(work, started: threading.Event, release: threading.Event, errors: list) -> None:
-    from django.db import connections
-
-    try:
-        with transaction.atomic():
-            work()
-            started.set()
-            release.wait(timeout=30)
-    except Exception as exc:
-        errors.append(exc)
-        started.set()
-    finally:
-        connections.close_all()
 
 
 def test_a_held_project_leaves_its_department_and_new_targets_free(postgres):
