@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def test_two_overlapping_runs_send_each_email_once(postgres, django_user_model, monkeypatch):
-    user = django_user_model.objects.create(username="mailee", email="mailee@example.gov.cn")
+    user = django_user_model.objects.create(username="mailee", email="mailee@example.gov.cn", role="supervisor")
     note = Notification.objects.create(user=user, kind="test", title="报告被退回", email_wanted=True)
     sent, lock = [], threading.Lock()
     second_run = {}
@@ -50,7 +50,7 @@ def test_two_overlapping_runs_send_each_email_once(postgres, django_user_model, 
 
 
 def test_a_failed_mail_is_released_for_the_next_run(postgres, django_user_model, monkeypatch):
-    user = django_user_model.objects.create(username="mailee2", email="mailee2@example.gov.cn")
+    user = django_user_model.objects.create(username="mailee2", email="mailee2@example.gov.cn", role="supervisor")
     note = Notification.objects.create(user=user, kind="test", title="提醒", email_wanted=True)
 
     def down(*args, **kwargs):
