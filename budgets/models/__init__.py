@@ -1,0 +1,43 @@
+"""Budget projects bound to performance targets (预算绩效, docs/budgets.md).
+
+Money is stored in yuan with two decimals (239.63万元 = 2,396,300.00 yuan) and shown in 万元
+where finance expects it; points are Decimal with two places.
+
+One module per part of the cycle: the year's policy, projects with their target sheets, execution,
+and results (evaluations and recommendations).
+"""
+
+from .execution import SpendingRecord, Tranche
+from .policy import (
+    MAX_AMOUNT,
+    MAX_TEXT,
+    MONEY,
+    MONEY_VALIDATORS,
+    POINTS,
+    VALUE,
+    YEAR_VALIDATORS,
+    BudgetPolicy,
+    _default_matrix,
+)
+from .projects import BudgetProject, BudgetTarget, ProjectRevision, linked_indicator
+from .results import Evaluation, Recommendation
+
+__all__ = [
+    "MAX_AMOUNT",
+    "MAX_TEXT",
+    "MONEY",
+    "MONEY_VALIDATORS",
+    "POINTS",
+    "VALUE",
+    "YEAR_VALIDATORS",
+    "BudgetPolicy",
+    "BudgetProject",
+    "BudgetTarget",
+    "Evaluation",
+    "ProjectRevision",
+    "Recommendation",
+    "SpendingRecord",
+    "Tranche",
+    "_default_matrix",
+    "linked_indicator",
+]

@@ -1,0 +1,109 @@
+"""The year's budget policy: thresholds, weights and the recommendation matrix (docs/budgets.md)."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import evaluation, recommendation
+
+# Yuan with two decimals; 1,000 亿元 is beyond any city project and is refused as absurd.
+MAX_AMOUNT = Decimal("100000000000.00")
+MONEY = {"max_digits": 15, "decimal_places": 2}
+MONEY_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_AMOUNT)]
+POINTS = {"max_digits": 7, "decimal_places": 2}
+VALUE = {"max_digits": 18, "decimal_places": 4}
+MAX_TEXT = 2000
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+def _default_matrix() -> dict:
+    return copy.deepcopy(recommendation.DEFAULT_MATRIX)
+
+
+class BudgetPolicy(models.Model):
+    """A year's evaluation weights, grade bands and recommendation matrix (configurable per year)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True, validators=YEAR_VALIDATORS)
+    weight_execution = models.DecimalField(
+        _("weight: budget execution rate"), default=Decimal(10), validators=[MinValueValidator(0)], **POINTS
+    )
+    weight_output = models.DecimalField(
+        _("weight: output"), default=Decimal(50), validators=[MinValueValidator(0)], **POINTS
+    )
+    weight_cost = models.DecimalField(
+        _("weight: cost"),
+        default=Decimal(0),
+        validators=[MinValueValidator(0)],
+        help_text=_("0: cost targets are scored within the output weight (Ministry of Finance practice)."),
+        **POINTS,
+    )
+    weight_effect = models.DecimalField(
+        _("weight: effect"), default=Decimal(30), validators=[MinValueValidator(0)], **POINTS
+    )
+    weight_satisfaction = models.DecimalField(
+        _("weight: satisfaction"), default=Decimal(10), validators=[MinValueValidator(0)], **POINTS
+    )
+    grade_excellent = models.DecimalField(_("excellent (优) from"), default=Decimal(90), **POINTS)
+    grade_good = models.DecimalField(_("good (良) from"), default=Decimal(80), **POINTS)
+    grade_fair = models.DecimalField(_("fair (中) from"), default=Decimal(60), **POINTS)
+    matrix = models.JSONField(_("recommendation matrix"), default=_default_matrix, encoder=DjangoJSONEncoder)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("budget policy")
+        verbose_name_plural = _("budget policies")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return gettext("Budget policy %(year)s") % {"year": self.year}
+
+    @property
+    def weights(self) -> evaluation.Weights:
+        return evaluation.Weights(
+            execution=self.weight_execution,
+            output=self.weight_output,
+            cost=self.weight_cost,
+            effect=self.weight_effect,
+            satisfaction=self.weight_satisfaction,
+        )
+
+    @property
+    def bands(self) -> tuple[tuple[str, Decimal], ...]:
+        return (
+            ("excellent", self.grade_excellent),
+            ("good", self.grade_good),
+            ("fair", self.grade_fair),
+            ("poor", Decimal(0)),
+        )
+
+    def clean(self):
+        errors: dict[str, list] = {}
+        weights = [self.weight_execution, self.weight_output, self.weight_cost, self.weight_effect]
+        weights.append(self.weight_satisfaction)
+        if all(w is not None for w in weights) and sum(weights) != 100:
+            errors["weight_execution"] = [
+                _("The weights must add up to 100 (now %(sum)s).") % {"sum": sum(weights).normalize()}
+            ]
+        bands = [self.grade_excellent, self.grade_good, self.grade_fair]
+        if all(b is not None for b in bands) and not (100 >= bands[0] > bands[1] > bands[2] > 0):
+            errors["grade_excellent"] = [_("Grade thresholds must fall from excellent to fair, within 0–100.")]
+        matrix, matrix_errors = recommendation.validate_matrix(self.matrix)
+        if matrix_errors:
+            errors["matrix"] = [f"{k}: {gettext(m)}" for k, msgs in matrix_errors.items() for m in msgs]
+        else:
+            self.matrix = matrix
+        if errors:
+            raise ValidationError(errors)
