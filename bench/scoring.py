@@ -59,8 +59,7 @@ SURVEY_AGGREGATE = """
 def _clear_survey_caches() -> None:
     from satisfaction import selectors
 
-    for name in ("_HISTS_CACHE", "_SCOPES_CACHE"):
-        getattr(selectors, name, {}).clear()
+    selectors.clear_caches()
 
 
 def _rolled_back(fn):

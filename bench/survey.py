@@ -36,8 +36,7 @@ STORED = """SELECT dimension, key, region_id, m, s, v, sum(respondents) FROM sat
 def _clear_caches() -> None:
     from satisfaction import selectors
 
-    for name in ("_HISTS_CACHE", "_SCOPES_CACHE"):
-        getattr(selectors, name, {}).clear()
+    selectors.clear_caches()
 
 
 def measures(ctx) -> list[Row]:
