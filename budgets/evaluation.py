@@ -32,7 +32,7 @@ from core.numbers import q2
 from core.text import Text
 from indicators import scoring
 from indicators.choices import Direction, Method
-from indicators.methods import METHOD_DIRECTIONS
+from indicators.methods import InputKind, method_of, methods_with
 
 from .choices import BudgetDimension, Operator
 
@@ -43,9 +43,7 @@ HUNDRED = Decimal(100)
 
 # Library methods a budget target can be scored by: those computed from the target's actual value.
 # (grade needs a reviewer's grade, rank a field of departments, deduction recorded events.)
-LINKABLE_METHODS = frozenset(
-    {Method.THRESHOLD, Method.PROPORTIONAL, Method.TIERED, Method.SCALE, Method.PER_UNIT, Method.SATISFACTION}
-)
+LINKABLE_METHODS = methods_with(InputKind.VALUE) | methods_with(InputKind.SURVEY)
 
 DIMENSION_ORDER = [BudgetDimension.COST, BudgetDimension.OUTPUT, BudgetDimension.EFFECT, BudgetDimension.SATISFACTION]
 
@@ -164,7 +162,7 @@ class Result:
 
 
 def _num(v) -> str:
-    return scoring._num(v)
+    return scoring.num2(v)
 
 
 def grade_for(total: Decimal, bands: Sequence[tuple[str, Decimal]] = DEFAULT_BANDS) -> str:
@@ -276,7 +274,7 @@ def link_errors(operator: str, value: Decimal | None, link: LinkedIndicator) -> 
                 "(only methods computed from an actual value can)."
             )
         ]
-    if operator not in METHOD_DIRECTIONS[Method(link.method)]:
+    if operator not in method_of(link.method).directions:
         return [gettext_noop("The indicator's scoring method does not work with this operator.")]
     if link.method == Method.TIERED and value is not None:
         c = link.challenge
@@ -292,16 +290,9 @@ def link_errors(operator: str, value: Decimal | None, link: LinkedIndicator) -> 
 
 def _scaled_params(link: LinkedIndicator, points: Decimal, value: Decimal | None) -> dict:
     """The indicator's parameters for a target worth ``points``: point amounts scale with P."""
-    params = dict(link.params or {})
-    factor = points / link.points if link.points else ONE
-    if link.method == Method.SCALE:
-        params["bands"] = [
-            {"bound": b["bound"], "points": str(Decimal(b["points"]) * factor)} for b in params.get("bands", [])
-        ]
-        params["otherwise"] = str(Decimal(params.get("otherwise", "0")) * factor)
-    elif link.method == Method.PER_UNIT and params.get("per_unit") is not None:
-        params["per_unit"] = str(Decimal(params["per_unit"]) * factor)
-    elif link.method == Method.SATISFACTION and value is not None:
+    method = method_of(link.method)
+    params = method.rescale(dict(link.params or {}), points / link.points if link.points else ONE)
+    if method.input == InputKind.SURVEY and value is not None:
         params["target"] = str(value)  # the target's own value is the bar, not the indicator's
     return params
 
@@ -337,7 +328,7 @@ def score_target(target: TargetInput, points: Decimal) -> scoring.Result:
         return scoring.Result(ZERO, Text(gettext_noop("No points to score.")))
     inputs = scoring.Inputs(
         actual=target.actual,
-        satisfaction=target.actual if spec.method == Method.SATISFACTION else None,
+        satisfaction=target.actual if method_of(spec.method).input == InputKind.SURVEY else None,
     )
     return scoring.score(spec, inputs)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from indicators.choices import Method
+from indicators.methods import InputKind, method_of
 from indicators.scoring import Inputs, Spec, competition_ranks
 
 from .. import inputs as states
@@ -60,18 +60,18 @@ class _Judge:
     def judge(self, a: AssignmentRow, dept_code: str, period: str, qn: int, rank_cache: dict):
         """(state, inputs, what was used) of one assignment's input for the period."""
         run = self.run
-        method = a.method
-        if method == Method.DEDUCTION:  # scored from events: nothing to file
+        kind = method_of(a.method).input
+        if kind == InputKind.EVENTS:  # scored from events: nothing to file
             reason = self.exemption(a.pk, period)
             if reason is not None:
                 state, _value, used = states.exempt(reason)
                 return state, NO_INPUTS, used
             return states.InputState.APPROVED, NO_INPUTS, None
-        if method == Method.GRADE:
+        if kind == InputKind.GRADE:
             grade = run.grades.get(a.pk)
             state, used = states.grade_input(grade=grade, exemption=self.exemption(a.pk, period))
             return state, Inputs(grade=grade), used
-        if method == Method.SATISFACTION:
+        if kind == InputKind.SURVEY:
             got = run.satisfaction.get((run.satisfaction_key.get(a.pk), dept_code))
             state, value, used = states.satisfaction_input(
                 value=got.value if got else None,
@@ -84,7 +84,7 @@ class _Judge:
             )
             return state, Inputs(satisfaction=value), used
         state, value, used = self.reported(a.pk, qn, period, a.carry_over)
-        if method != Method.RANK:
+        if kind != InputKind.RANKED_VALUE:
             return state, Inputs(actual=value), used
         if a.indicator_id not in rank_cache:
             latest = self.rank_values(a.indicator_id, qn, period)

@@ -16,7 +16,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.utils import timezone
 
-from indicators.choices import Method, ValueType
+from indicators.choices import ValueType
+from indicators.methods import InputKind, methods_with
 from indicators.models import Category, Indicator
 from indicators.scoring import Spec
 from organizations.models import Department
@@ -305,7 +306,8 @@ def _events(plan: Plan, dept_filter: dict) -> dict[int, list[scoring.EventIn]]:
 
 def _rank_pool(plan: Plan, run: RunInputs, entry_rows) -> None:
     """Every department's values of the rank indicators, judged later by the same rules as its own."""
-    rank_indicators = {a.indicator_id for a in run.assignments if a.method == Method.RANK}
+    ranked = methods_with(InputKind.RANKED_VALUE)
+    rank_indicators = {a.indicator_id for a in run.assignments if a.method in ranked}
     if not rank_indicators:
         return
     pool: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
@@ -327,8 +329,9 @@ def _rank_pool(plan: Plan, run: RunInputs, entry_rows) -> None:
 def _satisfaction(plan: Plan, run: RunInputs) -> None:
     """Survey figures do not depend on the period: one batch per distinct indicator setting."""
     wanted: dict[str, tuple[dict, set[str]]] = {}
+    surveyed = methods_with(InputKind.SURVEY)
     for a in run.assignments:
-        if a.method == Method.SATISFACTION:
+        if a.method in surveyed:
             key = satisfaction_key(a.indicator.params)
             wanted.setdefault(key, (a.indicator.params or {}, set()))[1].add(run.departments[a.department_id][0])
             run.satisfaction_key[a.pk] = key
