@@ -28,9 +28,11 @@ run: $(BIN)/activate
 	    --schedule=var/celery/beat-schedule & \
 	  $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
-## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+## Run the whole test suite (SQLite by default; PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set),
+## in one process per core (TEST_WORKERS=0 runs it in this process, e.g. to use a debugger).
+TEST_WORKERS ?= auto
 test: $(BIN)/activate
-	DJANGO_SETTINGS_MODULE=perfgov.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=perfgov.settings.test $(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Only the browser tests (Debian's Chromium): the journeys of tests/e2e and every other test marked e2e.
 ## Screenshots of the journeys go to tests/e2e/artifacts/.

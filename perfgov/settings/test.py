@@ -1,7 +1,26 @@
-"""Settings for the test suite: SQLite by default, PostgreSQL and Redis when their URLs are set."""
+"""Settings for the test suite: SQLite by default, PostgreSQL and Redis when their URLs are set.
 
-from .base import *  # noqa: F403
-from .base import env
+The suite runs in parallel processes (pytest-xdist, ``make test``). Each process gets its own test
+database from pytest-django (``test_perfgov_gw0``, ``test_perfgov_gw1``, …) and, here, its own Redis
+database: the cache, the throttles and the Celery queue of one process never meet another's. The
+environment is changed, not only the settings, so the ``redis_url`` fixture and the workers and
+servers a test starts see the same database.
+"""
+
+import os
+import re
+
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
+    # redis://host:port/N → redis://host:port/(N + 1 + worker): the base database stays free.
+    _url = os.environ["REDIS_URL"]
+    _match = re.match(r"^(redis://[^/]+)(?:/(\d+))?/?$", _url)
+    if _match:
+        _db = int(_match.group(2) or 0) + 1 + int(_xdist_worker[2:])
+        os.environ["REDIS_URL"] = f"{_match.group(1)}/{_db}"
+
+from .base import *  # noqa: E402, F403
+from .base import env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "test-key-not-for-production"  # noqa: S105

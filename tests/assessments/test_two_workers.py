@@ -127,7 +127,7 @@ def test_two_real_workers_leave_nothing_waiting(real_workers, plan, users, depar
             stale(plan, departments)
             for _task in range(4):
                 task.delay()
-            assert wait_for(lambda: not RecomputeRequest.objects.exists(), timeout=90)
+            assert wait_for(lambda: not RecomputeRequest.objects.exists(), timeout=240)
     finally:
         app.conf.update(**saved)
     assert Score.objects.filter(plan=plan).count() >= len(departments)

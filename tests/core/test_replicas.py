@@ -69,7 +69,7 @@ class Clusters:
         command = [str(self.bindir / args[0]), *args[1:]]
         if os.geteuid() == 0:  # PostgreSQL refuses to run as root
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)  # noqa: S603
+        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=300)  # noqa: S603
 
     def start(self, folder: Path, port: int) -> None:
         self.run(
@@ -155,7 +155,7 @@ def replicated(postgres, tmp_path_factory, users, departments):
             name,
         ],
         check=True,
-        timeout=120,
+        timeout=300,
     )
     clusters = Clusters(base)
     server = None
