@@ -114,6 +114,8 @@ else:
 
 # Growth (docs/operations.md, section 7): the audit purge's batch, the notification centre's retention.
 AUDIT_PURGE_BATCH = env.int("AUDIT_PURGE_BATCH", default=10_000)
+# Refusals of anonymous requests: one audit event per source address and window (docs/security.md).
+AUDIT_ANONYMOUS_WINDOW_SECONDS = env.int("AUDIT_ANONYMOUS_WINDOW_SECONDS", default=60)
 NOTIFICATION_READ_DAYS = env.int("NOTIFICATION_READ_DAYS", default=180)
 NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=365)
 
@@ -285,6 +287,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
