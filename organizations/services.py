@@ -20,6 +20,8 @@ def token_issue(*, user: User, name: str, actor: User | None = None) -> tuple[Ap
     actor = actor or user
     if actor != user and not actor.has_perm(P.MANAGE_SECURITY):
         raise ApplicationError(_("You may only create tokens for yourself."), code="forbidden")
+    if not user.has_perm(P.USE_API_TOKENS):
+        raise ApplicationError(_("Your role does not use the API."), code="forbidden")
     name = (name or "").strip() or _("API token")
     if len(name) > 100:
         raise ApplicationError(_("At most 100 characters."), field="name")

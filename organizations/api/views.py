@@ -9,6 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import Outcome
+from audit.services import audit_log
 from core.errors import ApplicationError
 from core.roles import P
 
@@ -90,6 +92,17 @@ class TokenObtainView(APIView):
                 _("You must change your password in the browser before you get a token."),
                 code="password_change_required",
             )
+        if not user.has_perm(P.USE_API_TOKENS):
+            # The audit administrator (a role without API use) gets no token, whatever it sends.
+            audit_log(
+                "auth.denied",
+                actor=user,
+                obj=user,
+                request=django_request,
+                outcome=Outcome.DENIED,
+                data={"path": django_request.path, "method": "POST", "reason": "api_not_allowed"},
+            )
+            raise PermissionDenied(_("Your role does not use the API."), code="api_not_allowed")
         # A successful sign-in: audited as a login, and the failure count starts again.
         django_request.pg_second_factor = "totp" if security.needs_second_factor(user) else None
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)
