@@ -48,6 +48,23 @@ def token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
+def _revoke_all_tokens(*, user: User, actor: User | None, reason: str) -> int:
+    """Revoke every live token of ``user`` (a password change or reset): each revocation audited."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = now
+        token.revoked_by = actor
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        audit_log(
+            "auth.token.revoked",
+            actor=actor,
+            obj=token,
+            data={"user": user.username, "reason": reason, "prefix": token.prefix},
+        )
+    return len(tokens)
+
+
 # --- Passwords ----------------------------------------------------------------------------
 
 
@@ -60,7 +77,8 @@ def password_change(*, user: User, password: str) -> User:
     user.set_password(password)
     user.must_change_password = False
     user.save()
-    audit_log("auth.password_changed", actor=user, obj=user, data={"by": "self"})
+    revoked = _revoke_all_tokens(user=user, actor=user, reason="password_changed")
+    audit_log("auth.password_changed", actor=user, obj=user, data={"by": "self", "tokens_revoked": revoked})
     return user
 
 
@@ -70,11 +88,12 @@ def password_reset_by_admin(*, user: User, password: str, actor: User | None) ->
     user.set_password(password)
     user.must_change_password = True
     user.save()
+    revoked = _revoke_all_tokens(user=user, actor=actor, reason="password_reset")
     audit_log(
         "auth.password_reset",
         actor=actor,
         obj=user,
-        data={"by": getattr(actor, "username", None), "must_change_password": True},
+        data={"by": getattr(actor, "username", None), "must_change_password": True, "tokens_revoked": revoked},
     )
     return user
 
