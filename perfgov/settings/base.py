@@ -326,6 +326,9 @@ OTP_REQUIRED_ROLES = env.list(
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="perfgov")
 # The password step of a two-step login stays valid this long for the second step.
 OTP_PENDING_SECONDS = 300
+# A user whose role requires two-factor login enrols only with a one-time code the security
+# administrator issues; it is valid this many hours.
+OTP_ENROLMENT_CODE_HOURS = env.int("OTP_ENROLMENT_CODE_HOURS", default=72)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {
