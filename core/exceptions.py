@@ -67,7 +67,8 @@ def exception_handler(exc, context):
             "code": getattr(response.data["detail"], "code", "error"),
         }
     request = context.get("request")
-    refused = isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed)
+    refusals = exceptions.PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed
+    refused = isinstance(exc, refusals)
     # A signed-in caller's 404 (another department's object answers 404 too) is audited as well.
     if not refused and isinstance(exc, exceptions.NotFound) and request is not None:
         user = getattr(request, "user", None)

@@ -138,4 +138,5 @@ def test_the_sweep_is_a_periodic_job():
 
     app.loader.import_default_modules()
     tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert "organizations.tasks.end_expired_sessions" in tasks and "organizations.tasks.end_expired_sessions" in app.tasks
+    name = "organizations.tasks.end_expired_sessions"
+    assert name in tasks and name in app.tasks

@@ -243,7 +243,8 @@ def test_the_security_administrator_issues_a_one_time_enrolment_code(client, cli
 
     from organizations.models import OtpEnrolment
 
-    response = client_for("security_admin").post(reverse("organizations:otp_enrolment_issue", args=[users["finance"].pk]))
+    issue = reverse("organizations:otp_enrolment_issue", args=[users["finance"].pk])
+    response = client_for("security_admin").post(issue)
     assert response.status_code == 200
     code = response.context["code"]
     assert code in response.content.decode()
