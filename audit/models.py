@@ -16,8 +16,9 @@ class Outcome(models.TextChoices):
 class AuditEvent(models.Model):
     """One audited event. Never updated or deleted by the application.
 
-    On PostgreSQL and SQLite a database trigger refuses UPDATE, and DELETE of rows younger
-    than the legal minimum of six months (see migration 0002).
+    On PostgreSQL and SQLite a database trigger refuses UPDATE; on PostgreSQL it also refuses the
+    DELETE of rows younger than the configured retention, never less than the legal minimum of six
+    months (migration 0005).
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

@@ -240,8 +240,8 @@ def retention_set(*, days: int, actor) -> AuditSettings:
 def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False, batch: int | None = None) -> dict:
     """Delete events older than the retention (never younger than six months) and audit the purge.
 
-    On PostgreSQL the trigger of migration 0003 refuses to delete anything younger than 183
-    days whatever this code asks; the retention setting cannot go below that either.
+    On PostgreSQL the trigger of migration 0005 reads the same retention and refuses to delete
+    anything younger whatever this code asks (never less than 183 days, nor can the setting be).
 
     The rows go in batches of ``AUDIT_PURGE_BATCH`` (10,000), oldest first, each batch in a
     transaction of its own: a purge of millions of rows never holds one long transaction (nor
