@@ -40,7 +40,8 @@ class TokenObtainView(APIView):
     The same rules as the browser login apply (docs/security.md, Authentication): more than five
     consecutive failures lock the username for 30 minutes (429); a user of a role that requires
     two-factor login, or who enrolled, must send ``otp``; a wrong code counts as a failure; a
-    user who must change the password (new, reset or expired) gets no token until they have.
+    user who must change the password (new, reset or expired) gets no token until they have; a
+    role without API use (the audit administrator) gets none at all.
     """
 
     permission_classes = [AllowAny]
@@ -52,7 +53,8 @@ class TokenObtainView(APIView):
             200: TokenResponseSerializer,
             400: OpenApiResponse(TokenErrorSerializer, description="Wrong credentials, or a missing or wrong `otp`."),
             403: OpenApiResponse(
-                TokenErrorSerializer, description="Two-factor enrolment or a password change is needed first."
+                TokenErrorSerializer,
+                description="Two-factor enrolment or a password change is needed first, or the role has no API use.",
             ),
             429: OpenApiResponse(TokenErrorSerializer, description="The username is locked after too many failures."),
         },
