@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm, StyledModelForm
+from core.forms import StyledForm, StyledModelForm, VersionField
 from indicators.models import Rule
 from organizations.models import Department
 
@@ -23,7 +23,7 @@ def rule_label(rule: Rule) -> str:
 
 
 class PlanForm(StyledModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Plan
@@ -57,7 +57,7 @@ class QuarterForm(StyledModelForm):
 
 
 class AssignmentForm(StyledModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Assignment

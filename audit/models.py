@@ -16,8 +16,9 @@ class Outcome(models.TextChoices):
 class AuditEvent(models.Model):
     """One audited event. Never updated or deleted by the application.
 
-    On PostgreSQL and SQLite a database trigger refuses UPDATE, and DELETE of rows younger
-    than the legal minimum of six months (see migration 0002).
+    On PostgreSQL and SQLite a database trigger refuses UPDATE; on PostgreSQL it also refuses the
+    DELETE of rows younger than the configured retention, never less than the legal minimum of six
+    months (migration 0005).
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -100,3 +101,27 @@ class AuditSettings(models.Model):
     def current(cls) -> "AuditSettings":
         obj, _created = cls.objects.get_or_create(pk=1)
         return obj
+
+
+class DeniedWindow(models.Model):
+    """Refusals of anonymous requests, counted per source address and time window.
+
+    An anonymous client could otherwise write one append-only audit event per request; instead its
+    refusals are counted here (one row per address and window, updated in place) and each closed
+    window becomes one ``auth.denied_anonymous`` event with the count (``audit.services``).
+    """
+
+    source_ip = models.CharField(_("source address"), max_length=45, blank=True)
+    window_start = models.DateTimeField(_("window start"))
+    count = models.PositiveIntegerField(_("count"), default=0)
+    first_path = models.CharField(_("first path"), max_length=300, blank=True)
+    last_path = models.CharField(_("last path"), max_length=300, blank=True)
+    last_reason = models.CharField(_("last reason"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("anonymous refusals")
+        verbose_name_plural = _("anonymous refusals")
+        constraints = [models.UniqueConstraint(fields=["source_ip", "window_start"], name="audit_denied_window_unique")]
+
+    def __str__(self):
+        return f"{self.source_ip or '-'} {self.window_start:%Y-%m-%d %H:%M} ×{self.count}"

@@ -107,18 +107,100 @@ def audit_log(
 
 
 def audit_denied(*, request, reason: str = "") -> None:
-    """A failed authorization (docs/security.md: audited like any other event)."""
+    """A refused request (docs/security.md, Audit): a failed authorization, another department's
+    object (404), a CSRF failure.
+
+    A signed-in caller's refusal is one event, attributed to the account. An anonymous caller's
+    refusals are counted per source address and window (``count_anonymous_denial``), so a flood of
+    anonymous requests writes one event per address and window, not one per request.
+    """
     if request is None:
         return
+    django_request = getattr(request, "_request", request)
     try:
-        audit_log(
-            "auth.denied",
-            request=getattr(request, "_request", request),
-            outcome=Outcome.DENIED,
-            data={"path": request.path, "method": request.method, "reason": reason},
-        )
+        user = getattr(request, "user", None)
+        path, method = django_request.path[:300], django_request.method
+        if user is not None and user.is_authenticated:
+            audit_log(
+                "auth.denied",
+                request=django_request,
+                outcome=Outcome.DENIED,
+                data={"path": path, "method": method, "reason": reason},
+            )
+        else:
+            count_anonymous_denial(source_ip=client_ip(django_request) or "", path=path, reason=reason)
     except Exception:  # the refusal itself must still reach the caller
         logger.exception("could not audit a denied request")
+
+
+def _window_start(now: dt.datetime) -> dt.datetime:
+    from django.conf import settings
+
+    seconds = max(int(settings.AUDIT_ANONYMOUS_WINDOW_SECONDS), 1)
+    epoch = int(now.timestamp())
+    return dt.datetime.fromtimestamp(epoch - epoch % seconds, tz=dt.UTC)
+
+
+def count_anonymous_denial(*, source_ip: str, path: str, reason: str, now: dt.datetime | None = None) -> None:
+    """Count one anonymous refusal in the window of its address; the first refusal of a new
+    window also turns the closed windows (of every address) into audit events."""
+    from django.db import IntegrityError, transaction
+    from django.db.models import F
+    from django.utils import timezone
+
+    from .models import DeniedWindow
+
+    start = _window_start(now or timezone.now())
+    key = {"source_ip": source_ip[:45], "window_start": start}
+    changes = {"count": F("count") + 1, "last_path": path[:300], "last_reason": reason[:100]}
+    with transaction.atomic():
+        if DeniedWindow.objects.filter(**key).update(**changes):
+            return
+        try:
+            with transaction.atomic():
+                DeniedWindow.objects.create(
+                    **key, count=1, first_path=path[:300], last_path=path[:300], last_reason=reason[:100]
+                )
+        except IntegrityError:  # another request opened the window at the same moment
+            DeniedWindow.objects.filter(**key).update(**changes)
+            return
+    flush_denied_windows(now=now)
+
+
+def flush_denied_windows(*, now: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Each closed window of anonymous refusals becomes one ``auth.denied_anonymous`` event with
+    its count; the window row goes. Returns the number of events written."""
+    from django.conf import settings
+    from django.db import transaction
+    from django.utils import timezone
+
+    from .models import DeniedWindow
+
+    current = _window_start(now or timezone.now())
+    seconds = max(int(settings.AUDIT_ANONYMOUS_WINDOW_SECONDS), 1)
+    with transaction.atomic():
+        rows = list(
+            DeniedWindow.objects.select_for_update(skip_locked=True)
+            .filter(window_start__lt=current)
+            .order_by("window_start", "id")[:limit]
+        )
+        for row in rows:
+            AuditEvent.objects.create(
+                source_ip=row.source_ip or None,
+                action="auth.denied_anonymous",
+                object_type="",
+                outcome=Outcome.DENIED,
+                data={
+                    "count": row.count,
+                    "window_start": row.window_start.isoformat(),
+                    "window_end": (row.window_start + dt.timedelta(seconds=seconds)).isoformat(),
+                    "first_path": row.first_path,
+                    "last_path": row.last_path,
+                    "last_reason": row.last_reason,
+                },
+            )
+        DeniedWindow.objects.filter(pk__in=[r.pk for r in rows]).delete()
+    return len(rows)
 
 
 # --- Retention ----------------------------------------------------------------------------
@@ -158,8 +240,8 @@ def retention_set(*, days: int, actor) -> AuditSettings:
 def purge_expired(*, now: dt.datetime | None = None, dry_run: bool = False, batch: int | None = None) -> dict:
     """Delete events older than the retention (never younger than six months) and audit the purge.
 
-    On PostgreSQL the trigger of migration 0003 refuses to delete anything younger than 183
-    days whatever this code asks; the retention setting cannot go below that either.
+    On PostgreSQL the trigger of migration 0005 reads the same retention and refuses to delete
+    anything younger whatever this code asks (never less than 183 days, nor can the setting be).
 
     The rows go in batches of ``AUDIT_PURGE_BATCH`` (10,000), oldest first, each batch in a
     transaction of its own: a purge of millions of rows never holds one long transaction (nor

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm, StyledModelForm
+from core.forms import StyledForm, StyledModelForm, VersionField
 from indicators.models import Indicator
 from organizations.models import Department
 
@@ -45,7 +45,7 @@ def revalidate(form) -> None:
 
 
 class ProjectForm(StyledModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = BudgetProject
@@ -78,7 +78,7 @@ class ProjectCreateForm(ProjectForm):
 
 
 class TargetForm(StyledModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = BudgetTarget
@@ -118,11 +118,11 @@ class ReturnForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The department sees it and corrects the sheet."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class VersionForm(StyledForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class SpendingForm(StyledForm):
@@ -236,7 +236,7 @@ class DecisionForm(StyledForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for an override."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
 
 class GenerateForm(StyledForm):
@@ -295,7 +295,7 @@ class PolicyForm(StyledForm):
     grade_excellent = forms.DecimalField(label=_("Excellent (优) from"), max_digits=5, decimal_places=2)
     grade_good = forms.DecimalField(label=_("Good (良) from"), max_digits=5, decimal_places=2)
     grade_fair = forms.DecimalField(label=_("Fair (中) from"), max_digits=5, decimal_places=2)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     WEIGHTS = ["weight_execution", "weight_output", "weight_cost", "weight_effect", "weight_satisfaction"]
     BANDS = ["grade_excellent", "grade_good", "grade_fair"]

@@ -7,7 +7,7 @@ from contextlib import ExitStack
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 
@@ -111,6 +111,22 @@ class _VersionedSchema:
         self._get_inspector().__set__(instance, other)
 
 
+def check_body_version(request) -> None:
+    """A ``version`` in the body must be a whole number: anything else is a 400 on the field,
+    never a write without the stale-save check."""
+    data = request.data
+    if not hasattr(data, "get"):
+        return
+    raw = data.get("version")
+    if raw is None or raw == "":
+        return
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
+        return
+    if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) <= 12:
+        return
+    raise exceptions.ValidationError({"version": [_("The version must be a whole number: reload and try again.")]})
+
+
 class VersionedETagMixin:
     """Optimistic locking for viewsets whose model has a ``version`` field.
 
@@ -147,6 +163,8 @@ class VersionedETagMixin:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if request.method in UNSAFE_METHODS:
+            check_body_version(request)
         if request.method not in UNSAFE_METHODS or not self._is_detail():
             return
         tags = parse_if_match(request.headers.get("If-Match", ""))

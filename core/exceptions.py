@@ -66,8 +66,15 @@ def exception_handler(exc, context):
             "detail": str(response.data["detail"]),
             "code": getattr(response.data["detail"], "code", "error"),
         }
-    if isinstance(exc, exceptions.PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+    request = context.get("request")
+    refusals = exceptions.PermissionDenied | exceptions.NotAuthenticated | exceptions.AuthenticationFailed
+    refused = isinstance(exc, refusals)
+    # A signed-in caller's 404 (another department's object answers 404 too) is audited as well.
+    if not refused and isinstance(exc, exceptions.NotFound) and request is not None:
+        user = getattr(request, "user", None)
+        refused = bool(user is not None and user.is_authenticated)
+    if refused:
         from .signals import access_denied
 
-        access_denied.send(sender=exception_handler, request=context.get("request"), reason=type(exc).__name__)
+        access_denied.send(sender=exception_handler, request=request, reason=type(exc).__name__)
     return response

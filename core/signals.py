@@ -2,6 +2,7 @@
 
 from django.dispatch import Signal
 
-# A request was refused (403, a failed authentication). Sent with ``request`` and ``reason``;
+# A request was refused (403, a failed authentication, a CSRF failure, a signed-in user's 404).
+# Sent with ``request`` and ``reason``;
 # the audit app records it.
 access_denied = Signal()

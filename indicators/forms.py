@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm, StyledModelForm
+from core.forms import StyledForm, StyledModelForm, VersionField
 from organizations.models import Department
 
 from .models import Category, GradeBand, Indicator, Library, Rule
@@ -38,7 +38,7 @@ class IndicatorForm(StyledModelForm):
         help_text=_("For individual indicators: the departments it applies to."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Indicator
@@ -102,7 +102,7 @@ class CategoryForm(StyledModelForm):
 
 
 class RuleForm(StyledModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Rule

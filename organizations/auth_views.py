@@ -28,11 +28,12 @@ from core.errors import ApplicationError
 from core.views_mixins import PermMixin, apply_error
 
 from . import security, services
-from .forms import LoginForm, OtpCodeForm, PasswordChangeStyledForm
+from .forms import EnrolmentCodeForm, LoginForm, OtpCodeForm, PasswordChangeStyledForm
 from .models import User
 
 PENDING_KEY = "pg_pending_login"
 OTP_DEVICE_KEY = "pg_otp_device"
+ENROLMENT_KEY = "pg_otp_enrolment"  # the enrolment code checked in this session (its row id)
 
 
 def _pending_user(request) -> User | None:
@@ -50,6 +51,7 @@ def _complete_login(request, user: User, device):
     request.pg_second_factor = "totp"  # recorded with the auth.login event
     login(request, user, backend=pending.get("backend") or settings.AUTHENTICATION_BACKENDS[-1])
     request.session[OTP_DEVICE_KEY] = device.persistent_id
+    request.session.pop(ENROLMENT_KEY, None)
     target = pending.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         target = reverse(settings.LOGIN_REDIRECT_URL)
@@ -132,10 +134,13 @@ class OtpSetupView(View):
     """Enrol an authenticator app: scan the QR code (or type the key), confirm with a code.
 
     Reached at login by a user whose role requires two-factor login and who has no device yet,
-    or by any signed-in user from the account page.
+    or by any signed-in user from the account page. A user whose role requires it first enters
+    the one-time enrolment code the security administrator issued: the password alone never
+    enrols a privileged account (whoever knows the password could bind their own phone).
     """
 
     template_name = "registration/otp_setup.html"
+    code_template_name = "registration/otp_enrolment_code.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.pending = not request.user.is_authenticated
@@ -148,8 +153,39 @@ class OtpSetupView(View):
                 return redirect("otp_verify")
             messages.info(request, _("Two-factor login is already set up for your account."))
             return redirect("organizations:account")
+        self.enrolment_id = None
+        if security.otp_required_for_role(self.user.role):
+            self.enrolment_id = request.session.get(ENROLMENT_KEY)
+            if not services.otp_enrolment_valid(user=self.user, enrolment_id=self.enrolment_id):
+                request.session.pop(ENROLMENT_KEY, None)
+                return self.enrolment_code_step(request)
         self.device = services.otp_device_for_enrolment(user=self.user)
         return super().dispatch(request, *args, **kwargs)
+
+    def enrolment_code_step(self, request):
+        """No device may be set up before the security administrator's one-time code is given."""
+        form = EnrolmentCodeForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            credentials = {"username": self.user.username}
+            if AxesProxyHandler.is_locked(request, credentials):
+                request.session.pop(PENDING_KEY, None)
+                return security.lockout_response(request, None, credentials)
+            enrolment = services.otp_enrolment_find(user=self.user, code=form.cleaned_data["enrolment_code"])
+            if enrolment is not None:
+                request.session[ENROLMENT_KEY] = enrolment.pk
+                return redirect("otp_setup")
+            # A wrong code counts towards the lockout, like a wrong password.
+            user_login_failed.send(
+                sender=__name__, credentials={**credentials, "stage": "otp_enrolment"}, request=request
+            )
+            if getattr(request, "axes_locked_out", False):
+                request.session.pop(PENDING_KEY, None)
+                return security.lockout_response(request, None, credentials)
+            form.add_error(
+                "enrolment_code",
+                _("The enrolment code is wrong, used or expired. Ask the security administrator for a new one."),
+            )
+        return render(request, self.code_template_name, {"form": form, "pending": self.pending})
 
     def context(self, form):
         return {
@@ -167,7 +203,9 @@ class OtpSetupView(View):
         form = OtpCodeForm(request.POST)
         if form.is_valid():
             try:
-                ok = services.otp_enrol_confirm(user=self.user, device=self.device, code=form.cleaned_data["code"])
+                ok = services.otp_enrol_confirm(
+                    user=self.user, device=self.device, code=form.cleaned_data["code"], enrolment_id=self.enrolment_id
+                )
             except ApplicationError as exc:
                 apply_error(form, exc)
             else:

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
+from core.roles import P
+
 from .models import ApiToken
 from .tokens import hash_key
 
@@ -22,6 +24,8 @@ class ApiTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Token revoked or expired."))
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if not token.user.has_perm(P.USE_API_TOKENS):  # e.g. the role changed to one without API use
+            raise exceptions.AuthenticationFailed(_("Your role does not use the API."))
         # Each use is attributable: the token's last use is kept, and audit events carry its id.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             from audit.services import client_ip

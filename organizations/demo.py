@@ -109,7 +109,32 @@ def seed(stdout=None) -> dict:
             user.password_changed_at = timezone.now()
             user.save()
             created += 1
+    _security_trail()
     return {"departments": Department.objects.count(), "users_created": created}
+
+
+def _security_trail() -> None:
+    """What the security and audit administrators find on their pages: an enrolment code issued
+    for finance's new phone, and a scanner's refused requests of last night counted as one event."""
+    import datetime as dt
+
+    from audit.models import AuditEvent
+    from audit.services import count_anonymous_denial, flush_denied_windows
+
+    from .models import OtpEnrolment
+    from .services import otp_enrolment_issue
+
+    finance, secadmin = User.objects.get(username="finance"), User.objects.get(username="secadmin")
+    if not OtpEnrolment.objects.filter(user=finance).exists():
+        otp_enrolment_issue(user=finance, actor=secadmin)
+    if not AuditEvent.objects.filter(action="auth.denied_anonymous").exists():
+        night = timezone.now() - dt.timedelta(hours=9)
+        for i in range(37):
+            path = ("/api/v1/scores/", "/api/v1/budget-projects/", "/api/v1/departments/")[i % 3]
+            count_anonymous_denial(
+                source_ip="203.0.113.45", path=path, reason="NotAuthenticated", now=night + dt.timedelta(seconds=i)
+            )
+        flush_denied_windows()
 
 
 def logins_text() -> str:

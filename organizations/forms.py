@@ -15,6 +15,15 @@ class TokenCreateForm(forms.Form):
     )
 
 
+class EnrolmentCodeForm(StyledForm):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=32,
+        help_text=_("The one-time code the security administrator gave you, e.g. K7QX2-M9PTA."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+    )
+
+
 class LoginForm(StyledFormMixin, AuthenticationForm):
     pass
 

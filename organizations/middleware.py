@@ -27,6 +27,12 @@ class SessionLifetimeMiddleware:
             expired = self.check(request, session)
             if expired:
                 return self.expire(request, expired)
+        elif session is not None and request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            # The cookie names a session the store no longer serves: ended by the idle timeout
+            # (or the 12 hours) since the last request. Audited now, not only by the next sweep.
+            from .sessions import end_expired_sessions
+
+            end_expired_sessions(keys=[request.COOKIES[settings.SESSION_COOKIE_NAME]])
         return self.get_response(request)
 
     @staticmethod

@@ -182,3 +182,26 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class OtpEnrolment(models.Model):
+    """A one-time code the security administrator issues so that a user whose role requires
+    two-factor login may set it up (docs/security.md, Two-factor). The password alone never
+    enrols such an account. Only a SHA-256 of the code is stored; the code is shown once."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="otp_enrolments")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        User, verbose_name=_("issued by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor enrolment code")
+        verbose_name_plural = _("two-factor enrolment codes")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.issued_at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,18 @@
-"""Password rule of docs/security.md: at least 3 of the 4 character classes."""
+"""Password rules of docs/security.md: length, at least 3 of the 4 character classes, history."""
 
 import string
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a message of this project's catalogue: Django 5.2's own message
+    changed its wording and its Chinese catalogue has not followed, so it showed in English."""
+
+    def get_error_message(self):
+        return _("This password is too short: it must have at least %(n)d characters.") % {"n": self.min_length}
 
 
 class CharacterClassValidator:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("security/", views.SecurityView.as_view(), name="security"),
     path("security/unlock/", views.UnlockView.as_view(), name="unlock"),
     path("security/users/<int:pk>/reset-2fa/", views.OtpResetView.as_view(), name="otp_reset"),
+    path("security/users/<int:pk>/enrolment-code/", views.OtpEnrolmentIssueView.as_view(), name="otp_enrolment_issue"),
 ]

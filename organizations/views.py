@@ -186,3 +186,22 @@ class OtpResetView(PermMixin, View):
         else:
             messages.success(request, _("Two-factor login of %(name)s was reset.") % {"name": user.username})
         return redirect("organizations:security")
+
+
+class OtpEnrolmentIssueView(PermMixin, View):
+    """Issue a one-time two-factor enrolment code for a user (shown once, on this answer only)."""
+
+    perm = P.MANAGE_SECURITY
+
+    def post(self, request, pk):
+        user = get_object_or_404(User, pk=pk)
+        try:
+            enrolment, code = services.otp_enrolment_issue(user=user, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect("organizations:security")
+        return render(
+            request,
+            "organizations/otp_enrolment_issued.html",
+            {"target": user, "code": code, "expires_at": enrolment.expires_at},
+        )

@@ -26,6 +26,10 @@ app.conf.beat_schedule = {
         "task": "notifications.tasks.purge_old_notifications",
         "schedule": crontab(hour=3, minute=30),
     },
+    # audit: anonymous refusals counted per address and minute become one event per window
+    "audit-anonymous-refusals": {"task": "audit.tasks.flush_denied_windows", "schedule": 60.0},
+    # sessions that ended by the idle timeout or the absolute lifetime: audited, then removed
+    "expired-sessions": {"task": "organizations.tasks.end_expired_sessions", "schedule": 300.0},
     # satisfaction: quotas reached, surveys past their closing date or closed short of quota
     "satisfaction-quota-check": {"task": "satisfaction.tasks.quota_check", "schedule": crontab(minute="*/15")},
 }

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm, StyledModelForm
+from core.forms import StyledForm, StyledModelForm, VersionField
 from organizations.models import Department
 
 from .models import Area, Question, Survey, SurveyRegion
@@ -20,7 +20,7 @@ class DateInput(forms.DateInput):
 
 
 class SurveyForm(StyledModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = Survey

@@ -160,6 +160,7 @@ MATRIX: list[Row] = [
     R("organizations:security", "get", SEC),
     R("organizations:unlock", "post", SEC),
     R("organizations:otp_reset", "post", SEC, lambda w: {"pk": w.users["filer"].pk}),
+    R("organizations:otp_enrolment_issue", "post", SEC, lambda w: {"pk": w.users["supervisor"].pk}),
     # --- Indicator library ----------------------------------------------------------------
     R("indicators:library_list", "get", REFERENCE),
     R("indicators:library_list", "post", SUP, special={r: {403} for r in REFERENCE - SUP}),

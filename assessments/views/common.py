@@ -9,8 +9,17 @@ from core.errors import ApplicationError
 
 
 def version_of(request) -> int | None:
+    """The version the page showed (the stale-save check). None when the form sent none; anything
+    but a whole number is refused as a field error, never taken as "no check"."""
     raw = request.POST.get("version")
-    return int(raw) if raw and raw.isdigit() else None
+    if raw is None or raw == "":
+        return None
+    raw = raw.strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 12):
+        from django.utils.translation import gettext as _
+
+        raise ApplicationError(_("The page's version is not valid. Reload the page and try again."), field="version")
+    return int(raw)
 
 
 def run(request, fn, success: str | None = None, **kwargs):

@@ -296,10 +296,9 @@ class ReportSignoffView(PermMixin, View):
         else:
             run(
                 request,
-                services.report_signoff,
+                lambda **kw: services.report_signoff(expected_version=version_of(request), **kw),
                 report=report,
                 actor=request.user,
-                expected_version=version_of(request),
                 success=_("Signed off and submitted."),
             )
         return redirect("assessments:report_detail", pk=report.pk)

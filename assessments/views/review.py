@@ -101,8 +101,8 @@ class ReportDecisionView(PermMixin, View):
         report = selectors.report_get_for_user(user=request.user, pk=pk)
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
-        kwargs = {"report": report, "actor": request.user, "expected_version": version_of(request)}
         try:
+            kwargs = {"report": report, "actor": request.user, "expected_version": version_of(request)}
             if action == "approve":
                 services.report_approve(comment=reason, **kwargs)
                 success = _("The report is approved.")

@@ -40,8 +40,22 @@ class ProjectRefSerializer(serializers.Serializer):
     year = serializers.IntegerField()
 
 
+class VisibleProjectField(serializers.PrimaryKeyRelatedField):
+    """A project the caller may see: another department's answers exactly as a missing one (400
+    "does not exist"), so a write never tells whether it exists."""
+
+    def get_queryset(self):
+        from .. import selectors
+
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return BudgetProject.objects.none()
+        return selectors.scoped(BudgetProject.objects.all(), user=user)
+
+
 class TargetSerializer(serializers.ModelSerializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=BudgetProject.objects.all())
+    project = VisibleProjectField(queryset=BudgetProject.objects.all())
     indicator = serializers.SlugRelatedField(
         slug_field="code",
         read_only=True,
@@ -187,7 +201,7 @@ class ExecutionSerializer(serializers.Serializer):
 
 
 class SpendingSerializer(serializers.ModelSerializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=BudgetProject.objects.all())
+    project = VisibleProjectField(queryset=BudgetProject.objects.all())
     tranche = serializers.PrimaryKeyRelatedField(queryset=Tranche.objects.all(), required=False, allow_null=True)
     amount = serializers.DecimalField(**MONEY)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
@@ -200,7 +214,7 @@ class SpendingSerializer(serializers.ModelSerializer):
 
 
 class TrancheSerializer(serializers.ModelSerializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=BudgetProject.objects.all())
+    project = VisibleProjectField(queryset=BudgetProject.objects.all())
     amount = serializers.DecimalField(**MONEY)
     condition_targets = serializers.PrimaryKeyRelatedField(
         queryset=BudgetTarget.objects.all(), many=True, required=False

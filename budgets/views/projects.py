@@ -214,7 +214,10 @@ class ProjectSubmitView(_SheetMixin, View):
     def post(self, request, pk):
         project = self.project(request, pk)
         form = VersionForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():  # a version that is not a number: refused, never saved unchecked
+            for message in form.non_field_errors():
+                messages.error(request, message)
+            return render_detail(request, project, status=400)
         try:
             services.project_submit(
                 project=project, actor=request.user, expected_version=form.cleaned_data.get("version")
@@ -254,7 +257,10 @@ class ProjectApproveView(PermMixin, View):
     def post(self, request, pk):
         project = project_or_404(request, pk)
         form = VersionForm(request.POST)
-        form.is_valid()
+        if not form.is_valid():  # a version that is not a number: refused, never saved unchecked
+            for message in form.non_field_errors():
+                messages.error(request, message)
+            return render_detail(request, project, status=400)
         try:
             services.project_approve(
                 project=project, actor=request.user, expected_version=form.cleaned_data.get("version")

@@ -9,6 +9,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import Outcome
+from audit.services import audit_log
 from core.errors import ApplicationError
 from core.roles import P
 
@@ -38,7 +40,8 @@ class TokenObtainView(APIView):
     The same rules as the browser login apply (docs/security.md, Authentication): more than five
     consecutive failures lock the username for 30 minutes (429); a user of a role that requires
     two-factor login, or who enrolled, must send ``otp``; a wrong code counts as a failure; a
-    user who must change the password (new, reset or expired) gets no token until they have.
+    user who must change the password (new, reset or expired) gets no token until they have; a
+    role without API use (the audit administrator) gets none at all.
     """
 
     permission_classes = [AllowAny]
@@ -50,7 +53,8 @@ class TokenObtainView(APIView):
             200: TokenResponseSerializer,
             400: OpenApiResponse(TokenErrorSerializer, description="Wrong credentials, or a missing or wrong `otp`."),
             403: OpenApiResponse(
-                TokenErrorSerializer, description="Two-factor enrolment or a password change is needed first."
+                TokenErrorSerializer,
+                description="Two-factor enrolment or a password change is needed first, or the role has no API use.",
             ),
             429: OpenApiResponse(TokenErrorSerializer, description="The username is locked after too many failures."),
         },
@@ -90,6 +94,17 @@ class TokenObtainView(APIView):
                 _("You must change your password in the browser before you get a token."),
                 code="password_change_required",
             )
+        if not user.has_perm(P.USE_API_TOKENS):
+            # The audit administrator (a role without API use) gets no token, whatever it sends.
+            audit_log(
+                "auth.denied",
+                actor=user,
+                obj=user,
+                request=django_request,
+                outcome=Outcome.DENIED,
+                data={"path": django_request.path, "method": "POST", "reason": "api_not_allowed"},
+            )
+            raise PermissionDenied(_("Your role does not use the API."), code="api_not_allowed")
         # A successful sign-in: audited as a login, and the failure count starts again.
         django_request.pg_second_factor = "totp" if security.needs_second_factor(user) else None
         user_logged_in.send(sender=user.__class__, request=django_request, user=user)

@@ -114,6 +114,8 @@ else:
 
 # Growth (docs/operations.md, section 7): the audit purge's batch, the notification centre's retention.
 AUDIT_PURGE_BATCH = env.int("AUDIT_PURGE_BATCH", default=10_000)
+# Refusals of anonymous requests: one audit event per source address and window (docs/security.md).
+AUDIT_ANONYMOUS_WINDOW_SECONDS = env.int("AUDIT_ANONYMOUS_WINDOW_SECONDS", default=60)
 NOTIFICATION_READ_DAYS = env.int("NOTIFICATION_READ_DAYS", default=180)
 NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=365)
 
@@ -144,7 +146,7 @@ AUTHENTICATION_BACKENDS = ["core.auth.LockoutBackend", "core.auth.RoleBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "organizations.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "organizations.passwords.CharacterClassValidator"},
@@ -285,6 +287,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
@@ -323,6 +326,9 @@ OTP_REQUIRED_ROLES = env.list(
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="perfgov")
 # The password step of a two-step login stays valid this long for the second step.
 OTP_PENDING_SECONDS = 300
+# A user whose role requires two-factor login enrols only with a one-time code the security
+# administrator issues; it is valid this many hours.
+OTP_ENROLMENT_CODE_HOURS = env.int("OTP_ENROLMENT_CODE_HOURS", default=72)
 
 # --- Logging ------------------------------------------------------------------
 LOGGING = {

@@ -153,12 +153,15 @@ def test_project_errors_name_the_field(api_for, departments, data, field):
     assert not BudgetProject.objects.exists()
 
 
-def test_a_target_of_another_departments_project_is_404(api_for, departments):
+def test_a_target_of_another_departments_project_answers_as_an_unknown_one(api_for, departments):
     project = approved_project(departments["water"], rows=[])
     project.status = "draft"
     project.save()
     response = api_for("filer").post(API + "budget-targets/", target(project.pk, "output", "x"), format="json")
-    assert response.status_code == 404
+    unknown = api_for("filer").post(API + "budget-targets/", target(999999, "output", "x"), format="json")
+    # Its existence is not revealed: the same field error as for a project that does not exist.
+    assert response.status_code == unknown.status_code == 400
+    assert list(response.json()["errors"]) == list(unknown.json()["errors"]) == ["project"]
     response = api_for("finance").post(
         API + "budget-spending/", {"project": 999999, "date": "2026-05-01", "amount": "1"}, format="json"
     )

@@ -75,3 +75,68 @@ def test_an_expired_session_on_the_api_answers_json(client_for):
     _shift(client, "pg_login_at", 13 * 3600)
     response = client.get("/api/v1/me/")
     assert response.status_code in (401, 403) and response.json()["detail"]
+
+
+# --- Idle logouts are audited (finding of the independent probe) -----------------------------
+
+
+def _expire_in_store(client, seconds_ago=1):
+    """What the store does after 30 idle minutes: the session row is past its expiry date."""
+    key = client.session.session_key
+    Session.objects.filter(pk=key).update(expire_date=timezone.now() - timezone.timedelta(seconds=seconds_ago))
+    return key
+
+
+def test_an_idle_logout_by_the_store_is_audited_when_the_user_comes_back(client_for):
+    client = client_for("leader")
+    client.get("/")
+    key = _expire_in_store(client)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    event = AuditEvent.objects.get(action="auth.session_expired")
+    assert event.actor_username == "leader" and event.data["reason"] == "idle"
+    assert event.data["last_seen_at"] and event.data["expired_at"]
+    assert not Session.objects.filter(pk=key).exists()
+
+
+def test_the_sweep_audits_idle_sessions_nobody_comes_back_to(client_for, users):
+    from io import StringIO
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    leader, filer = client_for("leader"), client_for("filer")
+    leader.get("/")
+    filer.get("/")
+    _expire_in_store(leader)
+    long_ago = time.time() - 13 * 3600
+    _shift(filer, "pg_login_at", 13 * 3600)
+    _expire_in_store(filer)
+    anonymous = SessionStore()
+    anonymous["something"] = 1
+    anonymous.create()
+    Session.objects.filter(pk=anonymous.session_key).update(expire_date=timezone.now() - timezone.timedelta(hours=1))
+    alive = client_for("supervisor")
+    alive.get("/")
+
+    out = StringIO()
+    call_command("end_expired_sessions", stdout=out)
+    assert "2 expired sessions" in out.getvalue()
+    events = {e.actor_username: e for e in AuditEvent.objects.filter(action="auth.session_expired")}
+    assert set(events) == {"leader", "filer"}
+    assert events["leader"].data["reason"] == "idle"
+    assert events["filer"].data["reason"] == "absolute" and events["filer"].data["login_at"].startswith(
+        time.strftime("%Y-%m-%d", time.gmtime(long_ago))
+    )
+    assert list(Session.objects.values_list("session_key", flat=True)) == [alive.session.session_key]
+    call_command("end_expired_sessions", stdout=StringIO())  # nothing twice
+    assert AuditEvent.objects.filter(action="auth.session_expired").count() == 2
+
+
+def test_the_sweep_is_a_periodic_job():
+    from perfgov.celery import app
+
+    app.loader.import_default_modules()
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    name = "organizations.tasks.end_expired_sessions"
+    assert name in tasks and name in app.tasks

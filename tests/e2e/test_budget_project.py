@@ -3,7 +3,8 @@
 李晓梅 of 教育局 wants to submit the 239.63万元 project for teachers' training activities, but
 its target sheet has no satisfaction target: the page says which dimension is missing, and the
 submission is refused with the same words. She adds one and submits. 陈立 of the finance bureau
-logs in for the first time and sets up his authenticator app, returns the sheet with a reason,
+logs in for the first time and sets up his authenticator app with the enrolment code the security
+administrator gave him, returns the sheet with a reason,
 and approves it once corrected. He records spending up to the full amount; one yuan more is
 refused with the amount left. Finally he generates next year's recommendations from last year's
 evaluations and accepts the one for 教育局's school-safety project.
@@ -35,6 +36,9 @@ def sheet_section(page, dimension: str):
 def test_budget_project_from_sheet_to_recommendation(live_server, people, departments):
     budget = world.build_budget(people, departments)
     day = world.today()
+    from organizations.services import otp_enrolment_issue
+
+    _enrolment, enrolment_code = otp_enrolment_issue(user=people["finance"], actor=people["security_admin"])
 
     with journey("04-budget-project", live_server.url) as j:
         # The filer opens her project: the sheet says the satisfaction dimension is missing.
@@ -69,14 +73,18 @@ def test_budget_project_from_sheet_to_recommendation(live_server, people, depart
         filer.get_by_role("button", name="提交", exact=True).click()
         expect(message(filer)).to_contain_text("已提交财政局审核。")
 
-        # Finance logs in for the first time: his role needs two-factor login, so he sets it up,
-        # typing the key shown on the page into his authenticator app.
+        # Finance logs in for the first time: his role needs two-factor login, so he sets it up
+        # with the one-time code the security administrator gave him by telephone, typing the key
+        # shown on the page into his authenticator app.
         finance = j.desk()
         finance.goto(j.url("/accounts/login/"))
         finance.fill("#id_username", "finance")
         finance.fill("#id_password", PASSWORD)
         finance.get_by_role("button", name="登录", exact=True).click()
         expect(finance.locator("h1")).to_have_text("设置双因素登录")
+        # The password alone does not let him set it up: first the security administrator's code.
+        finance.fill("#id_enrolment_code", enrolment_code)
+        finance.get_by_role("button", name="继续", exact=True).click()
         expect(finance.locator("main img")).to_have_attribute("src", re.compile(r"^data:image/svg\+xml;base64,"))
         secret = finance.locator("code.user-select-all").inner_text().replace(" ", "")
         app = Authenticator(base64.b32decode(secret + "=" * (-len(secret) % 8)))

@@ -2,12 +2,15 @@
 change for accounts an administrator created or reset, expiry after PASSWORD_EXPIRY_DAYS."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
 from organizations.models import PasswordHistory, User
@@ -158,3 +161,59 @@ def test_local_settings_default_to_no_required_second_factor(monkeypatch):
     monkeypatch.delenv("OTP_REQUIRED_ROLES", raising=False)
     local = importlib.import_module("perfgov.settings.local")
     assert importlib.reload(local).OTP_REQUIRED_ROLES == []
+
+
+# --- Findings of the independent probe -------------------------------------------------------
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{4,}")
+
+
+@pytest.mark.parametrize("new", ["Ab1!", "12345678", "abcdefgh", "filer-123", PASSWORD, "mismatch"])
+def test_the_password_policy_messages_are_chinese_on_the_change_page(client, users, new):
+    client.force_login(users["filer"])
+    other = "Other-pass-99" if new == "mismatch" else None
+    body = {"old_password": PASSWORD, "new_password1": other or new, "new_password2": new}
+    response = client.post(reverse("password_change"), body, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    messages = [str(m) for errors in response.context["form"].errors.values() for m in errors]
+    assert messages
+    html = response.content.decode()
+    for message in messages:
+        assert CJK.search(message) and not ENGLISH_WORDS.search(message), message
+        assert escape(message) in html  # shown on the page as it is
+
+
+def test_a_password_change_revokes_the_users_api_tokens(client, users):
+    from organizations import services
+    from organizations.models import ApiToken
+
+    _live, key = services.token_issue(user=users["leader"], name="bi")
+    services.token_issue(user=users["leader"], name="etl")
+    other, other_key = services.token_issue(user=users["supervisor"], name="theirs")
+    client.force_login(users["leader"])
+    assert _change(client, PASSWORD, "Fresh-pass-42").status_code == 302
+    assert not ApiToken.objects.filter(user=users["leader"], revoked_at__isnull=True).exists()
+    revoked = AuditEvent.objects.filter(action="auth.token.revoked")
+    assert revoked.count() == 2 and {e.data["reason"] for e in revoked} == {"password_changed"}
+    assert AuditEvent.objects.get(action="auth.password_changed").data["tokens_revoked"] == 2
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/v1/me/").status_code in (401, 403)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {other_key}")
+    assert api.get("/api/v1/me/").status_code == 200  # someone else's token lives on
+
+
+def test_an_admin_reset_revokes_the_users_api_tokens(client_for, users):
+    from organizations import services
+
+    token, _key = services.token_issue(user=users["leader"], name="bi")
+    response = client_for("admin").post(
+        reverse("admin:auth_user_password_change", args=[users["leader"].pk]),
+        {"password1": "Reset-by-admin-1", "password2": "Reset-by-admin-1", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None and token.revoked_by == users["admin"]
+    event = AuditEvent.objects.get(action="auth.token.revoked")
+    assert event.actor_username == "admin" and event.data["reason"] == "password_reset"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
+from organizations import services
 from organizations.models import ApiToken
 from tests.factories import PASSWORD
 
@@ -44,6 +45,13 @@ def test_a_required_role_must_enrol_at_first_login(client, users):
     for path in ["/", "/library/", "/org/account/"]:
         assert client.get(path)["Location"].startswith(reverse("login")), path
     assert client.get("/api/v1/me/").status_code in (401, 403)
+
+    # The password alone does not enrol: first the security administrator's one-time code.
+    page = client.get(reverse("otp_setup"))
+    assert page.status_code == 200 and "data:image/svg" not in page.content.decode()
+    _enrolment, code = services.otp_enrolment_issue(user=users["supervisor"], actor=users["security_admin"])
+    response = client.post(reverse("otp_setup"), {"enrolment_code": code.lower()})
+    assert response.status_code == 302 and response["Location"] == reverse("otp_setup")
 
     page = client.get(reverse("otp_setup"))
     html = page.content.decode()
@@ -203,3 +211,83 @@ def test_token_endpoint_schema_documents_the_code(client_for):
 @pytest.mark.parametrize("role", ["api_client", "leader", "filer"])
 def test_token_endpoint_needs_no_code_for_other_roles(api_for, users, role):
     assert _token(api_for(None), role).status_code == 200
+
+
+# --- Privileged accounts enrol only with an administrator-issued code ------------------------
+
+
+def test_a_privileged_account_cannot_enrol_with_the_password_alone(client, users):
+    _password_step(client, "finance")
+    page = client.get(reverse("otp_setup"))
+    html = page.content.decode()
+    assert page.status_code == 200 and "安全管理员" in html and "绑定码" in html
+    assert "data:image/svg" not in html and not TOTPDevice.objects.filter(user=users["finance"]).exists()
+    # A guessed enrolment code: refused, audited, counted towards the lockout.
+    response = client.post(reverse("otp_setup"), {"enrolment_code": "ABCDE-FGHJK"})
+    assert response.status_code == 200 and response.context["form"].errors["enrolment_code"]
+    assert AuditEvent.objects.filter(action="auth.login_failed", data__stage="otp_enrolment").count() == 1
+    # Posting an authenticator code straight away enrols nothing either.
+    response = client.post(reverse("otp_setup"), {"code": "123456"})
+    assert response.status_code == 200 and not TOTPDevice.objects.filter(user=users["finance"]).exists()
+    assert not _signed_in(client)
+    # Another user's code does not work for this account.
+    _e, theirs = services.otp_enrolment_issue(user=users["supervisor"], actor=users["security_admin"])
+    client.post(reverse("otp_setup"), {"enrolment_code": theirs})
+    assert "data:image/svg" not in client.get(reverse("otp_setup")).content.decode()
+
+
+def test_the_security_administrator_issues_a_one_time_enrolment_code(client, client_for, users):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from organizations.models import OtpEnrolment
+
+    issue = reverse("organizations:otp_enrolment_issue", args=[users["finance"].pk])
+    response = client_for("security_admin").post(issue)
+    assert response.status_code == 200
+    code = response.context["code"]
+    assert code in response.content.decode()
+    enrolment = OtpEnrolment.objects.get(user=users["finance"])
+    assert code.replace("-", "") not in enrolment.code_hash  # stored hashed
+    event = AuditEvent.objects.get(action="auth.otp_enrolment_issued")
+    assert event.actor_username == "security_admin" and event.data["user"] == "finance"
+
+    # The user enrols with it, once.
+    _password_step(client, "finance")
+    client.post(reverse("otp_setup"), {"enrolment_code": code})
+    assert "data:image/svg" in client.get(reverse("otp_setup")).content.decode()
+    device = TOTPDevice.objects.get(user=users["finance"])
+    assert client.post(reverse("otp_setup"), {"code": totp_code(device)})["Location"] == reverse("home")
+    enrolment.refresh_from_db()
+    assert enrolment.used_at is not None
+    enrolled = AuditEvent.objects.get(action="auth.otp_enrolled", actor_username="finance")
+    assert enrolled.data["issued_by"] == "security_admin"
+
+    # Used up: after a reset of the device the same code no longer enrols.
+    services.otp_remove(user=users["finance"], actor=users["security_admin"])
+    other = type(client)()
+    _password_step(other, "finance")
+    response = other.post(reverse("otp_setup"), {"enrolment_code": code})
+    assert response.status_code == 200 and response.context["form"].errors["enrolment_code"]
+
+    # Expired: refused as well.
+    _e, fresh = services.otp_enrolment_issue(user=users["finance"], actor=users["security_admin"])
+    OtpEnrolment.objects.filter(pk=_e.pk).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = other.post(reverse("otp_setup"), {"enrolment_code": fresh})
+    assert response.status_code == 200 and response.context["form"].errors["enrolment_code"]
+
+
+def test_only_the_security_administrator_issues_enrolment_codes(client_for, users):
+    for role in ("admin", "auditor", "supervisor", "filer"):
+        response = client_for(role).post(reverse("organizations:otp_enrolment_issue", args=[users["finance"].pk]))
+        assert response.status_code in (302, 403)
+    from organizations.models import OtpEnrolment
+
+    assert not OtpEnrolment.objects.exists()
+    # An account that has a device already gets no code: its device is reset first.
+    enrol(users["finance"])
+    response = client_for("security_admin").post(
+        reverse("organizations:otp_enrolment_issue", args=[users["finance"].pk]), follow=True
+    )
+    assert not OtpEnrolment.objects.exists() and "重置" in response.content.decode()
