@@ -1,0 +1,10 @@
+"""Thin Celery tasks of the rectification ledger; the schedule is in perfgov/celery.py."""
+
+from celery import shared_task
+
+from . import jobs
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_alerts() -> int:
+    return jobs.send_alerts()
