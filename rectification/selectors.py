@@ -80,8 +80,11 @@ def rectification_rates(*, user, year: int, today: dt.date | None = None) -> lis
     """Per department: items due (deadline passed, or closed), those closed on time, open and overdue."""
     today = today or timezone.localdate()
     rows: dict[int, Rate] = {}
-    for item in items_for_user(user=user, year=year).only(
-        "id", "department", "status", "deadline", "closed_on_time", "department__name", "department__order"
+    for item in (
+        items_for_user(user=user, year=year)
+        .select_related(None)
+        .select_related("department")
+        .only("id", "department", "status", "deadline", "closed_on_time", "department__name", "department__order")
     ):
         r = rows.setdefault(item.department_id, Rate(item.department, 0, 0, 0, 0))
         is_due = item.deadline < today or item.status == Status.CLOSED
