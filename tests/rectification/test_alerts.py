@@ -14,7 +14,8 @@ DEADLINE = dt.date(2026, 9, 30)
 
 
 def kinds(user):
-    return sorted(Notification.objects.filter(user=user, kind__startswith="rectification.").exclude(kind="rectification.created").values_list("kind", flat=True))
+    qs = Notification.objects.filter(user=user, kind__startswith="rectification.").exclude(kind="rectification.created")
+    return sorted(qs.values_list("kind", flat=True))
 
 
 def test_reminder_overdue_and_escalation_each_once(item, users):

@@ -56,7 +56,8 @@ def test_a_good_evaluation_is_not_a_source(departments, users, client_for):
 
 
 def test_an_unknown_source_is_404_and_departments_cannot_raise(departments, users, client_for):
-    assert client_for("finance").get(reverse("rectification:item_create_from", args=["budget_evaluation", 999])).status_code == 404
+    missing = reverse("rectification:item_create_from", args=["budget_evaluation", 999])
+    assert client_for("finance").get(missing).status_code == 404
     assert client_for("finance").get(reverse("rectification:item_create_from", args=["nonsense", 1])).status_code == 404
     assert client_for("filer").get(reverse("rectification:item_create", args=[])).status_code == 403
 
@@ -70,7 +71,8 @@ def test_a_warning_becomes_an_item_through_the_api(departments, users, api_for, 
     SpendingRecord.objects.create(project=project, date=dt.date(2026, 5, 1), amount=D("1000.00"))
     jobs.record_warnings(today=dt.date(2026, 7, 1))
     w = MonitoringWarning.objects.get()
-    r = api_for("finance").post("/api/v1/rectification-items/", {"source": "monitoring_warning", "source_id": w.pk}, format="json")
+    body = {"source": "monitoring_warning", "source_id": w.pk}
+    r = api_for("finance").post("/api/v1/rectification-items/", body, format="json")
     assert r.status_code == 201, r.json()
     body = r.json()
     assert body["department"] == "edu" and body["issuer"] == "finance" and "营养餐" in body["title"]
