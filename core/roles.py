@@ -175,7 +175,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 # Django admin: which app's model permissions (add/change/delete/view) a role holds.
 ROLE_ADMIN_APPS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({"organizations", "monitoring"}),
-    Role.SUPERVISOR: frozenset({"indicators", "assessments"}),
+    Role.SUPERVISOR: frozenset({"indicators", "assessments", "rectification"}),
 }
 
 STAFF_ROLES = frozenset(ROLE_ADMIN_APPS)

@@ -173,3 +173,65 @@ class Step(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.action}"
+
+
+class BudgetAction(models.TextChoices):
+    """What next year's budget recommendation does for a department with items open at year end."""
+
+    NONE = "none", _("Show only")
+    HOLD = "hold", _("Hold back until closed")
+    CUT = "cut", _("Cut by a percentage")
+
+
+class YearSetting(models.Model):
+    """A year's use of the ledger: disclosure, the budget consequence and the assessment's deduction rule."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    disclose_counts = models.BooleanField(
+        _("show the counts of items raised and closed on the public page"), default=False
+    )
+    budget_action = models.CharField(
+        _("next year's budget for departments with open items"),
+        max_length=5,
+        choices=BudgetAction.choices,
+        default=BudgetAction.NONE,
+    )
+    cut_percent = models.DecimalField(
+        _("cut (percent)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Only for a cut: the share taken off the recommended amount."),
+    )
+    overdue_rule = models.ForeignKey(
+        "indicators.Rule",
+        verbose_name=_("deduction rule for overdue items"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A department-wide rule of the year's library, e.g. −0.5 per overdue item, capped."),
+    )
+
+    class Meta:
+        verbose_name = _("rectification setting")
+        verbose_name_plural = _("rectification settings")
+        ordering = ["-year"]
+        constraints = [in_choices("budget_action", BudgetAction, "rectification_setting_budget_action")]
+
+    def __str__(self):
+        return str(self.year)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        rule = self.overdue_rule
+        wrong = rule is not None and (
+            rule.kind != "deduction" or rule.scope != "department" or rule.library.year != self.year
+        )
+        if wrong:
+            message = _("Choose a deduction rule of the year's library that applies to the whole department.")
+            raise ValidationError({"overdue_rule": message})

@@ -114,3 +114,15 @@ def open_items_of(*, department_id: int, year: int, today: dt.date | None = None
     return list(
         Item.objects.filter(department_id=department_id, year=year).exclude(status=Status.CLOSED).order_by("deadline")
     )
+
+
+def setting_for(year: int):
+    from .models import YearSetting
+
+    return YearSetting.objects.filter(year=year).select_related("overdue_rule").first() or YearSetting(year=year)
+
+
+def discloses(*, year: int) -> bool:
+    from .models import YearSetting
+
+    return YearSetting.objects.filter(year=year, disclose_counts=True).exists()

@@ -106,11 +106,15 @@ class ExecutionMonitoringView(APIView):
         return Response(ExecutionMonitoringSerializer(data).data)
 
 
-class WarningSerializer(serializers.ModelSerializer):
+class MonitoringWarningSerializer(serializers.ModelSerializer):
     project_code = serializers.CharField(source="project.code", read_only=True)
     project_name = serializers.CharField(source="project.name", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     paused = serializers.BooleanField(source="is_paused", read_only=True)
+    response = serializers.ChoiceField(choices=MonitoringWarning.Response.choices, allow_blank=True, read_only=True)
+    adjustment = serializers.ChoiceField(
+        choices=MonitoringWarning.Adjustment.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = MonitoringWarning
@@ -143,14 +147,14 @@ class WarningSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RespondSerializer(serializers.Serializer):
+class WarningResponseSerializer(serializers.Serializer):
     response = serializers.ChoiceField(choices=MonitoringWarning.Response.choices)
     adjustment = serializers.ChoiceField(choices=MonitoringWarning.Adjustment.choices, required=False, allow_blank=True)
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
 
 
-class LiftSerializer(serializers.Serializer):
+class PauseLiftSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
 
@@ -168,7 +172,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Dual-monitoring warnings: the department responds within the working days given; finance lifts a pause."""
 
     permission_classes = [BudgetPermission]
-    serializer_class = WarningSerializer
+    serializer_class = MonitoringWarningSerializer
     queryset = MonitoringWarning.objects.none()
     required_perms = {"list": READ, "retrieve": READ, "respond": P.EDIT_BUDGET, "lift": P.REVIEW_BUDGET, "*": READ}
 
@@ -183,17 +187,19 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         )
 
     def _warning(self, pk) -> MonitoringWarning:
-        warning = selectors.warnings_for_user(user=self.request.user).filter(pk=pk).first()
+        if not str(pk).isdigit():
+            raise Http404
+        warning = selectors.warnings_for_user(user=self.request.user).filter(pk=int(pk)).first()
         if warning is None:
             raise Http404
         return warning
 
-    @extend_schema(request=RespondSerializer, responses={200: WarningSerializer})
+    @extend_schema(request=WarningResponseSerializer, responses={200: MonitoringWarningSerializer})
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
         """Continue with measures, adjust (a target revision or a reallocation) or cancel, with a reason."""
         warning = self._warning(pk)
-        data = RespondSerializer(data=request.data)
+        data = WarningResponseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         services.warning_respond(
@@ -204,14 +210,14 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             reason=d["reason"],
             expected_version=d.get("version"),
         )
-        return Response(WarningSerializer(self._warning(pk)).data)
+        return Response(MonitoringWarningSerializer(self._warning(pk)).data)
 
-    @extend_schema(request=LiftSerializer, responses={200: WarningSerializer})
+    @extend_schema(request=PauseLiftSerializer, responses={200: MonitoringWarningSerializer})
     @action(detail=True, methods=["post"])
     def lift(self, request, pk=None):
         """Finance lifts the pause of the project's tranches, with a reason."""
         warning = self._warning(pk)
-        data = LiftSerializer(data=request.data)
+        data = PauseLiftSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.pause_lift(
             warning=warning,
@@ -219,4 +225,4 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             reason=data.validated_data["reason"],
             expected_version=data.validated_data.get("version"),
         )
-        return Response(WarningSerializer(self._warning(pk)).data)
+        return Response(MonitoringWarningSerializer(self._warning(pk)).data)

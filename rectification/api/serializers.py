@@ -7,7 +7,7 @@ from rest_framework import serializers
 from ..models import MAX_TEXT, Item, ItemEvidence, Source, Step
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class RectificationEvidenceSerializer(serializers.ModelSerializer):
     uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -15,7 +15,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
 
 
-class StepSerializer(serializers.ModelSerializer):
+class RectificationStepSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -23,7 +23,7 @@ class StepSerializer(serializers.ModelSerializer):
         fields = ["action", "note", "actor", "at"]
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class RectificationItemSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
     overdue = serializers.SerializerMethodField()
@@ -61,16 +61,16 @@ class ItemSerializer(serializers.ModelSerializer):
         return obj.is_overdue()
 
 
-class ItemDetailSerializer(ItemSerializer):
-    evidence = EvidenceSerializer(many=True, read_only=True)
-    steps = StepSerializer(many=True, read_only=True)
+class RectificationItemDetailSerializer(RectificationItemSerializer):
+    evidence = RectificationEvidenceSerializer(many=True, read_only=True)
+    steps = RectificationStepSerializer(many=True, read_only=True)
 
-    class Meta(ItemSerializer.Meta):
-        fields = [*ItemSerializer.Meta.fields, "evidence", "steps"]
+    class Meta(RectificationItemSerializer.Meta):
+        fields = [*RectificationItemSerializer.Meta.fields, "evidence", "steps"]
         read_only_fields = fields
 
 
-class ItemCreateSerializer(serializers.Serializer):
+class RectificationItemCreateSerializer(serializers.Serializer):
     department = serializers.CharField(
         help_text="Department code (taken from the source when it names one)", required=False
     )
@@ -83,22 +83,22 @@ class ItemCreateSerializer(serializers.Serializer):
     source_label = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
-class VersionSerializer(serializers.Serializer):
+class RectificationVersionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
 
 
-class ProgressSerializer(VersionSerializer):
+class RectificationProgressSerializer(RectificationVersionSerializer):
     measures_taken = serializers.CharField(max_length=MAX_TEXT)
     progress = serializers.IntegerField(min_value=0, max_value=100)
 
 
-class CloseSerializer(VersionSerializer):
+class RectificationCloseSerializer(RectificationVersionSerializer):
     note = serializers.CharField(max_length=MAX_TEXT, required=False, allow_blank=True)
 
 
-class RejectSerializer(VersionSerializer):
+class RectificationRejectSerializer(RectificationVersionSerializer):
     reason = serializers.CharField(max_length=MAX_TEXT)
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class RectificationEvidenceUploadSerializer(serializers.Serializer):
     file = serializers.FileField()

@@ -44,13 +44,13 @@ def _item(request, pk) -> Item:
             OpenApiParameter("overdue", bool, description="true: overdue only; false: not overdue"),
         ]
     ),
-    retrieve=extend_schema(responses={200: s.ItemDetailSerializer}),
+    retrieve=extend_schema(responses={200: s.RectificationItemDetailSerializer}),
 )
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Rectification items (整改事项) and their transitions: progress, evidence, submit, close, reject."""
 
     permission_classes = [BudgetPermission]
-    serializer_class = s.ItemSerializer
+    serializer_class = s.RectificationItemSerializer
     queryset = Item.objects.none()
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     required_perms = {
@@ -82,12 +82,12 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return qs
 
     def get_serializer_class(self):
-        return s.ItemDetailSerializer if self.action == "retrieve" else s.ItemSerializer
+        return s.RectificationItemDetailSerializer if self.action == "retrieve" else s.RectificationItemSerializer
 
-    @extend_schema(request=s.ItemCreateSerializer, responses={201: s.ItemDetailSerializer})
+    @extend_schema(request=s.RectificationItemCreateSerializer, responses={201: s.RectificationItemDetailSerializer})
     def create(self, request, *args, **kwargs):
         """Raise an item by hand, or from its source (``source`` and ``source_id``), pre-filling what is left out."""
-        data = s.ItemCreateSerializer(data=request.data)
+        data = s.RectificationItemCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         kwargs = {"source": d["source"], "source_label": d.get("source_label", "")}
@@ -116,14 +116,14 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             deadline=d.get("deadline"),
             **kwargs,
         )
-        return Response(s.ItemDetailSerializer(_item(request, item.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(s.RectificationItemDetailSerializer(_item(request, item.pk)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ProgressSerializer, responses={200: s.ItemSerializer})
+    @extend_schema(request=s.RectificationProgressSerializer, responses={200: s.RectificationItemSerializer})
     @action(detail=True, methods=["post"])
     def progress(self, request, pk=None):
         """The department records its measures taken and progress."""
         item = _item(request, pk)
-        data = s.ProgressSerializer(data=request.data)
+        data = s.RectificationProgressSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         services.item_progress(
@@ -133,9 +133,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             progress=d["progress"],
             expected_version=d.get("version"),
         )
-        return Response(s.ItemSerializer(_item(request, pk)).data)
+        return Response(s.RectificationItemSerializer(_item(request, pk)).data)
 
-    @extend_schema(request={"multipart/form-data": s.EvidenceUploadSerializer}, responses={201: s.EvidenceSerializer})
+    @extend_schema(request={"multipart/form-data": s.RectificationEvidenceUploadSerializer}, responses={201: s.RectificationEvidenceSerializer})
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         """Attach a file (PDF, image or office document) as evidence of the rectification."""
@@ -144,24 +144,24 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         if upload is None:
             raise ApplicationError(_("Choose a file."), field="file")
         ev = services.evidence_add(item=item, upload=upload, actor=request.user)
-        return Response(s.EvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
+        return Response(s.RectificationEvidenceSerializer(ev).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.VersionSerializer, responses={200: s.ItemSerializer})
+    @extend_schema(request=s.RectificationVersionSerializer, responses={200: s.RectificationItemSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit for closure; refused (400) without measures taken or evidence."""
         item = _item(request, pk)
-        data = s.VersionSerializer(data=request.data)
+        data = s.RectificationVersionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.item_submit(item=item, actor=request.user, expected_version=data.validated_data.get("version"))
-        return Response(s.ItemSerializer(_item(request, pk)).data)
+        return Response(s.RectificationItemSerializer(_item(request, pk)).data)
 
-    @extend_schema(request=s.CloseSerializer, responses={200: s.ItemSerializer})
+    @extend_schema(request=s.RectificationCloseSerializer, responses={200: s.RectificationItemSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Approve the closure (销号); only the office that raised the item."""
         item = _item(request, pk)
-        data = s.CloseSerializer(data=request.data)
+        data = s.RectificationCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.item_close(
             item=item,
@@ -169,14 +169,14 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             note=data.validated_data.get("note", ""),
             expected_version=data.validated_data.get("version"),
         )
-        return Response(s.ItemSerializer(_item(request, pk)).data)
+        return Response(s.RectificationItemSerializer(_item(request, pk)).data)
 
-    @extend_schema(request=s.RejectSerializer, responses={200: s.ItemSerializer})
+    @extend_schema(request=s.RectificationRejectSerializer, responses={200: s.RectificationItemSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         """Reject the closure with reasons; the item is open again."""
         item = _item(request, pk)
-        data = s.RejectSerializer(data=request.data)
+        data = s.RectificationRejectSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.item_reject(
             item=item,
@@ -184,4 +184,4 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             reason=data.validated_data["reason"],
             expected_version=data.validated_data.get("version"),
         )
-        return Response(s.ItemSerializer(_item(request, pk)).data)
+        return Response(s.RectificationItemSerializer(_item(request, pk)).data)
