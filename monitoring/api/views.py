@@ -112,9 +112,7 @@ class MonitoringWarningSerializer(serializers.ModelSerializer):
     department = serializers.CharField(source="department.code", read_only=True)
     paused = serializers.BooleanField(source="is_paused", read_only=True)
     response = serializers.ChoiceField(choices=MonitoringWarning.Response.choices, allow_blank=True, read_only=True)
-    adjustment = serializers.ChoiceField(
-        choices=MonitoringWarning.Adjustment.choices, allow_blank=True, read_only=True
-    )
+    adjustment = serializers.ChoiceField(choices=MonitoringWarning.Adjustment.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = MonitoringWarning

@@ -116,7 +116,8 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             deadline=d.get("deadline"),
             **kwargs,
         )
-        return Response(s.RectificationItemDetailSerializer(_item(request, item.pk)).data, status=status.HTTP_201_CREATED)
+        body = s.RectificationItemDetailSerializer(_item(request, item.pk)).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.RectificationProgressSerializer, responses={200: s.RectificationItemSerializer})
     @action(detail=True, methods=["post"])
@@ -135,7 +136,10 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return Response(s.RectificationItemSerializer(_item(request, pk)).data)
 
-    @extend_schema(request={"multipart/form-data": s.RectificationEvidenceUploadSerializer}, responses={201: s.RectificationEvidenceSerializer})
+    @extend_schema(
+        request={"multipart/form-data": s.RectificationEvidenceUploadSerializer},
+        responses={201: s.RectificationEvidenceSerializer},
+    )
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         """Attach a file (PDF, image or office document) as evidence of the rectification."""
