@@ -1,5 +1,6 @@
 """The demo ledger: items from the sources the demo city has (`seed_demo` has all nine), some closed
-(one after a rejection), some awaiting closure, some overdue; warnings answered, unanswered and one paused. Idempotent."""
+(one after a rejection), some awaiting closure, some overdue; warnings answered,
+unanswered and one paused. Idempotent."""
 
 import datetime as dt
 
