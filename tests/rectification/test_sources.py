@@ -95,3 +95,12 @@ def test_manual_and_other_evaluation_items(departments, users, client_for):
     assert r.status_code == 302
     item = Item.objects.get()
     assert item.source == "other_evaluation" and item.source_label.startswith("2026年")
+
+
+def test_the_source_page_has_the_button_for_issuers_only(departments, users, client_for):
+    project = approved_project(departments["edu"], code="EDU-11", name="图书购置")
+    ev = _evaluation(project, "fair", "65.00")
+    url = reverse("budgets:project_detail", args=[project.pk]) + "?tab=evaluation"
+    target = reverse("rectification:item_create_from", args=["budget_evaluation", ev.pk])
+    assert target in client_for("finance").get(url).content.decode()
+    assert target not in client_for("filer").get(url).content.decode()
