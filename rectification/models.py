@@ -10,6 +10,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator, MinVal
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.constraints import in_choices
 
@@ -40,7 +41,7 @@ class Issuer(models.TextChoices):
 class Status(models.TextChoices):
     OPEN = "open", _("Being rectified")
     SUBMITTED = "submitted", _("Submitted for closure")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("rectification status", "Closed")
 
 
 class Item(models.Model):
