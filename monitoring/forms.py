@@ -11,7 +11,7 @@ from .models import MonitoringWarning as W
 
 
 class RespondForm(StyledForm):
-    response = forms.ChoiceField(label=_("Response"), choices=W.Response.choices, widget=forms.RadioSelect)
+    response = forms.ChoiceField(label=_("Response"), choices=[("", "—"), *W.Response.choices])
     adjustment = forms.ChoiceField(
         label=_("Adjustment requested"), choices=[("", "—"), *W.Adjustment.choices], required=False
     )

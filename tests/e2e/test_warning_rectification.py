@@ -57,7 +57,7 @@ def test_warning_response_and_rectification(live_server, people, departments):
         filer.locator("#warnings").get_by_role("link", name="智慧校园建设").first.click()
         expect(filer.locator("#warning-status")).to_contain_text("待反馈")
         j.shot(filer, "warning-arrives")
-        filer.get_by_label("采取措施,继续执行").check()
+        filer.select_option("#id_response", "continue")
         filer.fill("#id_reason", "已完成招标,合同款下月集中支付。")
         filer.get_by_role("button", name="提交反馈").click()
         expect(message(filer)).to_contain_text("反馈已记录")
