@@ -277,3 +277,13 @@ def approved_projects_with_spent(*, user, year: int) -> QuerySet[BudgetProject]:
         .annotate(spent=_spent_subquery())
         .order_by("department__order", "department__code", "code")
     )
+
+
+def approved_projects_with_spent_all(*, year: int) -> QuerySet[BudgetProject]:
+    """Every approved project of a year with ``spent``, for the jobs that run without a user."""
+    return (
+        BudgetProject.objects.filter(year=year, status=ProjectStatus.APPROVED)
+        .select_related("department")
+        .annotate(spent=_spent_subquery())
+        .order_by("department__order", "department__code", "code")
+    )

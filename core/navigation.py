@@ -71,8 +71,17 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Project evaluations"), "budgets:evaluation_list", P.READ_ALL_BUDGETS),
             Item(_("Execution monitoring"), "monitoring:execution", P.READ_ALL_BUDGETS),
             Item(_("Our execution monitoring"), "monitoring:execution", P.READ_OWN_BUDGETS),
+            Item(_("Monitoring warnings"), "monitoring:warning_list", P.READ_ALL_BUDGETS),
+            Item(_("Our monitoring warnings"), "monitoring:warning_list", P.READ_OWN_BUDGETS),
             Item(_("Budget recommendations"), "budgets:recommendation_list", P.READ_ALL_BUDGETS),
             Item(_("Budget evaluation policy"), "budgets:policy_list", P.READ_ALL_BUDGETS),
+        ),
+    ),
+    Section(
+        _("Rectification"),
+        (
+            Item(_("Rectification ledger"), "rectification:item_list", P.READ_ALL_RECTIFICATION),
+            Item(_("Our rectification items"), "rectification:item_list", P.READ_OWN_RECTIFICATION),
         ),
     ),
     Section(

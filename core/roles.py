@@ -65,6 +65,12 @@ class P:
     # Own API tokens: every role but the audit administrator, who uses nothing but the audit log.
     USE_API_TOKENS = "organizations.use_api_tokens"
     RECEIVE_NOTIFICATIONS = "notifications.receive"
+    # Rectification ledger (整改台账): the supervision office and finance raise and close items;
+    # departments work on their own; leaders read all.
+    ISSUE_RECTIFICATION = "rectification.issue_item"
+    WORK_RECTIFICATION = "rectification.work_item"
+    READ_ALL_RECTIFICATION = "rectification.read_all_items"
+    READ_OWN_RECTIFICATION = "rectification.read_own_items"
 
 
 _DEPT = {
@@ -78,6 +84,8 @@ _DEPT = {
     P.READ_DASHBOARD,
     P.RECEIVE_NOTIFICATIONS,
     P.USE_API_TOKENS,
+    P.WORK_RECTIFICATION,
+    P.READ_OWN_RECTIFICATION,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -102,6 +110,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_DASHBOARD,
             P.RECEIVE_NOTIFICATIONS,
             P.USE_API_TOKENS,
+            P.ISSUE_RECTIFICATION,
+            P.READ_ALL_RECTIFICATION,
         }
     ),
     Role.FINANCE: frozenset(
@@ -115,6 +125,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_DASHBOARD,
             P.RECEIVE_NOTIFICATIONS,
             P.USE_API_TOKENS,
+            P.ISSUE_RECTIFICATION,
+            P.READ_ALL_RECTIFICATION,
         }
     ),
     Role.SURVEYOR: frozenset(
@@ -140,6 +152,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_DASHBOARD,
             P.RECEIVE_NOTIFICATIONS,
             P.USE_API_TOKENS,
+            P.READ_ALL_RECTIFICATION,
         }
     ),
     Role.API_CLIENT: frozenset(
@@ -161,8 +174,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 # Django admin: which app's model permissions (add/change/delete/view) a role holds.
 ROLE_ADMIN_APPS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({"organizations"}),
-    Role.SUPERVISOR: frozenset({"indicators", "assessments"}),
+    Role.ADMIN: frozenset({"organizations", "monitoring"}),
+    Role.SUPERVISOR: frozenset({"indicators", "assessments", "rectification"}),
 }
 
 STAFF_ROLES = frozenset(ROLE_ADMIN_APPS)

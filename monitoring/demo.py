@@ -42,4 +42,55 @@ def seed(stdout=None) -> dict:
                 description="按进度拨付",
                 voucher=f"PZ{year}{project.pk:04d}09",
             )
-    return {"schedules": MonitoringSchedule.objects.count(), "created": 1}
+    warnings = _warnings(today, finance)
+    return {"schedules": MonitoringSchedule.objects.count(), "created": 1, **warnings}
+
+
+def _warnings(today: dt.date, finance) -> dict:
+    """Warnings of the last two checkpoints passed: the earlier ones all answered but one, which lapsed
+    and paused its project's tranches; the latest ones partly answered, the rest awaiting a response."""
+    from . import jobs, rules, services
+    from .models import MonitoringWarning as W
+
+    year = today.year
+    passed = [c.date for c in rules.checkpoints_for(year, None) if c.date < today]
+    if len(passed) < 2 or finance is None:
+        return {"warnings": 0}
+    earlier = passed[-2] + dt.timedelta(days=1)
+    jobs.record_warnings(today=earlier)
+    first = list(W.objects.filter(checkpoint=passed[-2]).select_related("project", "department").order_by("pk"))
+    people = {u.department_id: u for u in User.objects.filter(role="filer").order_by("pk")}
+    reasons = [
+        ("continue", "", "项目已完成招标,合同款将于下月集中支付,执行进度可追回。"),
+        ("adjust", "reallocation", "部分子项目因选址调整无法按期实施,申请将结余资金调剂至同类项目。"),
+        ("continue", "", "已召开专题推进会,明确每月支付计划并落实到人。"),
+        ("adjust", "revision", "受上级政策调整影响,申请调整年度产出目标。"),
+    ]
+    lapsing = next((w for w in first if w.project.tranches.exclude(status="released").exists()), None)
+    lapsing = lapsing or (first[0] if first else None)
+    for i, w in enumerate(first):
+        if w is lapsing or w.department_id not in people:
+            continue
+        response, adjustment, reason = reasons[i % len(reasons)]
+        services.warning_respond(
+            warning=w, actor=people[w.department_id], response=response, adjustment=adjustment, reason=reason
+        )
+    if lapsing is not None and not lapsing.project.tranches.exclude(status="released").exists():
+        budget_services.tranche_create(
+            project=lapsing.project,
+            actor=finance,
+            name="第二批资金",
+            amount=min(D("100000.00"), (lapsing.project.amount * D("0.1")).quantize(D("0.01"))),
+        )
+    jobs.enforce_response_deadlines(today=min(today, earlier + dt.timedelta(days=25)))
+    jobs.record_warnings(today=today)
+    latest = list(W.objects.filter(checkpoint=passed[-1], status="open").order_by("pk"))
+    for w in latest[::3]:  # a third answered already; the rest await their departments
+        if w.department_id in people:
+            services.warning_respond(
+                warning=w,
+                actor=people[w.department_id],
+                response="continue",
+                reason="已督促项目单位加快实施进度,年底前完成全部支付。",
+            )
+    return {"warnings": W.objects.count(), "paused": W.objects.filter(status="lapsed").count()}

@@ -13,7 +13,8 @@ from budgets import selectors as budget_selectors
 from budgets.models import BudgetTarget
 
 from . import rules
-from .models import MonitoringSchedule
+from . import workdays as workdays_mod
+from .models import CalendarDay, MonitoringSchedule, MonitoringWarning
 
 # Reports whose figures count: submitted for review or approved.
 COUNTED_REPORTS = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
@@ -79,6 +80,63 @@ def _completions(projects, *, on: datetime.date) -> dict[int, Decimal]:
         if (dept, ind) in latest:
             values.setdefault(pid, []).append(latest[(dept, ind)])
     return {pid: (sum(vs, Decimal(0)) / len(vs)).quantize(Decimal("0.01")) for pid, vs in values.items()}
+
+
+def project_results(*, year: int, on: datetime.date) -> list[Row]:
+    """Every approved project's result at ``on`` (no user: for the warning job)."""
+    schedule = schedule_for(year)
+    projects = list(budget_selectors.approved_projects_with_spent_all(year=year))
+    completions = _completions(projects, on=on)
+    return [
+        Row(
+            p,
+            p.department,
+            p.amount,
+            p.spent,
+            rules.assess(
+                spent=p.spent,
+                amount=p.amount,
+                completion=completions.get(p.pk),
+                year=year,
+                on=on,
+                schedule=schedule.checkpoints,
+                gap_points=schedule.gap_points,
+            ),
+        )
+        for p in projects
+    ]
+
+
+def calendar_sets(start: datetime.date, end: datetime.date) -> tuple[set, set]:
+    """The official holidays and make-up working days between two dates (inclusive)."""
+    holidays, workdays = set(), set()
+    for day, kind in CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "kind"):
+        (workdays if kind == CalendarDay.Kind.WORKDAY else holidays).add(day)
+    return holidays, workdays
+
+
+def respond_by(issued_on: datetime.date, days: int) -> datetime.date:
+    """The last day to respond to a warning issued on ``issued_on`` (``days`` working days after it)."""
+    holidays, workdays = calendar_sets(issued_on, issued_on + datetime.timedelta(days=days * 3 + 30))
+    return workdays_mod.add_working_days(issued_on, days, holidays=holidays, workdays=workdays)
+
+
+def warnings_for_user(*, user, year: int | None = None, status: str = "", department: str = ""):
+    """Warnings the user may see: a department its own, budget readers all."""
+    from core.roles import P
+
+    qs = MonitoringWarning.objects.select_related("project", "department", "responded_by")
+    if not user.has_perm(P.READ_ALL_BUDGETS):
+        if not user.has_perm(P.READ_OWN_BUDGETS) or not user.department_id:
+            return qs.none()
+        qs = qs.filter(department_id=user.department_id)
+    if year:
+        qs = qs.filter(year=year)
+    if status in MonitoringWarning.Status.values:
+        qs = qs.filter(status=status)
+    if department:
+        qs = qs.filter(department__code=department)
+    return qs
 
 
 def monitoring_rows(*, user, year: int, on: datetime.date | None = None) -> tuple[list[Row], list[DepartmentRow]]:

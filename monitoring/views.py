@@ -1,15 +1,23 @@
-"""Finance's and the departments' execution-monitoring page (docs/monitoring.md)."""
+"""Finance's and the departments' execution-monitoring pages (docs/monitoring.md)."""
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from budgets import selectors as budget_selectors
 from budgets.views.base import AnyPermMixin
+from core.errors import ApplicationError
+from core.roles import DEPARTMENT_ROLES, P
+from core.views_mixins import apply_error
 
-from . import selectors
+from . import selectors, services
+from .forms import LiftForm, RespondForm
+from .models import MonitoringWarning
 
 
 def _year(request, default: int) -> int:
@@ -39,3 +47,109 @@ class ExecutionMonitoringView(AnyPermMixin, View):
                 "gap_points": schedule.gap_points,
             },
         )
+
+
+class WarningListView(AnyPermMixin, View):
+    """The warnings of a year with their deadlines and responses; a department sees its own."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        year = _year(request, today.year)
+        status = request.GET.get("status", "")
+        warnings = list(selectors.warnings_for_user(user=request.user, year=year, status=status))
+        return render(
+            request,
+            "monitoring/warning_list.html",
+            {
+                "warnings": warnings,
+                "year": year,
+                "status": status,
+                "statuses": MonitoringWarning.Status.choices,
+                "today": today,
+            },
+        )
+
+
+def warning_or_404(request, pk: int) -> MonitoringWarning:
+    warning = selectors.warnings_for_user(user=request.user).filter(pk=pk).first()
+    if warning is None:
+        raise Http404
+    return warning
+
+
+class WarningDetailView(AnyPermMixin, View):
+    def get(self, request, pk):
+        return self.render_page(request, warning_or_404(request, pk))
+
+    def render_page(self, request, warning, status=200, **forms):
+        user = request.user
+        can_respond = (
+            user.role in DEPARTMENT_ROLES
+            and user.department_id == warning.department_id
+            and warning.status != MonitoringWarning.Status.RESPONDED
+        )
+        can_lift = user.has_perm(P.REVIEW_BUDGET) and warning.is_paused
+        context = {
+            "warning": warning,
+            "today": timezone.localdate(),
+            "can_respond": can_respond,
+            "can_lift": can_lift,
+            "can_rectify": user.has_perm(P.REVIEW_BUDGET),
+        }
+        if can_respond:
+            context["respond_form"] = forms.get("respond_form") or RespondForm(initial={"version": warning.version})
+        if can_lift:
+            context["lift_form"] = forms.get("lift_form") or LiftForm(initial={"version": warning.version})
+        return render(request, "monitoring/warning_detail.html", context, status=status)
+
+
+class WarningRespondView(WarningDetailView):
+    perms = (P.EDIT_BUDGET,)
+
+    def get(self, request, pk):
+        return redirect("monitoring:warning_detail", pk=pk)
+
+    def post(self, request, pk):
+        warning = warning_or_404(request, pk)
+        form = RespondForm(request.POST)
+        if form.is_valid():
+            try:
+                services.warning_respond(
+                    warning=warning,
+                    actor=request.user,
+                    response=form.cleaned_data["response"],
+                    adjustment=form.cleaned_data["adjustment"],
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("Your response is recorded."))
+                return redirect("monitoring:warning_detail", pk=pk)
+        return self.render_page(request, warning, status=400, respond_form=form)
+
+
+class PauseLiftView(WarningDetailView):
+    perms = (P.REVIEW_BUDGET,)
+
+    def get(self, request, pk):
+        return redirect("monitoring:warning_detail", pk=pk)
+
+    def post(self, request, pk):
+        warning = warning_or_404(request, pk)
+        form = LiftForm(request.POST)
+        if form.is_valid():
+            try:
+                services.pause_lift(
+                    warning=warning,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("The pause is lifted."))
+                return redirect("monitoring:warning_detail", pk=pk)
+        return self.render_page(request, warning, status=400, lift_form=form)

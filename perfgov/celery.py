@@ -17,6 +17,14 @@ app.conf.beat_schedule = {
     "deadline-reminders": {"task": "assessments.tasks.send_deadline_reminders", "schedule": crontab(hour=8, minute=0)},
     "overdue-alerts": {"task": "assessments.tasks.send_overdue_alerts", "schedule": crontab(hour=8, minute=10)},
     "lag-warnings": {"task": "assessments.tasks.send_lag_warnings", "schedule": crontab(hour=8, minute=20)},
+    # dual monitoring: warnings of the checkpoint passed, then pauses for unanswered ones
+    "monitoring-warnings": {"task": "monitoring.tasks.record_warnings", "schedule": crontab(hour=8, minute=30)},
+    "monitoring-deadlines": {
+        "task": "monitoring.tasks.enforce_response_deadlines",
+        "schedule": crontab(hour=8, minute=35),
+    },
+    # rectification ledger: reminders before the deadline, overdue alerts and escalation
+    "rectification-alerts": {"task": "rectification.tasks.send_alerts", "schedule": crontab(hour=8, minute=40)},
     # catch-up for score recomputations whose task could not be queued (broker down)
     "recompute-scores": {"task": "assessments.tasks.process_recompute_requests", "schedule": 300.0},
     # catch-up for notification e-mails not sent yet

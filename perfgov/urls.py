@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("assessments.api.urls")),
     path("", include("budgets.api.urls")),
     path("", include("monitoring.api.urls")),
+    path("", include("rectification.api.urls")),
     path("", include("satisfaction.api.urls")),
     path("", include("notifications.api.urls")),
 ]
@@ -35,6 +36,7 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("budgets/", include("budgets.urls")),
     path("monitoring/", include("monitoring.urls")),
+    path("rectification/", include("rectification.urls")),
     path("satisfaction/", include("satisfaction.urls")),
     path("notifications/", include("notifications.urls")),
     path("audit/", include("audit.urls")),

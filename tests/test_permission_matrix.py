@@ -58,6 +58,8 @@ RESULTS = frozenset({"supervisor", "finance", "surveyor", "leader", "api_client"
 DASHBOARD = DEPT | {"supervisor", "finance", "leader"}
 LEADERS = frozenset({"supervisor", "finance", "leader"})
 PUBLIC = ALL | {None}
+ISSUERS = SUP | FIN  # rectification: raise items and decide on the closure of their own
+RECTIFICATION = DEPT | LEADERS
 
 WRITE_OK = frozenset({200, 201, 204, 302, 400, 409})
 OWN_DEPARTMENT = {"filer": "edu", "dept_head": "edu", "filer2": "water"}
@@ -116,6 +118,14 @@ def R(name, method, who, kwargs=None, hidden=(), **extra) -> Row:
 
 def pk(key, field="pk"):
     return lambda w: {field: w[key].pk}
+
+
+def _rect_evidence(w):
+    return {"pk": w["rect_edu"].pk, "evidence_id": w["rect_evidence_edu"].pk}
+
+
+def _from_warning(w):
+    return {"source": "monitoring_warning", "source_id": w["warning"].pk}
 
 
 EITHER = frozenset({200, 302})
@@ -307,6 +317,25 @@ MATRIX: list[Row] = [
     ),
     R("budgets:evaluation_list", "get", BUDGETS),
     R("monitoring:execution", "get", BUDGETS),
+    R("monitoring:warning_list", "get", BUDGETS),
+    R("monitoring:warning_detail", "get", BUDGETS, pk("warning"), dept="edu"),
+    R("monitoring:warning_respond", "post", DEPT, pk("warning"), dept="edu"),
+    R("monitoring:pause_lift", "post", FIN, pk("warning")),
+    # --- Rectification ledger ---------------------------------------------------------------
+    R("rectification:item_list", "get", RECTIFICATION),
+    R("rectification:item_export", "get", RECTIFICATION),
+    R("rectification:item_create", "get", ISSUERS),
+    R("rectification:item_create", "post", ISSUERS),
+    R("rectification:item_create_from", "get", ISSUERS, _from_warning),
+    R("rectification:item_create_from", "post", ISSUERS, _from_warning),
+    R("rectification:item_detail", "get", RECTIFICATION, pk("rect_edu"), dept="edu"),
+    R("rectification:item_detail", "get", RECTIFICATION, pk("rect_water"), dept="water"),
+    R("rectification:item_progress", "post", DEPT, pk("rect_edu"), dept="edu"),
+    R("rectification:item_evidence", "post", DEPT, pk("rect_edu"), dept="edu"),
+    R("rectification:evidence_download", "get", RECTIFICATION, _rect_evidence, dept="edu"),
+    R("rectification:item_submit", "post", DEPT, pk("rect_edu"), dept="edu"),
+    R("rectification:item_close", "post", ISSUERS, pk("rect_edu")),
+    R("rectification:item_reject", "post", ISSUERS, pk("rect_edu")),
     R("budgets:recommendation_list", "get", READ_ALL_BUDGETS),
     R("budgets:recommendation_generate", "post", FIN),
     R("budgets:recommendation_export", "get", READ_ALL_BUDGETS),
@@ -526,6 +555,19 @@ MATRIX: list[Row] = [
     R("budget-tranche-release", "post", FIN, pk("tranche_held")),
     R("budget-evaluation-list", "get", BUDGETS),
     R("monitoring-execution", "get", BUDGETS),
+    R("monitoring-warning-list", "get", BUDGETS),
+    R("monitoring-warning-detail", "get", BUDGETS, pk("warning"), dept="edu"),
+    R("monitoring-warning-respond", "post", DEPT, pk("warning"), dept="edu"),
+    R("monitoring-warning-lift", "post", FIN, pk("warning")),
+    R("rectification-item-list", "get", RECTIFICATION),
+    R("rectification-item-list", "post", ISSUERS),
+    R("rectification-item-detail", "get", RECTIFICATION, pk("rect_edu"), dept="edu"),
+    R("rectification-item-detail", "get", RECTIFICATION, pk("rect_water"), dept="water"),
+    R("rectification-item-progress", "post", DEPT, pk("rect_edu"), dept="edu"),
+    R("rectification-item-evidence", "post", DEPT, pk("rect_edu"), dept="edu"),
+    R("rectification-item-submit", "post", DEPT, pk("rect_edu"), dept="edu"),
+    R("rectification-item-close", "post", ISSUERS, pk("rect_edu")),
+    R("rectification-item-reject", "post", ISSUERS, pk("rect_edu")),
     R("budget-evaluation-detail", "get", BUDGETS, pk("evaluation"), dept="edu"),
     R("budget-evaluation-confirm", "post", FIN, pk("evaluation")),
     R("budget-evaluation-publish", "post", FIN, pk("evaluation")),

@@ -34,6 +34,7 @@ class ScoreEvent(models.Model):
     class Source(models.TextChoices):
         MANUAL = "manual", _("Recorded by the supervision office")
         LATE_REPORT = "late_report", _("Late report (automatic)")
+        RECTIFICATION = "rectification", _("Overdue rectification items (automatic)")
 
     plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="events")
     rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="events")

@@ -38,6 +38,10 @@ class Tranche(models.Model):
     )
     release_note = models.TextField(_("release note"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Paused (暂停拨付) when a dual-monitoring warning went unanswered past its deadline; finance
+    # lifts the pause with a reason. A paused tranche is neither released nor drawn on.
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    pause_reason = models.CharField(_("reason for the pause"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -52,6 +56,10 @@ class Tranche(models.Model):
     @property
     def is_held(self) -> bool:
         return self.status == TrancheStatus.HELD
+
+    @property
+    def is_paused(self) -> bool:
+        return self.paused_at is not None
 
 
 class SpendingRecord(models.Model):

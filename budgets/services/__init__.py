@@ -13,6 +13,8 @@ from .execution import (
     tranche_conditions,
     tranche_create,
     tranche_release,
+    tranches_pause,
+    tranches_resume,
 )
 from .results import policy_save, recommendation_decide, recommendations_generate
 from .sheets import (
@@ -52,4 +54,6 @@ __all__ = [
     "tranche_conditions",
     "tranche_create",
     "tranche_release",
+    "tranches_pause",
+    "tranches_resume",
 ]

@@ -89,6 +89,12 @@ def tranche_release(*, tranche: Tranche, actor, note: str = "") -> Tranche:
     tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
     if tranche.status != TrancheStatus.HELD:
         raise ApplicationError(_("Only a held tranche can be released."), code="invalid_state")
+    if tranche.paused_at is not None:
+        raise ApplicationError(
+            _("The tranche is paused (%(reason)s); finance must lift the pause first.")
+            % {"reason": tranche.pause_reason},
+            code="invalid_state",
+        )
     note = _text(note, "note")
     conditions = tranche_conditions(tranche)
     unmet = [c["target"].name for c in conditions if c["met"] is not True]
@@ -113,6 +119,62 @@ def tranche_release(*, tranche: Tranche, actor, note: str = "") -> Tranche:
         data={"project": project.pk, "unmet_targets": unmet},
     )
     return tranche
+
+
+@transaction.atomic
+def tranches_pause(*, project: BudgetProject, reason: str, actor=None) -> list[int]:
+    """Pause every unreleased tranche of the project that is not paused yet (暂停拨付).
+
+    Called by dual monitoring when a warning went unanswered; returns the tranches paused now
+    (none when all were paused already, so a second call changes nothing and audits nothing).
+    """
+    project = _lock(project)
+    reason = _text(reason, "reason", required=True, max_length=500)
+    tranches = list(
+        Tranche.objects.select_for_update()
+        .filter(project=project, paused_at__isnull=True)
+        .exclude(status=TrancheStatus.RELEASED)
+        .order_by("pk")
+    )
+    if not tranches:
+        return []
+    now = timezone.now()
+    ids = [t.pk for t in tranches]
+    Tranche.objects.filter(pk__in=ids).update(paused_at=now, pause_reason=reason)
+    audit_log(
+        "budgets.tranches.paused",
+        actor=actor,
+        obj=project,
+        before={"paused": []},
+        after={"paused": ids, "reason": reason},
+        data={"tranches": ids},
+    )
+    return ids
+
+
+@transaction.atomic
+def tranches_resume(*, project: BudgetProject, actor, reason: str) -> list[int]:
+    """Lift the pause of the project's paused tranches (finance), with a reason."""
+    project = _lock(project)
+    reason = _text(reason, "reason", required=True)
+    ids = list(
+        Tranche.objects.select_for_update()
+        .filter(project=project, paused_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        raise ApplicationError(_("No tranche of this project is paused."), code="invalid_state")
+    Tranche.objects.filter(pk__in=ids).update(paused_at=None, pause_reason="")
+    audit_log(
+        "budgets.tranches.resumed",
+        actor=actor,
+        obj=project,
+        before={"paused": ids},
+        after={"paused": []},
+        data={"tranches": ids, "reason": reason},
+    )
+    return ids
 
 
 def spending_record(
@@ -186,6 +248,12 @@ def _spending_record(
             raise ApplicationError(
                 _("The tranche “%(name)s” is held back until its targets are met; finance must release it first.")
                 % {"name": tranche.name},
+                field="tranche",
+            )
+        if tranche.paused_at is not None:
+            raise ApplicationError(
+                _("The tranche “%(name)s” is paused (%(reason)s); finance must lift the pause first.")
+                % {"name": tranche.name, "reason": tranche.pause_reason},
                 field="tranche",
             )
     elif has_tranches:

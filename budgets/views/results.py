@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ApplicationError
+from core.numbers import q2
 from core.roles import P
 from core.views_mixins import PermMixin, apply_error
 
-from .. import exports, selectors, services
+from .. import exports, hooks, selectors, services
 from ..forms import DecisionForm, GenerateForm, PolicyForm, RecommendationFilterForm
 from ..models import Recommendation
 from .base import AnyPermMixin
@@ -58,6 +59,13 @@ class RecommendationListView(PermMixin, View):
                 kind=filters.get("kind") or "",
             )
         )
+        summary = selectors.recommendation_summary(year=year)
+        notes = hooks.notes_for(year=year, department_ids=[r["department"].pk for r in summary])
+        for r in summary:
+            r["notes"] = notes.get(r["department"].pk, [])
+            cuts = [n.percent for n in r["notes"] if n.action == "cut" and n.percent]
+            r["cut"] = q2(r["decided"] * max(cuts) / 100) if cuts else None
+            r["held"] = any(n.action == "hold" for n in r["notes"])
         grades = selectors.department_grades(year=year - 1)
         years = sorted(set(selectors.recommendation_years()) | {year}, reverse=True)
         return render(
@@ -68,7 +76,7 @@ class RecommendationListView(PermMixin, View):
                 "evaluated_year": year - 1,
                 "years": years,
                 "rows": rows,
-                "summary": selectors.recommendation_summary(year=year),
+                "summary": summary,
                 "filter_form": filter_form,
                 "grades_available": grades is not None,
                 "grades_count": len(grades or {}),

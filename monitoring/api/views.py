@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import datetime
 
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from budgets.api.views import READ, BudgetPermission
+from core.roles import P
 
-from .. import rules, selectors
+from .. import rules, selectors, services
+from ..models import MonitoringWarning
 
 
 class ResultSerializer(serializers.Serializer):
@@ -100,3 +104,123 @@ class ExecutionMonitoringView(APIView):
             "projects": rows,
         }
         return Response(ExecutionMonitoringSerializer(data).data)
+
+
+class MonitoringWarningSerializer(serializers.ModelSerializer):
+    project_code = serializers.CharField(source="project.code", read_only=True)
+    project_name = serializers.CharField(source="project.name", read_only=True)
+    department = serializers.CharField(source="department.code", read_only=True)
+    paused = serializers.BooleanField(source="is_paused", read_only=True)
+    response = serializers.ChoiceField(choices=MonitoringWarning.Response.choices, allow_blank=True, read_only=True)
+    adjustment = serializers.ChoiceField(choices=MonitoringWarning.Adjustment.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = MonitoringWarning
+        fields = [
+            "id",
+            "year",
+            "project",
+            "project_code",
+            "project_name",
+            "department",
+            "checkpoint",
+            "kind",
+            "threshold",
+            "execution_rate",
+            "completion_rate",
+            "gap",
+            "issued_on",
+            "respond_by",
+            "status",
+            "response",
+            "adjustment",
+            "reason",
+            "responded_at",
+            "paused",
+            "paused_at",
+            "pause_lifted_at",
+            "lift_reason",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class WarningResponseSerializer(serializers.Serializer):
+    response = serializers.ChoiceField(choices=MonitoringWarning.Response.choices)
+    adjustment = serializers.ChoiceField(choices=MonitoringWarning.Adjustment.choices, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
+
+
+class PauseLiftSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=MonitoringWarning.Status.values),
+            OpenApiParameter("department", OpenApiTypes.STR, description="Department code"),
+        ]
+    )
+)
+class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Dual-monitoring warnings: the department responds within the working days given; finance lifts a pause."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = MonitoringWarningSerializer
+    queryset = MonitoringWarning.objects.none()
+    required_perms = {"list": READ, "retrieve": READ, "respond": P.EDIT_BUDGET, "lift": P.REVIEW_BUDGET, "*": READ}
+
+    def get_queryset(self):
+        p = self.request.query_params
+        year = p.get("year", "")
+        return selectors.warnings_for_user(
+            user=self.request.user,
+            year=int(year) if year.isdigit() else None,
+            status=p.get("status", ""),
+            department=p.get("department", "")[:40],
+        )
+
+    def _warning(self, pk) -> MonitoringWarning:
+        if not str(pk).isdigit():
+            raise Http404
+        warning = selectors.warnings_for_user(user=self.request.user).filter(pk=int(pk)).first()
+        if warning is None:
+            raise Http404
+        return warning
+
+    @extend_schema(request=WarningResponseSerializer, responses={200: MonitoringWarningSerializer})
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        """Continue with measures, adjust (a target revision or a reallocation) or cancel, with a reason."""
+        warning = self._warning(pk)
+        data = WarningResponseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        services.warning_respond(
+            warning=warning,
+            actor=request.user,
+            response=d["response"],
+            adjustment=d.get("adjustment", ""),
+            reason=d["reason"],
+            expected_version=d.get("version"),
+        )
+        return Response(MonitoringWarningSerializer(self._warning(pk)).data)
+
+    @extend_schema(request=PauseLiftSerializer, responses={200: MonitoringWarningSerializer})
+    @action(detail=True, methods=["post"])
+    def lift(self, request, pk=None):
+        """Finance lifts the pause of the project's tranches, with a reason."""
+        warning = self._warning(pk)
+        data = PauseLiftSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.pause_lift(
+            warning=warning,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return Response(MonitoringWarningSerializer(self._warning(pk)).data)

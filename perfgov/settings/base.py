@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "assessments",
     "budgets",
     "monitoring",
+    "rectification",
     "satisfaction",
     "dashboards",
     "portal",

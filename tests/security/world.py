@@ -261,6 +261,37 @@ def build_world() -> World:
     o["code"] = codes[0]
     o["survey_draft"] = SurveyFactory(code="draft", year=YEAR, status=Survey.Status.DRAFT, title="草稿调查")
 
+    # Dual monitoring: a warning on edu's approved project; rectification items of edu and water,
+    # raised by the supervision office.
+    from monitoring.models import MonitoringWarning
+    from rectification import services as rect
+
+    o["warning"] = MonitoringWarning.objects.create(
+        project=approved,
+        department=departments["edu"],
+        year=YEAR,
+        checkpoint=dt.date(YEAR, 10, 31),
+        kind="execution",
+        threshold=D(80),
+        execution_rate=D(1),
+        issued_on=dt.date(YEAR, 11, 1),
+        respond_by=dt.date(YEAR, 11, 15),
+        status="lapsed",
+        paused_at=timezone.now(),
+    )
+    for code in ("edu", "water"):
+        o[f"rect_{code}"] = rect.item_create(
+            actor=sup,
+            department=departments[code],
+            title="资料不全",
+            description="佐证材料缺失。",
+            measures_required="补齐材料。",
+            deadline=timezone.localdate() + dt.timedelta(days=30),
+        )
+        o[f"rect_evidence_{code}"] = rect.evidence_add(
+            item=o[f"rect_{code}"], upload=pdf("整改.pdf"), actor=filer if code == "edu" else filer2
+        )
+
     o["token"], o["token_key"] = org.token_issue(user=filer, name="集成")
     o["audit_event"] = AuditEvent.objects.order_by("pk").first()
     return w

@@ -13,6 +13,7 @@ STEPS = [
     "assessments.demo",
     "budgets.demo",  # after assessments: next year's recommendations use the departments' annual grades
     "monitoring.demo",
+    "rectification.demo",  # after every source: reports, events, appeals, evaluations, surveys, warnings
 ]
 
 

@@ -1,0 +1,161 @@
+"""Dual-monitoring jobs (docs/monitoring.md): record the warnings of the current checkpoint, and
+pause the tranches of projects whose warning went unanswered past its deadline.
+
+Both are idempotent. A warning is one row per project × checkpoint × kind (a unique constraint),
+inserted with ON CONFLICT DO NOTHING, and its department is alerted through a claimed alert key.
+A lapse is claimed by one UPDATE … WHERE status = 'open' RETURNING: of two workers at the same
+time only one gets each row back, so the tranches are paused once and the alerts sent once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.services import audit_log
+from budgets import services as budget_services
+from core.roles import DEPARTMENT_ROLES, Role
+from notifications.services import claim_alerts, notify_many
+from organizations.models import User
+
+from . import selectors
+from .models import MonitoringWarning
+
+W = MonitoringWarning
+
+
+def _people(dept_ids) -> tuple[dict[int, list[User]], list[User]]:
+    by_dept: dict[int, list[User]] = defaultdict(list)
+    finance = []
+    for u in User.objects.filter(is_active=True, role__in=[*DEPARTMENT_ROLES, Role.FINANCE]).only(
+        "id", "role", "department_id", "email", "is_active", "username"
+    ):
+        if u.role == Role.FINANCE:
+            finance.append(u)
+        elif u.department_id in dept_ids:
+            by_dept[u.department_id].append(u)
+    return by_dept, finance
+
+
+@transaction.atomic
+def record_warnings(today: dt.date | None = None) -> int:
+    """Store the warnings of the latest checkpoint passed (one per project × checkpoint × kind) and
+    tell each department once per checkpoint. Returns the number of alerts sent."""
+    today = today or timezone.localdate()
+    year = today.year
+    schedule = selectors.schedule_for(year)
+    rows = selectors.project_results(year=year, on=today)
+    due = selectors.respond_by(today, schedule.response_days)
+    new = []
+    for r in rows:
+        res = r.result
+        if res.checkpoint is None:
+            continue
+        common = {
+            "project": r.project,
+            "department": r.department,
+            "year": year,
+            "checkpoint": res.checkpoint.date,
+            "execution_rate": res.execution_rate,
+            "completion_rate": res.completion_rate,
+            "issued_on": today,
+            "respond_by": due,
+        }
+        if res.below_threshold:
+            new.append(W(kind=W.Kind.EXECUTION, threshold=res.checkpoint.threshold, **common))
+        if res.gap_exceeded:
+            new.append(W(kind=W.Kind.GAP, threshold=schedule.gap_points, gap=res.gap, **common))
+    if not new:
+        return 0
+    W.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    keys = {("monitoring.warning", w.department_id, w.checkpoint.isoformat(), "department", "") for w in new}
+    claimed = claim_alerts(keys)
+    counts: dict[int, int] = defaultdict(int)
+    for w in new:
+        counts[w.department_id] += 1
+    people, _finance = _people({k[1] for k in claimed})
+    messages = []
+    for key in sorted(claimed):
+        messages.append(
+            {
+                "users": people.get(key[1], []),
+                "kind": "monitoring.warning",
+                "level": "warning",
+                "title": _("Execution warning at the %(checkpoint)s checkpoint: respond by %(date)s")
+                % {"checkpoint": key[2], "date": due.isoformat()},
+                "body": _(
+                    "%(n)s warning(s) on your projects. Respond to each: continue with measures, adjust, or "
+                    "cancel. Without a response the project's unreleased tranches are paused."
+                )
+                % {"n": counts[key[1]]},
+                "link": f"/monitoring/warnings/?status={W.Status.OPEN}",
+            }
+        )
+    notify_many(messages)
+    return len(claimed)
+
+
+def _claim_lapsed(today: dt.date, now) -> list[int]:
+    """Mark every open warning past its deadline lapsed, in one statement; the ids this caller changed."""
+    table = W._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET status = %s, paused_at = %s, version = version + 1 "  # noqa: S608
+            "WHERE status = %s AND respond_by < %s RETURNING id",
+            [W.Status.LAPSED, now, W.Status.OPEN, today],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@transaction.atomic
+def enforce_response_deadlines(today: dt.date | None = None) -> int:
+    """No response by the deadline (inclusive): pause the project's unreleased tranches, tell finance
+    and the department, audit it. Returns the number of warnings that lapsed in this run."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    ids = _claim_lapsed(today, now)
+    if not ids:
+        return 0
+    lapsed = list(W.objects.filter(pk__in=ids).select_related("project", "department").order_by("pk"))
+    by_project: dict[int, list[W]] = defaultdict(list)
+    for w in lapsed:
+        by_project[w.project_id].append(w)
+        audit_log(
+            "monitoring.warning.lapsed",
+            obj=w,
+            before={"status": W.Status.OPEN, "paused_at": None},
+            after={"status": W.Status.LAPSED, "paused_at": now},
+            data={"project": w.project_id, "respond_by": w.respond_by},
+        )
+    people, finance = _people({w.department_id for w in lapsed})
+    messages = []
+    for warnings in by_project.values():
+        w = warnings[0]
+        reason = _("No response to the %(checkpoint)s warning by %(date)s") % {
+            "checkpoint": w.checkpoint.isoformat(),
+            "date": w.respond_by.isoformat(),
+        }
+        paused = budget_services.tranches_pause(project=w.project, reason=reason)
+        title = _("Tranches paused: %(project)s") % {"project": w.project.name}
+        body = _("%(reason)s; %(n)s unreleased tranche(s) paused until finance lifts the pause.") % {
+            "reason": reason,
+            "n": len(paused),
+        }
+        link = f"/monitoring/warnings/{w.pk}/"
+        for users in (people.get(w.department_id, []), finance):
+            messages.append(
+                {
+                    "users": users,
+                    "kind": "monitoring.paused",
+                    "level": "danger",
+                    "title": title,
+                    "body": body,
+                    "link": link,
+                }
+            )
+    notify_many(messages)
+    return len(ids)
