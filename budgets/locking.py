@@ -18,6 +18,16 @@ def lock_project(pk: int) -> BudgetProject:
     return BudgetProject.objects.select_for_update(of=("self",), no_key=True).select_related("department").get(pk=pk)
 
 
+def lock_projects(pks) -> list[BudgetProject]:
+    """Several projects locked in id order (one statement), their departments read."""
+    return list(
+        BudgetProject.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("department")
+        .filter(pk__in=list(pks))
+        .order_by("pk")
+    )
+
+
 def lock_recommendation(pk: int) -> Recommendation:
     return Recommendation.objects.select_for_update(of=("self",), no_key=True).select_related("project").get(pk=pk)
 

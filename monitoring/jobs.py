@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import audit_log
+from audit.services import audit_log_many
 from budgets import services as budget_services
 from core.roles import DEPARTMENT_ROLES, Role
 from notifications.services import claim_alerts, notify_many
@@ -124,22 +124,31 @@ def enforce_response_deadlines(today: dt.date | None = None) -> int:
     by_project: dict[int, list[W]] = defaultdict(list)
     for w in lapsed:
         by_project[w.project_id].append(w)
-        audit_log(
-            "monitoring.warning.lapsed",
-            obj=w,
-            before={"status": W.Status.OPEN, "paused_at": None},
-            after={"status": W.Status.LAPSED, "paused_at": now},
-            data={"project": w.project_id, "respond_by": w.respond_by},
-        )
+    audit_log_many(
+        "monitoring.warning.lapsed",
+        [
+            {
+                "obj": w,
+                "before": {"status": W.Status.OPEN, "paused_at": None},
+                "after": {"status": W.Status.LAPSED, "paused_at": now},
+                "data": {"project": w.project_id, "respond_by": w.respond_by},
+            }
+            for w in lapsed
+        ],
+    )
+    reasons = {
+        project_id: _("No response to the %(checkpoint)s warning by %(date)s")
+        % {"checkpoint": warnings[0].checkpoint.isoformat(), "date": warnings[0].respond_by.isoformat()}
+        for project_id, warnings in by_project.items()
+    }
+    # All the projects' tranches in a few statements, however many projects lapsed.
+    paused_by_project = budget_services.tranches_pause_many(reasons=reasons)
     people, finance = _people({w.department_id for w in lapsed})
     messages = []
-    for warnings in by_project.values():
+    for project_id, warnings in by_project.items():
         w = warnings[0]
-        reason = _("No response to the %(checkpoint)s warning by %(date)s") % {
-            "checkpoint": w.checkpoint.isoformat(),
-            "date": w.respond_by.isoformat(),
-        }
-        paused = budget_services.tranches_pause(project=w.project, reason=reason)
+        reason = reasons[project_id]
+        paused = paused_by_project.get(project_id, [])
         title = _("Tranches paused: %(project)s") % {"project": w.project.name}
         body = _("%(reason)s; %(n)s unreleased tranche(s) paused until finance lifts the pause.") % {
             "reason": reason,

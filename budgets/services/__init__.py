@@ -14,6 +14,7 @@ from .execution import (
     tranche_create,
     tranche_release,
     tranches_pause,
+    tranches_pause_many,
     tranches_resume,
 )
 from .results import policy_save, recommendation_decide, recommendations_generate
@@ -55,5 +56,6 @@ __all__ = [
     "tranche_create",
     "tranche_release",
     "tranches_pause",
+    "tranches_pause_many",
     "tranches_resume",
 ]

@@ -12,12 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import Outcome
-from audit.services import audit_log, snapshot
+from audit.services import audit_log, audit_log_many, snapshot
 from core.errors import ApplicationError
 from core.numbers import q2, to_decimal, yuan
 
 from .. import evaluation as ev
 from ..choices import TrancheStatus
+from ..locking import lock_projects
 from ..models import BudgetProject, BudgetTarget, SpendingRecord, Tranche
 from .common import ZERO, _date_in_year, _full_clean, _lock, _money, _require_approved, _text
 
@@ -128,28 +129,47 @@ def tranches_pause(*, project: BudgetProject, reason: str, actor=None) -> list[i
     Called by dual monitoring when a warning went unanswered; returns the tranches paused now
     (none when all were paused already, so a second call changes nothing and audits nothing).
     """
-    project = _lock(project)
-    reason = _text(reason, "reason", required=True, max_length=500)
-    tranches = list(
-        Tranche.objects.select_for_update()
-        .filter(project=project, paused_at__isnull=True)
+    return tranches_pause_many(reasons={project.pk: reason}, actor=actor).get(project.pk, [])
+
+
+@transaction.atomic
+def tranches_pause_many(*, reasons: Mapping[int, str], actor=None) -> dict[int, list[int]]:
+    """``tranches_pause`` for many projects at once (project id → reason), in a number of
+    statements that does not grow with the projects: the projects locked in id order, their
+    unpaused unreleased tranches paused, one audit event per project that had any."""
+    reasons = {pk: _text(reason, "reason", required=True, max_length=500) for pk, reason in reasons.items()}
+    projects = {p.pk: p for p in lock_projects(sorted(reasons))}
+    by_project: dict[int, list[int]] = {}
+    for pk, project_id in (
+        Tranche.objects.select_for_update(of=("self",))
+        .filter(project_id__in=projects, paused_at__isnull=True)
         .exclude(status=TrancheStatus.RELEASED)
         .order_by("pk")
-    )
-    if not tranches:
-        return []
+        .values_list("pk", "project_id")
+    ):
+        by_project.setdefault(project_id, []).append(pk)
+    if not by_project:
+        return {}
     now = timezone.now()
-    ids = [t.pk for t in tranches]
-    Tranche.objects.filter(pk__in=ids).update(paused_at=now, pause_reason=reason)
-    audit_log(
+    ids_by_reason: dict[str, list[int]] = {}
+    for project_id, ids in by_project.items():
+        ids_by_reason.setdefault(reasons[project_id], []).extend(ids)
+    for reason, ids in ids_by_reason.items():
+        Tranche.objects.filter(pk__in=ids).update(paused_at=now, pause_reason=reason)
+    audit_log_many(
         "budgets.tranches.paused",
+        [
+            {
+                "obj": projects[project_id],
+                "before": {"paused": []},
+                "after": {"paused": ids, "reason": reasons[project_id]},
+                "data": {"tranches": ids},
+            }
+            for project_id, ids in sorted(by_project.items())
+        ],
         actor=actor,
-        obj=project,
-        before={"paused": []},
-        after={"paused": ids, "reason": reason},
-        data={"tranches": ids},
     )
-    return ids
+    return by_project
 
 
 @transaction.atomic

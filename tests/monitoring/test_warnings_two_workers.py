@@ -26,7 +26,7 @@ def test_two_workers_pause_once_and_alert_once(postgres, departments, users, mon
     warning = MonitoringWarning.objects.get()
     late = warning.respond_by + dt.timedelta(days=1)
 
-    real_pause = jobs.budget_services.tranches_pause
+    real_pause = jobs.budget_services.tranches_pause_many
 
     def slow_pause(**kwargs):
         import time
@@ -34,7 +34,7 @@ def test_two_workers_pause_once_and_alert_once(postgres, departments, users, mon
         time.sleep(0.5)  # the other worker runs its UPDATE meanwhile, and waits on the row
         return real_pause(**kwargs)
 
-    monkeypatch.setattr(jobs.budget_services, "tranches_pause", slow_pause)
+    monkeypatch.setattr(jobs.budget_services, "tranches_pause_many", slow_pause)
     barrier = threading.Barrier(2)
     results, errors = [], []
 
