@@ -15,7 +15,7 @@ from core.errors import ApplicationError
 from core.roles import P
 from core.views_mixins import PermMixin, apply_error
 
-from .. import exports, selectors, services
+from .. import appraisal_selectors, exports, selectors, services
 from ..forms import DecisionForm, GenerateForm, PolicyForm, RecommendationFilterForm
 from ..models import Recommendation
 from .base import AnyPermMixin
@@ -58,6 +58,9 @@ class RecommendationListView(PermMixin, View):
                 kind=filters.get("kind") or "",
             )
         )
+        concluded = appraisal_selectors.concluded_by_project(project_ids=[r.project_id for r in rows])
+        for r in rows:
+            r.exante = concluded.get(r.project_id)
         grades = selectors.department_grades(year=year - 1)
         years = sorted(set(selectors.recommendation_years()) | {year}, reverse=True)
         return render(
