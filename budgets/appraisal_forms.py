@@ -29,7 +29,9 @@ class PackageForm(StyledForm):
     )
     starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
-    note = forms.CharField(label=_("Note"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, year: int, **kwargs):
         kwargs.setdefault("initial", {"year": year, "starts_on": timezone.localdate()})
@@ -107,7 +109,9 @@ class ExAnteForm(StyledForm):
         for line in lines:
             dim = line.dimension
             self.fields[f"criteria_{dim}"] = forms.CharField(
-                label=_("Criteria"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+                label=_("Criteria"),
+                max_length=MAX_TEXT,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
             self.fields[f"score_{dim}"] = forms.DecimalField(
                 label=_("Score (of %(points)s)") % {"points": line.points},

@@ -145,7 +145,8 @@ def gaps_by_department(*, year: int) -> list[dict]:
     for k in latest.values():
         dept = k.project.department
         row = by_department.setdefault(
-            dept.pk, {"department": dept, "count": 0, "self": ZERO, "key": ZERO, "gap": ZERO, "abs_gap": ZERO, "items": []}
+            dept.pk,
+            {"department": dept, "count": 0, "self": ZERO, "key": ZERO, "gap": ZERO, "abs_gap": ZERO, "items": []},
         )
         row["count"] += 1
         row["self"] += k.self_evaluation.total

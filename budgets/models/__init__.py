@@ -31,8 +31,8 @@ from .policy import (
     VALUE,
     YEAR_VALIDATORS,
     BudgetPolicy,
-    exante_weight_errors,
     _default_matrix,
+    exante_weight_errors,
 )
 from .projects import BudgetProject, BudgetTarget, ProjectRevision, linked_indicator
 from .results import Evaluation, Recommendation

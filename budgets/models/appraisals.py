@@ -30,7 +30,6 @@ class ExAnteDimension(models.TextChoices):
     FUNDING = "funding", _("Compliance of the funding")
 
 
-
 # The criteria each dimension is scored against unless the assessor words them otherwise.
 DEFAULT_CRITERIA = {
     ExAnteDimension.NECESSITY.value: _(
@@ -202,9 +201,7 @@ class ExAnteAssessment(_Work):
     )
     weights = models.JSONField(_("weights"), default=_default_weights)
     conclusion = models.CharField(_("conclusion"), max_length=10, choices=Conclusion.choices, blank=True)
-    required_changes = models.TextField(
-        _("required changes"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)]
-    )
+    required_changes = models.TextField(_("required changes"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
     summary = models.TextField(_("summary"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
 
     class Meta:
@@ -269,7 +266,9 @@ def appraisal_evidence_path(instance: AppraisalEvidence, filename: str) -> str:
 class AppraisalEvidence(models.Model):
     """A file behind a line of an ex-ante assessment. Stored outside the web root; served after a check."""
 
-    line = models.ForeignKey(ExAnteLine, verbose_name=_("score line"), on_delete=models.CASCADE, related_name="evidence")
+    line = models.ForeignKey(
+        ExAnteLine, verbose_name=_("score line"), on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(_("file"), upload_to=appraisal_evidence_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)

@@ -86,9 +86,7 @@ def exante_required(project: BudgetProject, policy=None) -> bool:
 
 
 def latest_concluded(project: BudgetProject) -> ExAnteAssessment | None:
-    return (
-        ExAnteAssessment.objects.filter(project=project, status=WorkStatus.ACCEPTED).order_by("-number").first()
-    )
+    return ExAnteAssessment.objects.filter(project=project, status=WorkStatus.ACCEPTED).order_by("-number").first()
 
 
 def exante_block(project: BudgetProject) -> ApplicationError | None:
@@ -187,9 +185,7 @@ def _score(value, field: str, *, maximum: Decimal) -> Decimal | None:
     if number != q2(number):
         raise ApplicationError(_("Give the score with at most two decimals."), field=field)
     if number < 0 or number > maximum:
-        raise ApplicationError(
-            _("The score must lie between 0 and %(max)s.") % {"max": q2(maximum)}, field=field
-        )
+        raise ApplicationError(_("The score must lie between 0 and %(max)s.") % {"max": q2(maximum)}, field=field)
     return q2(number)
 
 
@@ -348,7 +344,11 @@ def _require_editable_work(work) -> None:
 
 def _lines_snapshot(assessment) -> list[dict]:
     return [
-        {"dimension": line.dimension, "points": str(line.points), "score": None if line.score is None else str(line.score)}
+        {
+            "dimension": line.dimension,
+            "points": str(line.points),
+            "score": None if line.score is None else str(line.score),
+        }
         | {"criteria": line.criteria, "comment": line.comment}
         for line in assessment.lines.order_by("order")
     ]
@@ -466,9 +466,7 @@ def exante_submit(*, assessment: ExAnteAssessment, actor, expected_version: int 
     _require_editable_work(assessment)
     problems = exante_problems(assessment)
     if problems:
-        raise ApplicationError(
-            _("The assessment is not complete."), errors=problems, code="incomplete_assessment"
-        )
+        raise ApplicationError(_("The assessment is not complete."), errors=problems, code="incomplete_assessment")
     before = snapshot(assessment, fields=EXANTE_FIELDS)
     now = timezone.now()
     assessment.submitted_at, assessment.submitted_by = now, actor
@@ -576,9 +574,7 @@ def exante_review(
 
 def latest_self_evaluation(project: BudgetProject) -> Evaluation | None:
     """The department's latest self-evaluation that finance confirmed (a draft is not a result)."""
-    return (
-        Evaluation.objects.filter(project=project).exclude(status=EvaluationStatus.DRAFT).order_by("-number").first()
-    )
+    return Evaluation.objects.filter(project=project).exclude(status=EvaluationStatus.DRAFT).order_by("-number").first()
 
 
 @transaction.atomic
@@ -606,7 +602,11 @@ def key_start(*, project: BudgetProject, actor, package: WorkPackage | None = No
         created_by=actor,
     )
     audit_log(
-        "budgets.key.started", actor=actor, obj=key, after=snapshot(key, fields=KEY_FIELDS), data={"project": project.pk}
+        "budgets.key.started",
+        actor=actor,
+        obj=key,
+        after=snapshot(key, fields=KEY_FIELDS),
+        data={"project": project.pk},
     )
     return key
 

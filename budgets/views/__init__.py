@@ -73,7 +73,6 @@ __all__ = [
     "PackageCreateView",
     "PackageDetailView",
     "PackageEditView",
-
     "ActualsView",
     "EvaluateView",
     "EvaluationStepView",

@@ -368,7 +368,9 @@ class ExAnteEvidenceView(AnyPermMixin, View):
             failed = _write(
                 request,
                 assessment,
-                lambda: services.exante_evidence_add(line=line, upload=form.cleaned_data["evidence"], actor=request.user),
+                lambda: services.exante_evidence_add(
+                    line=line, upload=form.cleaned_data["evidence"], actor=request.user
+                ),
                 on_error,
             )
             if failed is not None:
@@ -460,7 +462,9 @@ def render_key(request, key, status=200, form=None, review_form=None):
         "can_work": editable,
     }
     if editable:
-        context["form"] = form or KeyForm(initial={"total": key.total, "findings": key.findings, "version": key.version})
+        context["form"] = form or KeyForm(
+            initial={"total": key.total, "findings": key.findings, "version": key.version}
+        )
         context["submit_form"] = SubmitForm(initial={"version": key.version})
     if user.has_perm(P.REVIEW_BUDGET) and key.status == WorkStatus.SUBMITTED:
         context["review_form"] = review_form or ReviewForm(initial={"version": key.version})

@@ -97,7 +97,9 @@ def appraisal_context(user, project: BudgetProject, is_finance: bool) -> dict:
         and project.status != "approved"
         and not project.is_continuing
         and (exante is None or exante.status not in open_states),
-        "can_select_key": is_finance and project.status == "approved" and (key is None or key.status not in open_states),
+        "can_select_key": is_finance
+        and project.status == "approved"
+        and (key is None or key.status not in open_states),
     }
 
 
