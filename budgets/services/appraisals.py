@@ -141,14 +141,14 @@ def _check_actor(actor, work) -> None:
 
 
 def _package_for(actor, project: BudgetProject, package: WorkPackage | None, kind: str) -> WorkPackage | None:
+    if is_evaluator(actor) and (package is None or package.evaluator_id != actor.pk or not package.covers(project)):
+        raise NotAssigned(_("Not found."))
     if package is not None:
         if package.kind != kind:
             raise ApplicationError(_("This work package is for other work."), field="package")
         if not package.covers(project):
             raise ApplicationError(_("The work package does not cover this project."), field="package")
     if is_evaluator(actor):
-        if package is None or package.evaluator_id != actor.pk or not package.covers(project):
-            raise NotAssigned(_("Not found."))
         check_package_open(package)
     return package
 

@@ -35,7 +35,7 @@ def test_demo_budgets():
 
     statuses = set(BudgetProject.objects.filter(year=current).values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "returned", "approved"}
-    draft = BudgetProject.objects.get(year=current, department__code="edu", status="draft")
+    draft = BudgetProject.objects.get(year=current, department__code="edu", status="draft", name="普惠性幼儿园补助资金")
     assert not draft.targets.filter(dimension="satisfaction").exists()  # cannot be submitted yet
 
     grades = set(Evaluation.objects.filter(project__year=current - 1).values_list("grade", flat=True))
