@@ -25,7 +25,9 @@ def large_project(department, *, amount="5000000.00", **kwargs):
     return project
 
 
-def package(users, projects, *, kind="ex_ante", starts=TODAY - dt.timedelta(days=10), ends=TODAY + dt.timedelta(days=30)):
+def package(
+    users, projects, *, kind="ex_ante", starts=TODAY - dt.timedelta(days=10), ends=TODAY + dt.timedelta(days=30)
+):
     return services.package_create(
         actor=users["finance"],
         data={

@@ -86,7 +86,13 @@ APPRAISAL_ENDPOINTS = [
     ("budget-exante-list", lambda w: "budget-exante-assessments/", "post", WORKERS, set()),
     ("budget-exante-detail", lambda w: f"budget-exante-assessments/{w['exante'].pk}/", "get", READERS, DEPT),
     ("budget-exante-detail", lambda w: f"budget-exante-assessments/{w['exante'].pk}/", "patch", WORKERS, set()),
-    ("budget-exante-evidence", lambda w: f"budget-exante-assessments/{w['exante'].pk}/evidence/", "post", WORKERS, set()),
+    (
+        "budget-exante-evidence",
+        lambda w: f"budget-exante-assessments/{w['exante'].pk}/evidence/",
+        "post",
+        WORKERS,
+        set(),
+    ),
     ("budget-exante-submit", lambda w: f"budget-exante-assessments/{w['exante'].pk}/submit/", "post", WORKERS, set()),
     ("budget-exante-accept", lambda w: f"budget-exante-assessments/{w['exante'].pk}/accept/", "post", FIN, set()),
     ("budget-exante-return", lambda w: f"budget-exante-assessments/{w['exante'].pk}/return/", "post", FIN, set()),
@@ -195,7 +201,9 @@ def test_the_api_carries_the_whole_journey(api_for, departments, users, world):
     # The department's project now goes to finance; its detail shows the conclusion.
     filer = api_for("filer")
     project = filer.get(f"{API}budget-projects/{world['big'].pk}/").json()
-    submit = filer.post(f"{API}budget-projects/{world['big'].pk}/submit/", {"version": project["version"]}, format="json")
+    submit = filer.post(
+        f"{API}budget-projects/{world['big'].pk}/submit/", {"version": project["version"]}, format="json"
+    )
     assert submit.status_code == 200, submit.content
     assert filer.get(url).json()["conclusion"] == "adjust"
 
@@ -225,7 +233,13 @@ def test_finance_assigns_work_on_the_page_with_field_errors(client_for, users, d
     big = large_project(departments["edu"])
     page = client_for("finance").post(
         reverse("budgets:package_create") + "?year=2026",
-        {"evaluator": users["evaluator"].pk, "kind": "ex_ante", "year": 2026, "name": "任务", "starts_on": "2026-06-01"},
+        {
+            "evaluator": users["evaluator"].pk,
+            "kind": "ex_ante",
+            "year": 2026,
+            "name": "任务",
+            "starts_on": "2026-06-01",
+        },
     )
     assert page.status_code == 400
     assert 'id="id_ends_on_error"' in page.content.decode()
@@ -248,7 +262,13 @@ def test_the_firm_fills_and_submits_on_the_page(client_for, users, world):
     http = client_for("evaluator")
     pk = world["exante"].pk
     data = {"version": 2, "conclusion": "support", "summary": "支持。"}
-    for dim, score in {"necessity": "20", "economy": "15", "targets": "15", "feasibility": "18", "funding": "14"}.items():
+    for dim, score in {
+        "necessity": "20",
+        "economy": "15",
+        "targets": "15",
+        "feasibility": "18",
+        "funding": "14",
+    }.items():
         data |= {f"criteria_{dim}": "标准", f"score_{dim}": score, f"comment_{dim}": "说明"}
     too_high = http.post(reverse("budgets:exante_edit", args=[pk]), data | {"score_funding": "16"})
     assert too_high.status_code == 400
@@ -259,4 +279,3 @@ def test_the_firm_fills_and_submits_on_the_page(client_for, users, world):
     assert http.post(reverse("budgets:exante_submit", args=[pk]), {"version": 3}).status_code == 302
     world["exante"].refresh_from_db()
     assert world["exante"].status == "submitted"
-

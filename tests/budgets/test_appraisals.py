@@ -169,9 +169,7 @@ def test_a_stale_sheet_is_refused(departments, users):
     assessment = services.exante_start(project=large_project(departments["edu"]), actor=users["finance"])
     services.exante_save(assessment=assessment, actor=users["finance"], data={"summary": "一"})
     with pytest.raises(ConflictError):
-        services.exante_save(
-            assessment=assessment, actor=users["finance"], data={"summary": "二"}, expected_version=1
-        )
+        services.exante_save(assessment=assessment, actor=users["finance"], data={"summary": "二"}, expected_version=1)
     assessment.refresh_from_db()
     assert assessment.summary == "一"
 

@@ -258,9 +258,7 @@ def build_world() -> World:
         actor=finance, data={"evaluator": evaluator, "kind": "ex_ante", "name": "事前评估", "projects": [big]} | period
     )
     o["exante"] = budget.exante_start(project=big, actor=evaluator, package=o["package"])
-    o["appraisal_evidence"] = budget.exante_evidence_add(
-        line=o["exante"].lines.first(), upload=pdf(), actor=evaluator
-    )
+    o["appraisal_evidence"] = budget.exante_evidence_add(line=o["exante"].lines.first(), upload=pdf(), actor=evaluator)
     o["key_package"] = budget.package_create(
         actor=finance, data={"evaluator": evaluator, "kind": "key", "name": "重点评价", "projects": [approved]} | period
     )
