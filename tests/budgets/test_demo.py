@@ -45,6 +45,21 @@ def test_demo_budgets():
     assert recs.filter(status="overridden").count() == 1
     assert recs.filter(kind="recommendation").count() == Evaluation.objects.filter(project__year=current - 1).count()
 
+    # Ex-ante assessments and key evaluations by the evaluation firm (budgets/demo_appraisals.py).
+    from budgets import services
+    from budgets.models import ExAnteAssessment, KeyEvaluation
+
+    refused = ExAnteAssessment.objects.get(project__name="智慧校园建设工程")
+    assert (refused.status, refused.conclusion, refused.assessor_kind) == ("accepted", "reject", "third_party")
+    assert services.exante_block(refused.project).code == "exante_rejected"
+    adjusted = ExAnteAssessment.objects.get(project__name="院前急救能力提升工程")
+    assert adjusted.conclusion == "adjust" and adjusted.required_changes
+    assert adjusted.project.status == "submitted"
+    water_key = KeyEvaluation.objects.get(project__year=current - 1, project__department__code="water")
+    assert water_key.status == "accepted" and water_key.package.evaluator.username == "evaluator"
+    assert water_key.gap > 0
+    assert Recommendation.objects.get(year=current, project=water_key.project).key_evaluation == water_key
+
     counts = (BudgetProject.objects.count(), Evaluation.objects.count(), Recommendation.objects.count())
     demo.seed()
     assert (BudgetProject.objects.count(), Evaluation.objects.count(), Recommendation.objects.count()) == counts
