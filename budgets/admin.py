@@ -3,7 +3,19 @@ services validate, keep revisions and audit; the admin site never writes budget 
 
 from django.contrib import admin
 
-from .models import BudgetPolicy, BudgetProject, BudgetTarget, Evaluation, Recommendation, SpendingRecord, Tranche
+from .models import (
+    BudgetPolicy,
+    BudgetProject,
+    BudgetTarget,
+    Evaluation,
+    ExAnteAssessment,
+    ExAnteLine,
+    KeyEvaluation,
+    Recommendation,
+    SpendingRecord,
+    Tranche,
+    WorkPackage,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -78,3 +90,43 @@ class EvaluationAdmin(ReadOnlyAdmin):
 class RecommendationAdmin(ReadOnlyAdmin):
     list_display = ["year", "project", "department", "kind", "action", "recommended_amount", "status", "final_amount"]
     list_filter = ["year", "kind", "status"]
+
+
+# --- Ex-ante assessments, work packages and key evaluations (read-only, like the rest) -------------------------
+
+
+@admin.register(WorkPackage)
+class WorkPackageAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "year", "evaluator", "department", "starts_on", "ends_on"]
+    list_filter = ["kind", "year"]
+    search_fields = ["name", "evaluator__username"]
+
+
+class ExAnteLineInline(admin.TabularInline):
+    model = ExAnteLine
+    extra = 0
+    fields = ["dimension", "criteria", "points", "score", "comment"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExAnteAssessment)
+class ExAnteAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["project", "number", "assessor_kind", "status", "total", "conclusion"]
+    list_filter = ["status", "conclusion", "assessor_kind", "project__year"]
+    search_fields = ["project__name", "project__code"]
+    inlines = [ExAnteLineInline]
+
+
+@admin.register(KeyEvaluation)
+class KeyEvaluationAdmin(ReadOnlyAdmin):
+    list_display = ["project", "number", "assessor_kind", "status", "total", "grade"]
+    list_filter = ["status", "assessor_kind", "project__year"]
+    search_fields = ["project__name", "project__code"]

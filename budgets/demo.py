@@ -249,13 +249,30 @@ def _filer(department: Department) -> User | None:
     )
 
 
+# Projects that carry on from earlier years (延续性项目): they need no ex-ante assessment.
+CONTINUING = {
+    "农村饮水安全巩固提升工程",
+    "困难群众临时救助资金",
+    "高标准农田建设补助",
+    "基层医疗卫生机构能力提升",
+    "就业创业补贴资金",
+    "智慧安防小区建设",
+}
+
+
 def _project(department, year, name, amount, targets, *, code=None, with_actuals=False) -> BudgetProject:
     actor = _filer(department)
     project = services.project_create(
         actor=actor,
         department=department,
         year=year,
-        data={"name": name, "amount": D(amount), "code": code or "", "funding_source": "general"},
+        data={
+            "name": name,
+            "amount": D(amount),
+            "code": code or "",
+            "funding_source": "general",
+            "is_continuing": name in CONTINUING,
+        },
     )
     for order, row in enumerate(targets, start=1):
         dim, sub, tname, op, value, upper, unit = row[:7]
@@ -426,6 +443,10 @@ def seed(stdout=None) -> dict:
             final_amount=D("900000.00"),
             reason="惠民演出纳入市级重点民生实事,压减幅度由 50% 调整为 25%,同时要求提高演出场次完成率。",
         )
+    # Ex-ante assessments and key evaluations by the third-party evaluation firm (demo_appraisals).
+    from .demo_appraisals import seed_appraisals
+
+    seed_appraisals(current=current, project_factory=_project, filer=_filer)
     return {
         "projects": BudgetProject.objects.count(),
         "created": BudgetProject.objects.filter(year__in=[previous, current]).count(),

@@ -19,7 +19,8 @@ from .choices import (
     RecommendationStatus,
 )
 from .evaluation import LINKABLE_METHODS
-from .models import MAX_TEXT, BudgetProject, BudgetTarget, Tranche
+from .models import MAX_TEXT, BudgetProject, BudgetTarget, ExAnteDimension, Tranche
+from .models.policy import EXANTE_DIMENSIONS
 
 MONEY_FIELD = {"max_digits": 15, "decimal_places": 2, "min_value": 0}
 
@@ -49,7 +50,7 @@ class ProjectForm(StyledModelForm):
 
     class Meta:
         model = BudgetProject
-        fields = ["name", "code", "amount", "funding_source", "category", "description"]
+        fields = ["name", "code", "amount", "is_continuing", "funding_source", "category", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"code": _("Leave empty to number it automatically (e.g. edu-2026-001)."), "amount": _("In yuan.")}
 
@@ -295,14 +296,23 @@ class PolicyForm(StyledForm):
     grade_excellent = forms.DecimalField(label=_("Excellent (优) from"), max_digits=5, decimal_places=2)
     grade_good = forms.DecimalField(label=_("Good (良) from"), max_digits=5, decimal_places=2)
     grade_fair = forms.DecimalField(label=_("Fair (中) from"), max_digits=5, decimal_places=2)
+    exante_threshold = forms.DecimalField(
+        label=_("Ex-ante assessment from (yuan)"),
+        help_text=_("A new project of this amount or more needs an ex-ante assessment before it is submitted."),
+        **MONEY_FIELD,
+    )
     version = VersionField()
 
     WEIGHTS = ["weight_execution", "weight_output", "weight_cost", "weight_effect", "weight_satisfaction"]
     BANDS = ["grade_excellent", "grade_good", "grade_fair"]
+    EXANTE = [f"exante_{dim}" for dim in EXANTE_DIMENSIONS]
 
     def __init__(self, *args, policy, **kwargs):
         initial = {f: getattr(policy, f) for f in self.WEIGHTS + self.BANDS}
         initial["version"] = policy.version
+        initial["exante_threshold"] = policy.exante_threshold
+        for dim in EXANTE_DIMENSIONS:
+            initial[f"exante_{dim}"] = (policy.exante_weights or {}).get(dim)
         for pg, _label in GRADES:
             for dg, _dlabel in DEPARTMENT_GRADES:
                 cell = (policy.matrix.get(pg) or {}).get(dg) or {}
@@ -310,6 +320,11 @@ class PolicyForm(StyledForm):
                 initial[f"m_{pg}_{dg}_percent"] = cell.get("percent")
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        for dim, label in ExAnteDimension.choices:
+            self.fields[f"exante_{dim}"] = forms.DecimalField(
+                label=label, max_digits=5, decimal_places=2, min_value=0, max_value=100
+            )
+            self.fields[f"exante_{dim}"].widget.attrs["class"] = "form-control"
         for pg, plabel in GRADES:
             for dg, dlabel in DEPARTMENT_GRADES:
                 self.fields[f"m_{pg}_{dg}_action"] = forms.ChoiceField(
@@ -339,6 +354,8 @@ class PolicyForm(StyledForm):
 
     def data_for_service(self) -> dict:
         data = {f: self.cleaned_data[f] for f in self.WEIGHTS + self.BANDS}
+        data["exante_threshold"] = self.cleaned_data["exante_threshold"]
+        data["exante_weights"] = {dim: str(self.cleaned_data[f"exante_{dim}"]) for dim in EXANTE_DIMENSIONS}
         data["matrix"] = {
             pg: {
                 dg: {

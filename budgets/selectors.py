@@ -199,7 +199,9 @@ def policies_list() -> QuerySet[BudgetPolicy]:
 
 
 def recommendations_list(*, year: int, department: str = "", status: str = "", kind: str = "") -> QuerySet:
-    qs = Recommendation.objects.filter(year=year).select_related("project", "department", "evaluation", "decided_by")
+    qs = Recommendation.objects.filter(year=year).select_related(
+        "project", "department", "evaluation", "key_evaluation", "decided_by"
+    )
     if department:
         qs = qs.filter(department__code=department)
     if status:

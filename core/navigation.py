@@ -75,6 +75,8 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Our monitoring warnings"), "monitoring:warning_list", P.READ_OWN_BUDGETS),
             Item(_("Budget recommendations"), "budgets:recommendation_list", P.READ_ALL_BUDGETS),
             Item(_("Budget evaluation policy"), "budgets:policy_list", P.READ_ALL_BUDGETS),
+            Item(_("Appraisals and key evaluations"), "budgets:appraisal_home", P.REVIEW_BUDGET),
+            Item(_("My evaluation assignments"), "budgets:appraisal_home", P.EVALUATE_ASSIGNED),
         ),
     ),
     Section(

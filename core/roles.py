@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Audit administrator")
     ADMIN = "admin", _("System administrator")
     SECURITY_ADMIN = "security_admin", _("Security administrator")
+    EVALUATOR = "evaluator", _("Third-party evaluation firm")
 
 
 # Roles whose data is limited to their own department.
@@ -56,6 +57,8 @@ class P:
     REVIEW_BUDGET = "budgets.review_project"
     READ_ALL_BUDGETS = "budgets.read_all_projects"
     READ_OWN_BUDGETS = "budgets.read_own_projects"
+    # Third-party evaluators: ex-ante assessments and key evaluations of their assigned work only.
+    EVALUATE_ASSIGNED = "budgets.evaluate_assigned"
     MANAGE_SURVEY = "satisfaction.manage_survey"
     ENTER_ANSWERS = "satisfaction.enter_answers"
     READ_SURVEY_RESULTS = "satisfaction.read_results"
@@ -162,6 +165,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_ALL_SCORES,
             P.READ_ALL_BUDGETS,
             P.READ_SURVEY_RESULTS,
+            P.USE_API_TOKENS,
+        }
+    ),
+    Role.EVALUATOR: frozenset(
+        {
+            P.READ_REFERENCE,
+            P.READ_LIBRARY,
+            P.EVALUATE_ASSIGNED,
+            P.RECEIVE_NOTIFICATIONS,
             P.USE_API_TOKENS,
         }
     ),

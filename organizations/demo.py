@@ -68,6 +68,7 @@ USERS = [
     ("leader", Role.LEADER, None, "吴", "市领导"),
     ("api", Role.API_CLIENT, None, "", "数据共享平台"),
     ("surveyor", Role.SURVEYOR, None, "孙", "调查员"),
+    ("evaluator", Role.EVALUATOR, None, "郑", "评价师"),
     ("filer", Role.FILER, "edu", "刘", "教育填报员"),
     ("head", Role.DEPT_HEAD, "edu", "黄", "教育局长"),
     ("filer2", Role.FILER, "water", "林", "水利填报员"),

@@ -48,7 +48,7 @@ SEC = frozenset({"security_admin"})
 SURVEY_MANAGERS = SUP | SURVEYOR
 REFERENCE = ALL - AUDITOR - SEC  # organizations.read_reference and indicators.read_library
 TOKENS = ALL - AUDITOR
-NOTIFIED = DEPT | {"supervisor", "finance", "surveyor", "leader", "admin"}
+NOTIFIED = DEPT | {"supervisor", "finance", "surveyor", "leader", "admin", "evaluator"}
 READ_ALL_REPORTS = frozenset({"supervisor", "leader"})
 READ_ALL_SCORES = frozenset({"supervisor", "finance", "leader", "api_client"})
 SCORES = DEPT | READ_ALL_SCORES
@@ -60,6 +60,9 @@ LEADERS = frozenset({"supervisor", "finance", "leader"})
 PUBLIC = ALL | {None}
 ISSUERS = SUP | FIN  # rectification: raise items and decide on the closure of their own
 RECTIFICATION = DEPT | LEADERS
+EVAL = frozenset({"evaluator"})
+WORKERS = FIN | EVAL  # finance and the third-party evaluation firm (its own assigned work)
+APPRAISAL_READERS = BUDGETS | EVAL
 
 WRITE_OK = frozenset({200, 201, 204, 302, 400, 409})
 OWN_DEPARTMENT = {"filer": "edu", "dept_head": "edu", "filer2": "water"}
@@ -340,6 +343,27 @@ MATRIX: list[Row] = [
     R("budgets:recommendation_generate", "post", FIN),
     R("budgets:recommendation_export", "get", READ_ALL_BUDGETS),
     R("budgets:recommendation_decide", "post", FIN, pk("recommendation")),
+    # Ex-ante assessments, work packages and key evaluations. The work in the world is the firm's, in
+    # progress: departments (who read only concluded work on their own projects) see none of it.
+    R("budgets:appraisal_home", "get", WORKERS),
+    R("budgets:key_gaps", "get", FIN),
+    R("budgets:package_create", "get", FIN),
+    R("budgets:package_create", "post", FIN),
+    R("budgets:package_detail", "get", WORKERS, pk("package")),
+    R("budgets:package_edit", "post", FIN, pk("package")),
+    R("budgets:exante_start", "post", WORKERS, pk("project_big"), data={"package": "?"}),
+    R("budgets:key_start", "post", WORKERS, pk("project_approved"), data={"package": "?"}),
+    R("budgets:exante_detail", "get", APPRAISAL_READERS, pk("exante"), hidden=DEPT),
+    R("budgets:exante_report", "get", APPRAISAL_READERS, pk("exante"), hidden=DEPT),
+    R("budgets:appraisal_evidence", "get", APPRAISAL_READERS, pk("appraisal_evidence"), hidden=DEPT),
+    R("budgets:exante_edit", "post", WORKERS, pk("exante")),
+    R("budgets:exante_evidence", "post", WORKERS, pk("exante")),
+    R("budgets:exante_submit", "post", WORKERS, pk("exante")),
+    R("budgets:exante_review", "post", FIN, pk("exante")),
+    R("budgets:key_detail", "get", APPRAISAL_READERS, pk("key"), hidden=DEPT),
+    R("budgets:key_edit", "post", WORKERS, pk("key")),
+    R("budgets:key_submit", "post", WORKERS, pk("key")),
+    R("budgets:key_review", "post", FIN, pk("key")),
     R("budgets:policy_list", "get", BUDGETS),
     R("budgets:policy_edit", "get", BUDGETS, lambda w: {"year": YEAR}),
     R("budgets:policy_edit", "post", FIN, lambda w: {"year": YEAR}, special={r: {403} for r in BUDGETS - FIN}),
@@ -578,6 +602,26 @@ MATRIX: list[Row] = [
     R("budget-recommendation-generate", "post", FIN),
     R("budget-recommendation-summary", "get", READ_ALL_BUDGETS, query=f"?year={YEAR}"),
     R("budget-recommendation-export", "get", READ_ALL_BUDGETS, query=f"?year={YEAR}"),
+    R("budget-work-package-list", "get", WORKERS),
+    R("budget-work-package-list", "post", FIN),
+    R("budget-work-package-detail", "get", WORKERS, pk("package")),
+    R("budget-work-package-detail", "patch", FIN, pk("package")),
+    R("budget-exante-list", "get", APPRAISAL_READERS),
+    R("budget-exante-list", "post", WORKERS),
+    R("budget-exante-detail", "get", APPRAISAL_READERS, pk("exante"), hidden=DEPT),
+    R("budget-exante-detail", "patch", WORKERS, pk("exante")),
+    R("budget-exante-evidence", "post", WORKERS, pk("exante"), fmt="multipart"),
+    R("budget-exante-submit", "post", WORKERS, pk("exante")),
+    R("budget-exante-accept", "post", FIN, pk("exante")),
+    R("budget-exante-return", "post", FIN, pk("exante")),
+    R("budget-key-evaluation-list", "get", APPRAISAL_READERS),
+    R("budget-key-evaluation-list", "post", FIN),
+    R("budget-key-evaluation-detail", "get", APPRAISAL_READERS, pk("key"), hidden=DEPT),
+    R("budget-key-evaluation-detail", "patch", WORKERS, pk("key")),
+    R("budget-key-evaluation-submit", "post", WORKERS, pk("key")),
+    R("budget-key-evaluation-accept", "post", FIN, pk("key")),
+    R("budget-key-evaluation-return", "post", FIN, pk("key")),
+    R("budget-key-evaluation-gaps", "get", FIN, query=f"?year={YEAR}"),
     R("budget-policy-list", "get", BUDGETS),
     R("budget-policy-detail", "get", BUDGETS, lambda w: {"year": YEAR}),
     R("budget-policy-detail", "put", FIN, lambda w: {"year": YEAR}),

@@ -131,6 +131,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "funding_source",
             "category",
             "description",
+            "is_continuing",
             "status",
             "revision",
             "return_reason",
@@ -348,6 +349,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "base_amount",
             "project_grade",
             "evaluation_total",
+            "key_evaluation",
             "department_grade",
             "department_grade_column",
             "action",
@@ -416,6 +418,10 @@ class PolicySerializer(serializers.ModelSerializer):
     matrix = serializers.JSONField(
         help_text='{project grade: {department grade or "none": {"action": ..., "percent": "..."}}}'
     )
+    exante_weights = serializers.JSONField(
+        required=False,
+        help_text='{"necessity", "economy", "targets", "feasibility", "funding": points as strings, adding up to 100}',
+    )
 
     class Meta:
         model = BudgetPolicy
@@ -430,6 +436,8 @@ class PolicySerializer(serializers.ModelSerializer):
             "grade_good",
             "grade_fair",
             "matrix",
+            "exante_threshold",
+            "exante_weights",
             "updated_at",
             "updated_by",
             "version",

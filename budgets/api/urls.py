@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import appraisals, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -9,6 +9,9 @@ router.register("budget-spending", views.SpendingViewSet, basename="budget-spend
 router.register("budget-tranches", views.TrancheViewSet, basename="budget-tranche")
 router.register("budget-evaluations", views.EvaluationViewSet, basename="budget-evaluation")
 router.register("budget-recommendations", views.RecommendationViewSet, basename="budget-recommendation")
+router.register("budget-work-packages", appraisals.WorkPackageViewSet, basename="budget-work-package")
+router.register("budget-exante-assessments", appraisals.ExAnteViewSet, basename="budget-exante")
+router.register("budget-key-evaluations", appraisals.KeyEvaluationViewSet, basename="budget-key-evaluation")
 router.register("budget-policies", views.PolicyViewSet, basename="budget-policy")
 
 urlpatterns = router.urls

@@ -7,6 +7,20 @@ One module per part of the cycle: the year's policy, projects with their target 
 and results (evaluations and recommendations).
 """
 
+from .appraisals import (
+    EDITABLE_WORK,
+    SUPPORTING,
+    AppraisalEvidence,
+    AssessorKind,
+    Conclusion,
+    ExAnteAssessment,
+    ExAnteDimension,
+    ExAnteLine,
+    KeyEvaluation,
+    PackageKind,
+    WorkPackage,
+    WorkStatus,
+)
 from .execution import SpendingRecord, Tranche
 from .policy import (
     MAX_AMOUNT,
@@ -18,11 +32,25 @@ from .policy import (
     YEAR_VALIDATORS,
     BudgetPolicy,
     _default_matrix,
+    exante_weight_errors,
 )
 from .projects import BudgetProject, BudgetTarget, ProjectRevision, linked_indicator
 from .results import Evaluation, Recommendation
 
 __all__ = [
+    "EDITABLE_WORK",
+    "SUPPORTING",
+    "AppraisalEvidence",
+    "AssessorKind",
+    "Conclusion",
+    "ExAnteAssessment",
+    "ExAnteDimension",
+    "ExAnteLine",
+    "KeyEvaluation",
+    "PackageKind",
+    "WorkPackage",
+    "WorkStatus",
+    "exante_weight_errors",
     "MAX_AMOUNT",
     "MAX_TEXT",
     "MONEY",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from .. import evaluation, recommendation
@@ -27,6 +27,39 @@ YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
 
 def _default_matrix() -> dict:
     return copy.deepcopy(recommendation.DEFAULT_MATRIX)
+
+
+# The five dimensions of an ex-ante assessment (models.appraisals.ExAnteDimension) and their default points.
+EXANTE_DIMENSIONS = ("necessity", "economy", "targets", "feasibility", "funding")
+DEFAULT_EXANTE_WEIGHTS = {
+    "necessity": "25.00",
+    "economy": "20.00",
+    "targets": "20.00",
+    "feasibility": "20.00",
+    "funding": "15.00",
+}
+
+
+def _default_exante_weights() -> dict:
+    return dict(DEFAULT_EXANTE_WEIGHTS)
+
+
+def exante_weight_errors(weights) -> tuple[dict, list[str]]:
+    """The five ex-ante weights normalised to two places, and what is wrong with them (msgids)."""
+    from core.numbers import q2, to_decimal
+
+    if not isinstance(weights, dict):
+        return {}, [gettext_noop("Give a weight for each of the five dimensions.")]
+    out, problems = {}, []
+    for dim in EXANTE_DIMENSIONS:
+        value = to_decimal(weights.get(dim))
+        if value is None or not value.is_finite() or value < 0:
+            problems.append(gettext_noop("Each ex-ante weight is a number of points of 0 or more."))
+            continue
+        out[dim] = str(q2(value))
+    if not problems and sum(Decimal(v) for v in out.values()) != 100:
+        problems.append(gettext_noop("The ex-ante weights must add up to 100."))
+    return out, problems
 
 
 class BudgetPolicy(models.Model):
@@ -56,6 +89,17 @@ class BudgetPolicy(models.Model):
     grade_good = models.DecimalField(_("good (良) from"), default=Decimal(80), **POINTS)
     grade_fair = models.DecimalField(_("fair (中) from"), default=Decimal(60), **POINTS)
     matrix = models.JSONField(_("recommendation matrix"), default=_default_matrix, encoder=DjangoJSONEncoder)
+    # Ex-ante assessment (事前绩效评估): a new project of this amount or more needs one (inclusive).
+    exante_threshold = models.DecimalField(
+        _("ex-ante assessment from (yuan)"),
+        default=Decimal("5000000.00"),
+        validators=MONEY_VALIDATORS,
+        help_text=_("A new project of this amount or more needs an ex-ante assessment before it is submitted."),
+        **MONEY,
+    )
+    exante_weights = models.JSONField(
+        _("ex-ante assessment weights"), default=_default_exante_weights, encoder=DjangoJSONEncoder
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -100,6 +144,11 @@ class BudgetPolicy(models.Model):
         bands = [self.grade_excellent, self.grade_good, self.grade_fair]
         if all(b is not None for b in bands) and not (100 >= bands[0] > bands[1] > bands[2] > 0):
             errors["grade_excellent"] = [_("Grade thresholds must fall from excellent to fair, within 0–100.")]
+        exante, exante_errors = exante_weight_errors(self.exante_weights)
+        if exante_errors:
+            errors["exante_weights"] = [gettext(m) for m in exante_errors]
+        else:
+            self.exante_weights = exante
         matrix, matrix_errors = recommendation.validate_matrix(self.matrix)
         if matrix_errors:
             errors["matrix"] = [f"{k}: {gettext(m)}" for k, msgs in matrix_errors.items() for m in msgs]

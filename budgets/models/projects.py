@@ -52,6 +52,12 @@ class BudgetProject(models.Model):
         _("category"), max_length=20, choices=ProjectCategory.choices, default=ProjectCategory.OPERATIONAL
     )
     description = models.TextField(_("description"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
+    # A continuing project (延续性项目) carries on from earlier years and needs no ex-ante assessment.
+    is_continuing = models.BooleanField(
+        _("continuing project"),
+        default=False,
+        help_text=_("Carried on from earlier years; only new projects need an ex-ante assessment."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.DRAFT)
     # Number of the latest revision (ProjectRevision.number); 0 until the first submission.
     revision = models.PositiveIntegerField(_("revision"), default=0)

@@ -105,6 +105,15 @@ class Recommendation(models.Model):
         on_delete=models.PROTECT,
         related_name="recommendations",
     )
+    # The accepted key evaluation the recommendation follows, where finance made one (财政重点评价).
+    key_evaluation = models.ForeignKey(
+        "budgets.KeyEvaluation",
+        verbose_name=_("key evaluation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
     kind = models.CharField(_("kind"), max_length=15, choices=RecommendationKind.choices)
     flag_reason = models.CharField(_("flag"), max_length=15, choices=FlagReason.choices, blank=True)
     base_amount = models.DecimalField(_("this year's amount (yuan)"), **MONEY)

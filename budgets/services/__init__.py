@@ -5,6 +5,25 @@ them, records execution and year-end values, evaluates and turns results into ne
 recommendations (docs/budgets.md).
 """
 
+from .appraisals import (
+    AssignmentClosed,
+    NotAssigned,
+    exante_block,
+    exante_evidence_add,
+    exante_problems,
+    exante_required,
+    exante_review,
+    exante_save,
+    exante_start,
+    exante_submit,
+    key_review,
+    key_save,
+    key_start,
+    key_submit,
+    latest_self_evaluation,
+    package_create,
+    package_update,
+)
 from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot
 from .evaluations import evaluation_compute, evaluation_confirm, evaluation_publish, missing_actuals
 from .execution import (
@@ -31,6 +50,23 @@ from .sheets import (
 )
 
 __all__ = [
+    "AssignmentClosed",
+    "NotAssigned",
+    "exante_block",
+    "exante_evidence_add",
+    "exante_problems",
+    "exante_required",
+    "exante_review",
+    "exante_save",
+    "exante_start",
+    "exante_submit",
+    "key_review",
+    "key_save",
+    "key_start",
+    "key_submit",
+    "latest_self_evaluation",
+    "package_create",
+    "package_update",
     "PROJECT_FIELDS",
     "TARGET_FIELDS",
     "actuals_record",

@@ -22,7 +22,7 @@ from ..locking import lock_project
 from ..models import MAX_AMOUNT, MAX_TEXT, BudgetProject, ProjectRevision
 
 ZERO = Decimal(0)
-PROJECT_FIELDS = ["code", "name", "amount", "funding_source", "category", "description"]
+PROJECT_FIELDS = ["code", "name", "amount", "funding_source", "category", "description", "is_continuing"]
 TARGET_FIELDS = [
     "dimension",
     "subdimension",

@@ -16,7 +16,15 @@ from .. import recommendation as rec
 from .. import selectors
 from ..choices import Action, EvaluationStatus, FlagReason, RecommendationKind, RecommendationStatus
 from ..locking import lock_recommendation
-from ..models import MAX_AMOUNT, BudgetPolicy, BudgetProject, Evaluation, Recommendation
+from ..models import (
+    MAX_AMOUNT,
+    BudgetPolicy,
+    BudgetProject,
+    Evaluation,
+    KeyEvaluation,
+    Recommendation,
+    WorkStatus,
+)
 from .common import ZERO, _check_version, _full_clean, _text
 
 # --- policy ----------------------------------------------------------------------------------------------
@@ -76,6 +84,11 @@ def recommendations_generate(*, year: int, actor, department_grades: Mapping[int
     confirmed = Evaluation.objects.filter(project__year=evaluated_year).exclude(status=EvaluationStatus.DRAFT)
     for e in confirmed.order_by("project_id", "number"):
         latest[e.project_id] = e
+    # Where finance made a key evaluation (财政重点评价), the recommendation follows it.
+    keys = {}
+    accepted = KeyEvaluation.objects.filter(project__year=evaluated_year, status=WorkStatus.ACCEPTED)
+    for k in accepted.order_by("project_id", "number"):
+        keys[k.project_id] = k
     existing = {r.project_id: r for r in Recommendation.objects.select_for_update().filter(year=year)}
     counts = {"recommendations": 0, "flags": 0, "kept": 0}
     for project in projects:
@@ -90,16 +103,19 @@ def recommendations_generate(*, year: int, actor, department_grades: Mapping[int
         row.department_grade = raw_grade
         row.department_grade_column = rec.department_grade_code(raw_grade)
         evaluation = latest.get(project.pk)
+        key = keys.get(project.pk)
         if not project.targets.all():
             _as_flag(row, FlagReason.NO_TARGETS)
-        elif evaluation is None:
+        elif evaluation is None and key is None:
             _as_flag(row, FlagReason.NOT_EVALUATED)
         else:
-            action, percent = rec.recommend(policy.matrix, evaluation.grade, raw_grade)
+            grade = key.grade if key is not None else evaluation.grade
+            action, percent = rec.recommend(policy.matrix, grade, raw_grade)
             row.kind = RecommendationKind.RECOMMENDATION
             row.flag_reason = ""
             row.evaluation = evaluation
-            row.project_grade = evaluation.grade
+            row.key_evaluation = key
+            row.project_grade = grade
             row.action = action
             row.percent = percent
             row.recommended_amount = rec.recommended_amount(project.amount, percent)
@@ -119,6 +135,7 @@ def _as_flag(row: Recommendation, reason: str) -> None:
     row.kind = RecommendationKind.FLAG
     row.flag_reason = reason
     row.evaluation = None
+    row.key_evaluation = None
     row.project_grade = ""
     row.action = ""
     row.percent = None

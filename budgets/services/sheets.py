@@ -185,6 +185,12 @@ def project_submit(*, project: BudgetProject, actor, expected_version: int | Non
             errors={"targets": problems},
             code="incomplete_sheet",
         )
+    # A new project at or above the year's threshold needs a supporting ex-ante assessment.
+    from .appraisals import exante_block
+
+    blocked = exante_block(project)
+    if blocked is not None:
+        raise blocked
     before = snapshot(project)
     project.status = ProjectStatus.SUBMITTED
     project.submitted_at = timezone.now()

@@ -1,6 +1,26 @@
 """Browser pages of budget performance: departments' projects and sheets, finance's review,
 execution, evaluation and recommendations."""
 
+from .appraisals import (
+    AppraisalHomeView,
+    EvidenceDownloadView,
+    ExAnteDetailView,
+    ExAnteEditView,
+    ExAnteEvidenceView,
+    ExAnteReportView,
+    ExAnteReviewView,
+    ExAnteStartView,
+    ExAnteSubmitView,
+    KeyDetailView,
+    KeyEditView,
+    KeyGapsView,
+    KeyReviewView,
+    KeyStartView,
+    KeySubmitView,
+    PackageCreateView,
+    PackageDetailView,
+    PackageEditView,
+)
 from .execution import (
     ActualsView,
     EvaluateView,
@@ -35,6 +55,24 @@ from .results import (
 )
 
 __all__ = [
+    "AppraisalHomeView",
+    "EvidenceDownloadView",
+    "ExAnteDetailView",
+    "ExAnteEditView",
+    "ExAnteEvidenceView",
+    "ExAnteReportView",
+    "ExAnteReviewView",
+    "ExAnteStartView",
+    "ExAnteSubmitView",
+    "KeyDetailView",
+    "KeyEditView",
+    "KeyGapsView",
+    "KeyReviewView",
+    "KeyStartView",
+    "KeySubmitView",
+    "PackageCreateView",
+    "PackageDetailView",
+    "PackageEditView",
     "ActualsView",
     "EvaluateView",
     "EvaluationStepView",

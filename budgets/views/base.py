@@ -79,6 +79,30 @@ def target_points(project: BudgetProject, targets) -> dict[int, Decimal]:
     return {t.id: pts for _group, members in grouped(weights, [t.as_input() for t in targets]) for t, pts in members}
 
 
+def appraisal_context(user, project: BudgetProject, is_finance: bool) -> dict:
+    """The project's ex-ante conclusion and key evaluation, and what finance may start from here."""
+    from .. import appraisal_selectors
+    from ..models import WorkStatus
+
+    exante = appraisal_selectors.exante_of_project(project=project, user=user)
+    key = appraisal_selectors.key_of_project(project=project, user=user)
+    policy = selectors.policy_for_year(year=project.year)
+    open_states = (WorkStatus.DRAFT, WorkStatus.SUBMITTED, WorkStatus.RETURNED)
+    return {
+        "exante": exante,
+        "key": key,
+        "exante_required": services.exante_required(project, policy),
+        "exante_threshold": policy.exante_threshold,
+        "can_start_exante": is_finance
+        and project.status != "approved"
+        and not project.is_continuing
+        and (exante is None or exante.status not in open_states),
+        "can_select_key": is_finance
+        and project.status == "approved"
+        and (key is None or key.status not in open_states),
+    }
+
+
 def render_detail(request, project: BudgetProject, tab: str = "sheet", status: int = 200, **forms):
     """The project page with its tabs; action views call it again with their bound forms on errors."""
     user = request.user
@@ -94,6 +118,7 @@ def render_detail(request, project: BudgetProject, tab: str = "sheet", status: i
         "can_review": is_finance,
         "is_finance": is_finance,
     }
+    context.update(appraisal_context(user, project, is_finance))
     if context["can_edit"]:
         context["problems"] = services.sheet_problems(project=project, targets=targets)
         context["submit_form"] = forms.get("submit_form") or VersionForm(initial={"version": project.version})

@@ -16,7 +16,7 @@ from core.numbers import q2
 from core.roles import P
 from core.views_mixins import PermMixin, apply_error
 
-from .. import exports, hooks, selectors, services
+from .. import appraisal_selectors, exports, hooks, selectors, services
 from ..forms import DecisionForm, GenerateForm, PolicyForm, RecommendationFilterForm
 from ..models import Recommendation
 from .base import AnyPermMixin
@@ -66,6 +66,9 @@ class RecommendationListView(PermMixin, View):
             cuts = [n.percent for n in r["notes"] if n.action == "cut" and n.percent]
             r["cut"] = q2(r["decided"] * max(cuts) / 100) if cuts else None
             r["held"] = any(n.action == "hold" for n in r["notes"])
+        concluded = appraisal_selectors.concluded_by_project(project_ids=[r.project_id for r in rows])
+        for r in rows:
+            r.exante = concluded.get(r.project_id)
         grades = selectors.department_grades(year=year - 1)
         years = sorted(set(selectors.recommendation_years()) | {year}, reverse=True)
         return render(

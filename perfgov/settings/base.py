@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
         "BudgetSubdimensionEnum": "indicators.choices.BudgetSubdimension",
         "BudgetActionEnum": "budgets.choices.Action",
         "ProjectGradeEnum": "budgets.choices.GRADES",
+        "AppraisalStatusEnum": "budgets.models.appraisals.WorkStatus",
     },
     "AUTHENTICATION_WHITELIST": [
         "organizations.authentication.ApiTokenAuthentication",

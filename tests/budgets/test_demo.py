@@ -35,7 +35,7 @@ def test_demo_budgets():
 
     statuses = set(BudgetProject.objects.filter(year=current).values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "returned", "approved"}
-    draft = BudgetProject.objects.get(year=current, department__code="edu", status="draft")
+    draft = BudgetProject.objects.get(year=current, department__code="edu", status="draft", name="普惠性幼儿园补助资金")
     assert not draft.targets.filter(dimension="satisfaction").exists()  # cannot be submitted yet
 
     grades = set(Evaluation.objects.filter(project__year=current - 1).values_list("grade", flat=True))
@@ -44,6 +44,21 @@ def test_demo_budgets():
     assert recs.filter(kind="flag", flag_reason="no_targets").count() == 1
     assert recs.filter(status="overridden").count() == 1
     assert recs.filter(kind="recommendation").count() == Evaluation.objects.filter(project__year=current - 1).count()
+
+    # Ex-ante assessments and key evaluations by the evaluation firm (budgets/demo_appraisals.py).
+    from budgets import services
+    from budgets.models import ExAnteAssessment, KeyEvaluation
+
+    refused = ExAnteAssessment.objects.get(project__name="智慧校园建设工程")
+    assert (refused.status, refused.conclusion, refused.assessor_kind) == ("accepted", "reject", "third_party")
+    assert services.exante_block(refused.project).code == "exante_rejected"
+    adjusted = ExAnteAssessment.objects.get(project__name="院前急救能力提升工程")
+    assert adjusted.conclusion == "adjust" and adjusted.required_changes
+    assert adjusted.project.status == "submitted"
+    water_key = KeyEvaluation.objects.get(project__year=current - 1, project__department__code="water")
+    assert water_key.status == "accepted" and water_key.package.evaluator.username == "evaluator"
+    assert water_key.gap > 0
+    assert Recommendation.objects.get(year=current, project=water_key.project).key_evaluation == water_key
 
     counts = (BudgetProject.objects.count(), Evaluation.objects.count(), Recommendation.objects.count())
     demo.seed()

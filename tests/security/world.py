@@ -247,6 +247,22 @@ def build_world() -> World:
     budget.recommendations_generate(year=YEAR, actor=finance, department_grades={})
     o["policy"] = budget.policy_save(year=YEAR, actor=finance, data={})
     o["recommendation"] = Recommendation.objects.get(project=last_year)
+    # Appraisals: the evaluation firm's ex-ante package with an assessment in progress (and its evidence),
+    # and its key-evaluation package with a key evaluation of the approved project.
+    evaluator = users["evaluator"]
+    big = ProjectFactory(department=departments["edu"], year=YEAR, name="大额新项目", amount=D("6000000.00"))
+    add_targets(big)
+    o["project_big"] = big
+    period = {"year": YEAR, "starts_on": dt.date(YEAR, 1, 1), "ends_on": dt.date(YEAR + 5, 12, 31)}
+    o["package"] = budget.package_create(
+        actor=finance, data={"evaluator": evaluator, "kind": "ex_ante", "name": "事前评估", "projects": [big]} | period
+    )
+    o["exante"] = budget.exante_start(project=big, actor=evaluator, package=o["package"])
+    o["appraisal_evidence"] = budget.exante_evidence_add(line=o["exante"].lines.first(), upload=pdf(), actor=evaluator)
+    o["key_package"] = budget.package_create(
+        actor=finance, data={"evaluator": evaluator, "kind": "key", "name": "重点评价", "projects": [approved]} | period
+    )
+    o["key"] = budget.key_start(project=approved, actor=evaluator, package=o["key_package"])
 
     # Surveys: an open one with answers and codes, a draft one.
     s = SurveyFactory(code="s2026", year=YEAR, title="2026年群众满意度调查")
