@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import department, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -10,5 +10,10 @@ router.register("budget-tranches", views.TrancheViewSet, basename="budget-tranch
 router.register("budget-evaluations", views.EvaluationViewSet, basename="budget-evaluation")
 router.register("budget-recommendations", views.RecommendationViewSet, basename="budget-recommendation")
 router.register("budget-policies", views.PolicyViewSet, basename="budget-policy")
+router.register("department-sheets", department.DepartmentSheetViewSet, basename="department-sheet")
+router.register("department-targets", department.DepartmentTargetViewSet, basename="department-target")
+router.register("department-evaluations", department.DepartmentEvaluationViewSet, basename="department-evaluation")
+router.register("department-policies", department.DepartmentPolicyViewSet, basename="department-policy")
+router.register("budget-disclosures", department.DisclosureViewSet, basename="budget-disclosure")
 
 urlpatterns = router.urls
