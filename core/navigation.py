@@ -73,6 +73,9 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Our execution monitoring"), "monitoring:execution", P.READ_OWN_BUDGETS),
             Item(_("Budget recommendations"), "budgets:recommendation_list", P.READ_ALL_BUDGETS),
             Item(_("Budget evaluation policy"), "budgets:policy_list", P.READ_ALL_BUDGETS),
+            Item(_("Department-wide performance"), "budgets:department_list", P.READ_ALL_BUDGETS),
+            Item(_("Our department-wide performance"), "budgets:department_list", P.READ_OWN_BUDGETS),
+            Item(_("Disclosure of budget performance"), "budgets:disclosure_list", P.READ_ALL_BUDGETS),
         ),
     ),
     Section(
