@@ -181,12 +181,16 @@ def public_targets(*, year: int) -> list[PublicItem]:
     for t in BudgetTarget.objects.filter(project__in=[p for p in projects if p.pk not in withheld_p]):
         proj_targets.setdefault(t.project_id, []).append(t)
     labels = dict(BudgetDimension.choices)
+    budgets: dict[int, Decimal] = {}
+    for p in projects:
+        budgets[p.department_id] = budgets.get(p.department_id, ZERO) + p.amount
     items = []
     for s in sheets:
         item = PublicItem(department=_dept_label(s.department), subject="", kind="department")
         if s.pk in withheld_s:
             item.withheld, item.reason = True, withheld_s[s.pk]
         else:
+            item.amount = budgets.get(s.department_id)
             ts = sorted(dept_targets.get(s.pk, []), key=lambda t: (DIMENSION_ORDER.index(t.dimension), t.order, t.pk))
             item.targets = [(t.get_dimension_display(), t.name, t.target_text) for t in ts]
         items.append(item)

@@ -24,9 +24,10 @@ class DisclosureView(View):
         info = _page_or_404(page)
         table = disclosure.page_table(page, year)
         reason_col = len(table.columns) - 1
+        head = table.columns[:reason_col]
         rows = [
             {
-                "cells": list(zip(row[:reason_col], [c.kind for c in table.columns[:reason_col]], strict=True)),
+                "cells": [(v, c.kind, c.label) for v, c in zip(row[:reason_col], head, strict=True)],
                 "reason": row[reason_col],
             }
             for row in table.rows
@@ -41,7 +42,7 @@ class DisclosureView(View):
                 "pages": disclosure.PAGES.values(),
                 "table": table,
                 "rows": rows,
-                "head": table.columns[:reason_col],
+                "head": head,
                 "withheld": sum(1 for r in rows if r["reason"]),
             },
         )
