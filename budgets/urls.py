@@ -43,6 +43,7 @@ urlpatterns = [
     path("policy/", views.PolicyListView.as_view(), name="policy_list"),
     path("policy/<int:year>/", views.PolicyEditView.as_view(), name="policy_edit"),
     path("department-wide/", dw.DepartmentSheetListView.as_view(), name="department_list"),
+    path("department-wide/policy/<int:year>/", dw.DepartmentPolicyView.as_view(), name="department_policy"),
     path("department-wide/new/", dw.DepartmentSheetCreateView.as_view(), name="department_create"),
     path("department-wide/<int:pk>/", dw.DepartmentSheetDetailView.as_view(), name="department_detail"),
     *[

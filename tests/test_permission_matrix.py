@@ -315,6 +315,8 @@ MATRIX: list[Row] = [
     R("budgets:policy_edit", "post", FIN, lambda w: {"year": YEAR}, special={r: {403} for r in BUDGETS - FIN}),
     # Department-wide spending performance and disclosure decisions.
     R("budgets:department_list", "get", BUDGETS),
+    R("budgets:department_policy", "get", BUDGETS, lambda w: {"year": YEAR}),
+    R("budgets:department_policy", "post", FIN, lambda w: {"year": YEAR}, special={r: {403} for r in BUDGETS - FIN}),
     R("budgets:department_create", "post", DEPT),
     R("budgets:department_detail", "get", BUDGETS, pk("dsheet_approved"), dept="edu"),
     R("budgets:department_detail", "get", BUDGETS, pk("dsheet_water"), dept="water"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -11,9 +12,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ApplicationError
+from core.forms import StyledForm
 from core.numbers import to_decimal
 from core.roles import P
-from core.views_mixins import PermMixin
+from core.views_mixins import PermMixin, apply_error
+from indicators.choices import Method
+from indicators.models import Indicator
 
 from .. import department_evaluation as dev
 from .. import department_selectors as dsel
@@ -306,3 +310,78 @@ class DisclosureListView(AnyPermMixin, View):
             return self.get(request, status=400, errors=exc.errors)
         messages.success(request, _("Disclosure decision saved."))
         return redirect(f"{request.path}?year={p.get('year', '')}")
+
+
+class DepartmentPolicyForm(StyledForm):
+    weight_execution = forms.DecimalField(label=_("Budget execution rate"), max_digits=5, decimal_places=2, min_value=0)
+    weight_running_cost = forms.DecimalField(label=_("Running cost"), max_digits=5, decimal_places=2, min_value=0)
+    weight_management = forms.DecimalField(
+        label=_("Management efficiency"), max_digits=5, decimal_places=2, min_value=0
+    )
+    weight_output = forms.DecimalField(label=_("Duty output"), max_digits=5, decimal_places=2, min_value=0)
+    weight_effect = forms.DecimalField(label=_("Social effect"), max_digits=5, decimal_places=2, min_value=0)
+    weight_sustainability = forms.DecimalField(
+        label=_("Sustainable development"), max_digits=5, decimal_places=2, min_value=0
+    )
+    weight_satisfaction = forms.DecimalField(
+        label=_("Satisfaction of those served"), max_digits=5, decimal_places=2, min_value=0
+    )
+    assessment_indicator = forms.ModelChoiceField(
+        label=_("Assessment indicator"),
+        queryset=Indicator.objects.none(),
+        required=False,
+        help_text=_(
+            "Optional: a qualitative indicator of the year's assessment that takes the grade of each "
+            "department's published department-wide evaluation."
+        ),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, policy, **kwargs):
+        initial = {name: getattr(policy, name) for name in dev.WEIGHT_FIELDS.values()}
+        initial |= {"assessment_indicator": policy.assessment_indicator_id, "version": policy.version}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["assessment_indicator"].queryset = Indicator.objects.filter(
+            library__year=policy.year, method=Method.GRADE
+        ).order_by("code")
+
+
+class DepartmentPolicyView(AnyPermMixin, View):
+    """A year's department-wide weights and the assessment indicator they feed; finance edits."""
+
+    def render_form(self, request, policy, form, status=200):
+        return render(
+            request,
+            "budgets/department_policy.html",
+            {"policy": policy, "form": form, "can_edit": request.user.has_perm(P.REVIEW_BUDGET)},
+            status=status,
+        )
+
+    def get(self, request, year):
+        if not 2000 <= year <= 2100:
+            raise Http404
+        policy = dsel.policy_for_year(year=year)
+        return self.render_form(request, policy, DepartmentPolicyForm(policy=policy))
+
+    def post(self, request, year):
+        if not request.user.has_perm(P.REVIEW_BUDGET):
+            raise PermissionDenied
+        if not 2000 <= year <= 2100:
+            raise Http404
+        policy = dsel.policy_for_year(year=year)
+        form = DepartmentPolicyForm(request.POST, policy=policy)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            try:
+                services.department_policy_save(
+                    year=year,
+                    actor=request.user,
+                    data=data,
+                    expected_version=form.cleaned_data.get("version") if policy.pk else None,
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("The policy of %(year)s was saved.") % {"year": year})
+                return redirect("budgets:department_policy", year=year)
+        return self.render_form(request, policy, form, status=400)

@@ -130,3 +130,26 @@ def test_page_actuals_marks_the_bad_field_and_writes_nothing(departments, client
     assert f'id="actual_{targets[0].pk}"' in response.content.decode()
     assert "is-invalid" in response.content.decode()
     assert not DepartmentTarget.objects.filter(sheet=sheet, actual__isnull=False).exists()
+
+
+def test_policy_page_refuses_weights_not_adding_up_and_saves_good_ones(db, users, client_for):
+    from budgets.models import DepartmentWidePolicy
+
+    finance = client_for("finance")
+    url = reverse("budgets:department_policy", args=[2026])
+    assert finance.get(url).status_code == 200
+    data = {
+        "weight_execution": "10",
+        "weight_running_cost": "10",
+        "weight_management": "15",
+        "weight_output": "35",
+        "weight_effect": "15",
+        "weight_sustainability": "10",
+        "weight_satisfaction": "10",
+    }
+    refused = finance.post(url, data)
+    assert refused.status_code == 400 and not DepartmentWidePolicy.objects.exists()
+    data["weight_output"] = "30"
+    assert finance.post(url, data).status_code == 302
+    assert DepartmentWidePolicy.objects.get(year=2026).weights.total == 100
+    assert client_for("supervisor").post(url, data).status_code == 403

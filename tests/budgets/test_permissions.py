@@ -150,6 +150,8 @@ PAGES = [
     ("budgets:policy_edit", lambda w: {"year": 2026}, "get", READERS, False),
     ("budgets:policy_edit", lambda w: {"year": 2026}, "post", FINANCE, False),
     ("budgets:department_list", lambda w: {}, "get", READERS, False),
+    ("budgets:department_policy", lambda w: {"year": 2026}, "get", READERS, False),
+    ("budgets:department_policy", lambda w: {"year": 2026}, "post", FINANCE, False),
     ("budgets:department_create", lambda w: {}, "post", EDITORS, False),
     ("budgets:department_detail", lambda w: {"pk": w["dsheet"].pk}, "get", READERS, True),
     ("budgets:department_submit", lambda w: {"pk": w["ddraft"].pk}, "post", EDITORS, True),
