@@ -147,3 +147,21 @@ def test_disclosure_api_is_finance_only(disclosed, api_for):
     listed = api_for("supervisor").get("/api/v1/budget-disclosures/?year=2026").json()
     assert {r["reason"] for r in listed["results"]} >= {REASON, "正在整改,整改后公开"}
     assert "学生资助项目" not in [r[1] for r in xlsx_rows(download("self-evaluations").content) if r[-1] in (None, "")]
+
+
+def test_a_withheld_department_wide_sheet_shows_only_its_reason(disclosed, users):
+    sheet = disclosed["sheet"]
+    reason = "部门整体绩效目标涉及未公开的机构改革事项,暂不公开"
+    for part in ("targets", "self_evaluation"):
+        services.disclosure_set(department_sheet=sheet, part=part, withheld=True, reason=reason, actor=users["finance"])
+    for key in ("targets", "self-evaluations"):
+        html = page(key).content.decode()
+        assert reason in html and "义务教育巩固率" not in html
+        rows = xlsx_rows(download(key).content)
+        dept_rows = [r for r in rows if r[0] == "教育局" and r[-1] == reason]
+        assert len(dept_rows) == 1 and all(v is None for v in dept_rows[0][2:-1])
+        assert "义务教育巩固率" not in [r[4] for r in rows]
+    # The project of 教育局 happens to score the same as the department (same money, same targets):
+    # the figure shows once, for the project only.
+    total = disclosed["evaluation"].total
+    assert page("self-evaluations").content.decode().count(f">{total:.2f}<") == 1
