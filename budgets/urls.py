@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import department as dw
 
 app_name = "budgets"
 
@@ -59,4 +60,24 @@ urlpatterns = [
     path("appraisals/key/<int:pk>/review/", views.KeyReviewView.as_view(), name="key_review"),
     path("policy/", views.PolicyListView.as_view(), name="policy_list"),
     path("policy/<int:year>/", views.PolicyEditView.as_view(), name="policy_edit"),
+    path("department-wide/", dw.DepartmentSheetListView.as_view(), name="department_list"),
+    path("department-wide/policy/<int:year>/", dw.DepartmentPolicyView.as_view(), name="department_policy"),
+    path("department-wide/new/", dw.DepartmentSheetCreateView.as_view(), name="department_create"),
+    path("department-wide/<int:pk>/", dw.DepartmentSheetDetailView.as_view(), name="department_detail"),
+    *[
+        path(f"department-wide/<int:pk>/{route}/", dw.DepartmentSheetActionView.as_view(step=step), name=name)
+        for route, step, name in (
+            ("submit", "submit", "department_submit"),
+            ("return", "return", "department_return"),
+            ("approve", "approve", "department_approve"),
+            ("targets/new", "target_create", "department_target_create"),
+            ("targets/<int:tid>/delete", "target_delete", "department_target_delete"),
+            ("actuals", "actuals", "department_actuals"),
+            ("evaluate", "evaluate", "department_evaluate"),
+            ("evaluations/<int:number>/confirm", "confirm", "department_evaluation_confirm"),
+            ("evaluations/<int:number>/publish", "publish", "department_evaluation_publish"),
+            ("disclosure", "disclosure", "department_disclosure"),
+        )
+    ],
+    path("disclosure/", dw.DisclosureListView.as_view(), name="disclosure_list"),
 ]

@@ -77,6 +77,9 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Budget evaluation policy"), "budgets:policy_list", P.READ_ALL_BUDGETS),
             Item(_("Appraisals and key evaluations"), "budgets:appraisal_home", P.REVIEW_BUDGET),
             Item(_("My evaluation assignments"), "budgets:appraisal_home", P.EVALUATE_ASSIGNED),
+            Item(_("Department-wide performance"), "budgets:department_list", P.READ_ALL_BUDGETS),
+            Item(_("Our department-wide performance"), "budgets:department_list", P.READ_OWN_BUDGETS),
+            Item(_("Disclosure of budget performance"), "budgets:disclosure_list", P.READ_ALL_BUDGETS),
         ),
     ),
     Section(

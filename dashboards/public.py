@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from assessments.inputs import provisional_note
 from assessments.models import Publication
+from budgets import department_selectors as budget_disclosure
 from budgets.choices import BudgetDimension, Operator
+from budgets.models import DisclosurePart
 from core.numbers import chart_number, plain, yuan_to_wan
 from indicators.choices import Direction
 from organizations.models import Department
@@ -245,6 +247,19 @@ def _closed_surveys(year: int) -> list[Survey]:
     return list(Survey.objects.filter(year=year, status=Survey.Status.CLOSED).order_by("-closes_on", "-id"))
 
 
+def _disclosed(year: int, projects: list) -> tuple[list, list]:
+    """The projects and their targets as far as they are disclosed (docs/budgets.md, section 6): a
+    project whose self-evaluation is withheld shows no evaluation and no year-end values, one whose
+    targets are withheld shows no targets; their reasons are on the disclosure pages."""
+    no_eval = budget_disclosure.withheld_project_ids(year=year, part=DisclosurePart.SELF_EVALUATION)
+    no_targets = budget_disclosure.withheld_project_ids(year=year, part=DisclosurePart.TARGETS)
+    for p in projects:
+        if p.pk in no_eval:
+            p.eval_total = p.eval_grade = p.eval_rate = None
+    shown = [p for p in projects if p.pk not in no_targets]
+    return projects, selectors.public_targets(projects=shown)
+
+
 # --- Pages -----------------------------------------------------------------------------------
 
 
@@ -269,11 +284,9 @@ def _build_year(year: int) -> PublicPage:
     publication = Publication.objects.filter(plan=plan, period="annual").first() if plan else None
     page.facts["waiver"] = publication.waiver if publication else ""
     page.tables["targets"] = _targets_table(year, selectors.public_assignments(plan=plan) if plan else [], True)
-    projects = selectors.approved_projects(years=[year], published_only=True)
+    projects, targets = _disclosed(year, selectors.approved_projects(years=[year], published_only=True))
     page.tables["budget"] = _projects_table(year, projects, True)
-    page.tables["budget_targets"] = _budget_targets_table(
-        year, projects, selectors.public_targets(projects=projects), True
-    )
+    page.tables["budget_targets"] = _budget_targets_table(year, projects, targets, True)
     page.surveys = [_survey_tables(s) for s in _closed_surveys(year)]
     for s in page.surveys:
         for t in s["tables"]:
@@ -328,11 +341,11 @@ def _build_department(year: int, department: Department) -> PublicPage:
     page.tables["targets"] = _targets_table(
         year, selectors.public_assignments(plan=plan, department=department) if plan else [], False
     )
-    projects = selectors.approved_projects(years=[year], department=department, published_only=True)
-    page.tables["budget"] = _projects_table(year, projects, False)
-    page.tables["budget_targets"] = _budget_targets_table(
-        year, projects, selectors.public_targets(projects=projects), False
+    projects, targets = _disclosed(
+        year, selectors.approved_projects(years=[year], department=department, published_only=True)
     )
+    page.tables["budget"] = _projects_table(year, projects, False)
+    page.tables["budget_targets"] = _budget_targets_table(year, projects, targets, False)
     rows = selectors.department_satisfaction(department=department, years=[year], closed_only=True)
     page.tables["satisfaction"] = Table(
         "satisfaction",

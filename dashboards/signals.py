@@ -79,7 +79,15 @@ def _bump() -> None:
 def _connect() -> None:
     from assessments.models import Assignment, Plan, Publication, Score
     from assessments.signals import scores_changed
-    from budgets.models import BudgetProject, BudgetTarget, Evaluation
+    from budgets.models import (
+        BudgetProject,
+        BudgetTarget,
+        DepartmentEvaluation,
+        DepartmentSheet,
+        DepartmentTarget,
+        Disclosure,
+        Evaluation,
+    )
     from organizations.models import Department, RankingGroup
     from satisfaction.models import Survey
 
@@ -91,6 +99,10 @@ def _connect() -> None:
         BudgetProject,
         BudgetTarget,
         Evaluation,
+        DepartmentSheet,
+        DepartmentTarget,
+        DepartmentEvaluation,
+        Disclosure,
         Survey,
         Department,
         RankingGroup,

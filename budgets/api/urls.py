@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import appraisals, views
+from . import appraisals, department, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -13,5 +13,10 @@ router.register("budget-work-packages", appraisals.WorkPackageViewSet, basename=
 router.register("budget-exante-assessments", appraisals.ExAnteViewSet, basename="budget-exante")
 router.register("budget-key-evaluations", appraisals.KeyEvaluationViewSet, basename="budget-key-evaluation")
 router.register("budget-policies", views.PolicyViewSet, basename="budget-policy")
+router.register("department-sheets", department.DepartmentSheetViewSet, basename="department-sheet")
+router.register("department-targets", department.DepartmentTargetViewSet, basename="department-target")
+router.register("department-evaluations", department.DepartmentEvaluationViewSet, basename="department-evaluation")
+router.register("department-policies", department.DepartmentPolicyViewSet, basename="department-policy")
+router.register("budget-disclosures", department.DisclosureViewSet, basename="budget-disclosure")
 
 urlpatterns = router.urls

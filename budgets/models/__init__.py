@@ -4,7 +4,8 @@ Money is stored in yuan with two decimals (239.63万元 = 2,396,300.00 yuan) and
 where finance expects it; points are Decimal with two places.
 
 One module per part of the cycle: the year's policy, projects with their target sheets, execution,
-and results (evaluations and recommendations).
+results (evaluations and recommendations), department-wide
+spending performance, and disclosure decisions.
 """
 
 from .appraisals import (
@@ -21,6 +22,14 @@ from .appraisals import (
     WorkPackage,
     WorkStatus,
 )
+from .department import (
+    DepartmentDimension,
+    DepartmentEvaluation,
+    DepartmentSheet,
+    DepartmentTarget,
+    DepartmentWidePolicy,
+)
+from .disclosure import Disclosure, DisclosurePart
 from .execution import SpendingRecord, Tranche
 from .policy import (
     MAX_AMOUNT,
@@ -61,6 +70,13 @@ __all__ = [
     "BudgetPolicy",
     "BudgetProject",
     "BudgetTarget",
+    "DepartmentDimension",
+    "DepartmentEvaluation",
+    "DepartmentSheet",
+    "DepartmentTarget",
+    "DepartmentWidePolicy",
+    "Disclosure",
+    "DisclosurePart",
     "Evaluation",
     "ProjectRevision",
     "Recommendation",

@@ -25,6 +25,20 @@ from .appraisals import (
     package_update,
 )
 from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot
+from .department import (
+    department_actuals_record,
+    department_evaluation_compute,
+    department_evaluation_confirm,
+    department_evaluation_publish,
+    department_policy_save,
+    department_sheet_approve,
+    department_sheet_create,
+    department_sheet_return,
+    department_sheet_submit,
+    department_target_delete,
+    department_target_save,
+)
+from .disclosure import disclosure_set
 from .evaluations import evaluation_compute, evaluation_confirm, evaluation_publish, missing_actuals
 from .execution import (
     actuals_record,
@@ -70,6 +84,18 @@ __all__ = [
     "PROJECT_FIELDS",
     "TARGET_FIELDS",
     "actuals_record",
+    "department_actuals_record",
+    "department_evaluation_compute",
+    "department_evaluation_confirm",
+    "department_evaluation_publish",
+    "department_policy_save",
+    "department_sheet_approve",
+    "department_sheet_create",
+    "department_sheet_return",
+    "department_sheet_submit",
+    "department_target_delete",
+    "department_target_save",
+    "disclosure_set",
     "evaluation_compute",
     "evaluation_confirm",
     "evaluation_publish",

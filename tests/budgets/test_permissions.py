@@ -13,6 +13,7 @@ from budgets import services
 from budgets.models import Evaluation, Recommendation
 from core.roles import Role
 
+from .department_helpers import approved_sheet, draft_sheet, record_all
 from .factories import ProjectFactory, add_targets, approved_project
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +73,22 @@ def world(departments, users, monkeypatch):
         confirmed_at=timezone.now(),
     )
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
+    dsheet = approved_sheet(departments["edu"], year=2026)
+    record_all(dsheet, users["finance"])
+    devaluation = services.department_evaluation_compute(sheet=dsheet, actor=users["finance"])
+    dsubmitted = draft_sheet(departments["edu"], year=2025)
+    services.department_sheet_submit(sheet=dsubmitted, actor=users["filer"])
+    ddraft = draft_sheet(departments["edu"], year=2027)
+    disclosure = services.disclosure_set(
+        project=approved, part="targets", withheld=True, reason="涉密", actor=users["finance"]
+    )
     return {
+        "dsheet": dsheet,
+        "devaluation": devaluation,
+        "dsubmitted": dsubmitted,
+        "ddraft": ddraft,
+        "dtarget": ddraft.targets.order_by("order").first(),
+        "disclosure": disclosure,
         "draft": draft,
         "target": targets[0],
         "submitted": submitted,
@@ -133,6 +149,41 @@ PAGES = [
     ("budgets:policy_list", lambda w: {}, "get", READERS, False),
     ("budgets:policy_edit", lambda w: {"year": 2026}, "get", READERS, False),
     ("budgets:policy_edit", lambda w: {"year": 2026}, "post", FINANCE, False),
+    ("budgets:department_list", lambda w: {}, "get", READERS, False),
+    ("budgets:department_policy", lambda w: {"year": 2026}, "get", READERS, False),
+    ("budgets:department_policy", lambda w: {"year": 2026}, "post", FINANCE, False),
+    ("budgets:department_create", lambda w: {}, "post", EDITORS, False),
+    ("budgets:department_detail", lambda w: {"pk": w["dsheet"].pk}, "get", READERS, True),
+    ("budgets:department_submit", lambda w: {"pk": w["ddraft"].pk}, "post", EDITORS, True),
+    ("budgets:department_target_create", lambda w: {"pk": w["ddraft"].pk}, "post", EDITORS, True),
+    (
+        "budgets:department_target_delete",
+        lambda w: {"pk": w["ddraft"].pk, "tid": w["dtarget"].pk},
+        "post",
+        EDITORS,
+        True,
+    ),
+    ("budgets:department_return", lambda w: {"pk": w["dsubmitted"].pk}, "post", FINANCE, True),
+    ("budgets:department_approve", lambda w: {"pk": w["dsubmitted"].pk}, "post", FINANCE, True),
+    ("budgets:department_actuals", lambda w: {"pk": w["dsheet"].pk}, "post", FINANCE, True),
+    ("budgets:department_evaluate", lambda w: {"pk": w["dsheet"].pk}, "post", FINANCE, True),
+    (
+        "budgets:department_evaluation_confirm",
+        lambda w: {"pk": w["dsheet"].pk, "number": w["devaluation"].number},
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budgets:department_evaluation_publish",
+        lambda w: {"pk": w["dsheet"].pk, "number": w["devaluation"].number},
+        "post",
+        FINANCE,
+        True,
+    ),
+    ("budgets:department_disclosure", lambda w: {"pk": w["dsheet"].pk}, "post", FINANCE, True),
+    ("budgets:disclosure_list", lambda w: {}, "get", READERS, False),
+    ("budgets:disclosure_list", lambda w: {}, "post", FINANCE, False),
 ]
 
 API = "/api/v1/"
@@ -197,6 +248,39 @@ ENDPOINTS = [
     ("budget-policy-detail", lambda w: "budget-policies/2026/", "get", READERS, False),
     ("budget-policy-detail", lambda w: "budget-policies/2026/", "put", FINANCE, False),
     ("budget-policy-detail", lambda w: "budget-policies/2026/", "patch", FINANCE, False),
+    ("budget-disclosure-list", lambda w: "budget-disclosures/", "get", READERS, False),
+    ("budget-disclosure-list", lambda w: "budget-disclosures/", "post", FINANCE, False),
+    ("budget-disclosure-detail", lambda w: f"budget-disclosures/{w['disclosure'].pk}/", "get", READERS, True),
+    ("department-sheet-list", lambda w: "department-sheets/", "get", READERS, False),
+    ("department-sheet-list", lambda w: "department-sheets/", "post", EDITORS, False),
+    ("department-sheet-detail", lambda w: f"department-sheets/{w['dsheet'].pk}/", "get", READERS, True),
+    ("department-sheet-submit", lambda w: f"department-sheets/{w['ddraft'].pk}/submit/", "post", EDITORS, True),
+    ("department-sheet-return", lambda w: f"department-sheets/{w['dsubmitted'].pk}/return/", "post", FINANCE, True),
+    ("department-sheet-approve", lambda w: f"department-sheets/{w['dsubmitted'].pk}/approve/", "post", FINANCE, True),
+    ("department-sheet-actuals", lambda w: f"department-sheets/{w['dsheet'].pk}/actuals/", "post", FINANCE, True),
+    ("department-sheet-evaluate", lambda w: f"department-sheets/{w['dsheet'].pk}/evaluate/", "post", FINANCE, True),
+    ("department-target-list", lambda w: "department-targets/", "get", READERS, False),
+    ("department-target-list", lambda w: "department-targets/", "post", EDITORS, False),
+    ("department-target-detail", lambda w: f"department-targets/{w['dtarget'].pk}/", "get", READERS, True),
+    ("department-target-detail", lambda w: f"department-targets/{w['dtarget'].pk}/", "patch", EDITORS, True),
+    ("department-target-detail", lambda w: f"department-targets/{w['dtarget'].pk}/", "delete", EDITORS, True),
+    ("department-evaluation-list", lambda w: "department-evaluations/", "get", READERS, False),
+    (
+        "department-evaluation-detail",
+        lambda w: f"department-evaluations/{w['devaluation'].pk}/",
+        "get",
+        READERS,
+        True,
+    ),
+    (
+        "department-evaluation-confirm",
+        lambda w: f"department-evaluations/{w['devaluation'].pk}/confirm/",
+        "post",
+        FINANCE,
+        True,
+    ),
+    ("department-policy-list", lambda w: "department-policies/", "get", READERS, False),
+    ("department-policy-detail", lambda w: "department-policies/2026/", "patch", FINANCE, False),
 ]
 
 ALLOWED_WRITE = {200, 201, 204, 302, 400}

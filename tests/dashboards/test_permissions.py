@@ -139,6 +139,8 @@ COVERED = {
     "public:download": "test_signed_out_visitors_go_to_the_login_page_but_read_the_public_pages",
     "public:department_download": "test_public.py: test_department_downloads_match_the_page",
     "public:method": "test_public.py: test_the_method_card_says_what_the_library_applies",
+    "public:disclosure": "test_disclosure.py: test_targets_page_is_anonymous_and_lists_department_wide_and_project_targets",  # noqa: E501
+    "public:disclosure_download": "test_disclosure.py: test_a_withheld_item_shows_its_reason_and_none_of_its_values",
 }
 
 

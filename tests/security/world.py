@@ -34,6 +34,7 @@ from organizations import services as org
 from organizations.models import Department, User
 from satisfaction import services as survey_services
 from satisfaction.models import Survey
+from tests.budgets.department_helpers import approved_sheet, draft_sheet, record_all
 from tests.budgets.factories import ProjectFactory, add_targets, approved_project
 from tests.factories import DepartmentFactory, RankingGroupFactory, RegionFactory, UserFactory
 from tests.satisfaction.factories import AreaFactory, QuestionFactory, SurveyFactory, SurveyRegionFactory, add_answers
@@ -263,6 +264,20 @@ def build_world() -> World:
         actor=finance, data={"evaluator": evaluator, "kind": "key", "name": "重点评价", "projects": [approved]} | period
     )
     o["key"] = budget.key_start(project=approved, actor=evaluator, package=o["key_package"])
+
+    # Department-wide sheets: edu's approved one of the year (evaluated), last year's submitted,
+    # next year's draft; water's draft. One disclosure decision withholds an edu item.
+    o["dsheet_approved"] = approved_sheet(departments["edu"], year=YEAR)
+    record_all(o["dsheet_approved"], finance)
+    o["devaluation"] = budget.department_evaluation_compute(sheet=o["dsheet_approved"], actor=finance)
+    o["dsheet_submitted"] = draft_sheet(departments["edu"], year=YEAR - 1)
+    budget.department_sheet_submit(sheet=o["dsheet_submitted"], actor=filer)
+    o["dsheet_draft"] = draft_sheet(departments["edu"], year=YEAR + 1)
+    o["dtarget"] = o["dsheet_draft"].targets.order_by("order").first()
+    o["dsheet_water"] = draft_sheet(departments["water"], year=YEAR)
+    o["disclosure"] = budget.disclosure_set(
+        project=approved, part="targets", withheld=True, reason="涉密", actor=finance
+    )
 
     # Surveys: an open one with answers and codes, a draft one.
     s = SurveyFactory(code="s2026", year=YEAR, title="2026年群众满意度调查")

@@ -12,6 +12,7 @@ STEPS = [
     "satisfaction.demo",
     "assessments.demo",
     "budgets.demo",  # after assessments: next year's recommendations use the departments' annual grades
+    "budgets.department_demo",  # after budgets.demo: the department-wide budget is its approved projects
     "monitoring.demo",
     "rectification.demo",  # after every source: reports, events, appeals, evaluations, surveys, warnings
 ]

@@ -1,0 +1,525 @@
+"""API of department-wide spending performance and of disclosure decisions (docs/budgets.md, 5–6).
+
+The same doors as the project endpoints: department users read and write their own department's
+sheet (another department's answers 404); finance reviews, records year-end values, evaluates,
+confirms, publishes and decides what is disclosed; the supervision office, leaders and API
+clients read.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import VersionedETagMixin
+from core.errors import ApplicationError
+from core.roles import P
+from core.text import render
+from indicators.models import Indicator
+
+from .. import department_selectors as dsel
+from .. import selectors, services
+from ..models import (
+    BudgetProject,
+    DepartmentEvaluation,
+    DepartmentSheet,
+    DepartmentTarget,
+    DepartmentWidePolicy,
+    Disclosure,
+    DisclosurePart,
+)
+from ..services.department import TARGET_FIELDS
+from . import serializers as s
+from .views import READ, YEAR, BudgetPermission, _int
+
+SHEET = OpenApiParameter("sheet", int, description="Department-wide sheet id")
+
+
+# --- serializers --------------------------------------------------------------------------------
+
+
+class DepartmentTargetSerializer(serializers.ModelSerializer):
+    sheet = serializers.PrimaryKeyRelatedField(queryset=DepartmentSheet.objects.all())
+    target_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = DepartmentTarget
+        fields = [
+            "id",
+            "sheet",
+            "dimension",
+            "name",
+            "operator",
+            "value",
+            "upper",
+            "unit",
+            "weight",
+            "order",
+            "target_text",
+            "actual",
+            "actual_note",
+            "not_applicable",
+            "not_applicable_reason",
+            "actual_recorded_at",
+            "version",
+        ]
+        read_only_fields = [
+            "actual",
+            "actual_note",
+            "not_applicable",
+            "not_applicable_reason",
+            "actual_recorded_at",
+            "version",
+        ]
+
+
+class DepartmentSheetSerializer(serializers.ModelSerializer):
+    department = s.DepartmentRefSerializer(read_only=True)
+    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = DepartmentSheet
+        fields = [
+            "id",
+            "department",
+            "year",
+            "status",
+            "return_reason",
+            "submitted_at",
+            "submitted_by",
+            "reviewed_at",
+            "reviewed_by",
+            "updated_at",
+            "version",
+        ]
+        read_only_fields = [f for f in fields if f != "year"]
+
+
+class DepartmentSheetDetailSerializer(DepartmentSheetSerializer):
+    targets = serializers.SerializerMethodField()
+    budget = serializers.SerializerMethodField()
+
+    class Meta(DepartmentSheetSerializer.Meta):
+        fields = [*DepartmentSheetSerializer.Meta.fields, "targets", "budget"]
+        read_only_fields = fields
+
+    @extend_schema_field(DepartmentTargetSerializer(many=True))
+    def get_targets(self, obj):
+        return DepartmentTargetSerializer(dsel.targets_of(sheet=obj), many=True).data
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "amount": {"type": "string"},
+                "spent": {"type": "string"},
+                "projects": {"type": "integer"},
+            },
+        }
+    )
+    def get_budget(self, obj):
+        amount, spent, count = dsel.department_budget(department_id=obj.department_id, year=obj.year)
+        return {"amount": str(amount), "spent": str(spent), "projects": count}
+
+
+class DepartmentEvaluationSerializer(serializers.ModelSerializer):
+    sheet = serializers.PrimaryKeyRelatedField(read_only=True)
+    department = serializers.SerializerMethodField()
+    year = serializers.IntegerField(source="sheet.year", read_only=True)
+    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
+    computed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    ledger = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DepartmentEvaluation
+        fields = [
+            "id",
+            "sheet",
+            "department",
+            "year",
+            "number",
+            "total",
+            "grade",
+            "grade_label",
+            "amount",
+            "spent",
+            "execution_rate",
+            "projects",
+            "weights",
+            "computed_at",
+            "computed_by",
+            "status",
+            "confirmed_at",
+            "published_at",
+            "assessment_grade",
+            "ledger",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(s.DepartmentRefSerializer)
+    def get_department(self, obj):
+        d = obj.sheet.department
+        return {"code": d.code, "name": d.name}
+
+    @extend_schema_field(s.LedgerLineSerializer(many=True))
+    def get_ledger(self, obj):
+        out = []
+        for line in obj.ledger:
+            detail = line.get("detail") or {}
+            out.append({**line, "detail": render(detail.get("message", ""), detail.get("args"))})
+        return out
+
+
+class DepartmentPolicySerializer(serializers.ModelSerializer):
+    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessment_indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    assessment_indicator_code = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="Code of a qualitative indicator of the year's library (empty: none linked).",
+    )
+
+    class Meta:
+        model = DepartmentWidePolicy
+        fields = [
+            "year",
+            "weight_execution",
+            "weight_running_cost",
+            "weight_management",
+            "weight_output",
+            "weight_effect",
+            "weight_sustainability",
+            "weight_satisfaction",
+            "assessment_indicator",
+            "assessment_indicator_code",
+            "updated_at",
+            "updated_by",
+            "version",
+        ]
+        read_only_fields = ["year", "updated_at", "updated_by", "version"]
+
+
+class DisclosureSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(queryset=BudgetProject.objects.all(), required=False, allow_null=True)
+    department_sheet = serializers.PrimaryKeyRelatedField(
+        queryset=DepartmentSheet.objects.all(), required=False, allow_null=True
+    )
+    part = serializers.ChoiceField(DisclosurePart.choices)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="不予公开原因: required when withheld."
+    )
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
+
+    class Meta:
+        model = Disclosure
+        fields = [
+            "id",
+            "project",
+            "department_sheet",
+            "part",
+            "withheld",
+            "reason",
+            "decided_by",
+            "decided_at",
+            "version",
+        ]
+        read_only_fields = ["id", "decided_by", "decided_at"]
+        validators = []  # one decision per item and part: the service updates the existing one
+
+
+# --- viewsets -----------------------------------------------------------------------------------
+
+
+def sheet_for(request, pk) -> DepartmentSheet:
+    try:
+        return dsel.sheet_get_for_user(user=request.user, pk=int(pk))
+    except (DepartmentSheet.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+
+
+def _own_sheet(request, pk) -> DepartmentSheet:
+    sheet = sheet_for(request, pk)
+    if request.user.department_id != sheet.department_id:
+        raise Http404
+    return sheet
+
+
+def _version(request) -> int | None:
+    data = s.VersionSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data.get("version")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[YEAR, OpenApiParameter("department", str), OpenApiParameter("status", str)]),
+    retrieve=extend_schema(responses={200: DepartmentSheetDetailSerializer}),
+)
+class DepartmentSheetViewSet(
+    VersionedETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Department-wide target sheets (部门整体绩效目标) with their workflow and evaluation actions."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = DepartmentSheetSerializer
+    queryset = DepartmentSheet.objects.none()
+    required_perms = {
+        "list": READ,
+        "retrieve": READ,
+        "create": P.EDIT_BUDGET,
+        "submit": P.EDIT_BUDGET,
+        "*": P.REVIEW_BUDGET,
+    }
+
+    def get_queryset(self):
+        p = self.request.query_params
+        if p.get("year") and _int(p.get("year")) is None:
+            return DepartmentSheet.objects.none()
+        return dsel.sheets_for_user(
+            user=self.request.user,
+            year=_int(p.get("year")),
+            department=p.get("department", ""),
+            status=p.get("status", ""),
+        )
+
+    def get_serializer_class(self):
+        return DepartmentSheetDetailSerializer if self.action == "retrieve" else DepartmentSheetSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = DepartmentSheetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if request.user.department is None:
+            raise ApplicationError(_("Only a department user opens its sheet."), code="permission_denied")
+        sheet = services.department_sheet_create(
+            department=request.user.department, year=serializer.validated_data["year"], actor=request.user
+        )
+        return Response(DepartmentSheetSerializer(sheet).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.VersionSerializer, responses={200: DepartmentSheetSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit the sheet; refused (400) unless each of the six dimensions has a target."""
+        sheet = _own_sheet(request, pk)
+        sheet = services.department_sheet_submit(sheet=sheet, actor=request.user, expected_version=_version(request))
+        return Response(DepartmentSheetSerializer(sheet).data)
+
+    @extend_schema(request=s.ReturnSerializer, responses={200: DepartmentSheetSerializer})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        sheet = sheet_for(request, pk)
+        data = s.ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        sheet = services.department_sheet_return(
+            sheet=sheet,
+            actor=request.user,
+            reason=data.validated_data["reason"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return Response(DepartmentSheetSerializer(sheet).data)
+
+    @extend_schema(request=s.VersionSerializer, responses={200: DepartmentSheetSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        sheet = sheet_for(request, pk)
+        sheet = services.department_sheet_approve(sheet=sheet, actor=request.user, expected_version=_version(request))
+        return Response(DepartmentSheetSerializer(sheet).data)
+
+    @extend_schema(request=s.ActualsSerializer, responses={200: DepartmentSheetDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def actuals(self, request, pk=None):
+        """Record the targets' year-end values (finance); one bad value writes none."""
+        sheet = sheet_for(request, pk)
+        data = s.ActualsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = {
+            v["target"]: (v["actual"], v.get("note", ""), v["not_applicable"], v["not_applicable_reason"])
+            for v in data.validated_data["values"]
+        }
+        services.department_actuals_record(sheet=sheet, actor=request.user, values=values)
+        return Response(DepartmentSheetDetailSerializer(sheet_for(request, pk)).data)
+
+    @extend_schema(request=None, responses={201: DepartmentEvaluationSerializer})
+    @action(detail=True, methods=["post"])
+    def evaluate(self, request, pk=None):
+        """Compute a draft evaluation over the department's approved projects of the year."""
+        sheet = sheet_for(request, pk)
+        evaluation = services.department_evaluation_compute(sheet=sheet, actor=request.user)
+        return Response(DepartmentEvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(parameters=[SHEET]))
+class DepartmentTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
+    """Targets of department-wide sheets; written by the department while its sheet is a draft or returned."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = DepartmentTargetSerializer
+    queryset = DepartmentTarget.objects.none()
+    required_perms = {"list": READ, "retrieve": READ, "*": P.EDIT_BUDGET}
+
+    def get_queryset(self):
+        qs = selectors.scoped(
+            DepartmentTarget.objects.select_related("sheet"), user=self.request.user, field="sheet__department"
+        )
+        sheet = self.request.query_params.get("sheet")
+        if sheet:
+            qs = qs.filter(sheet_id=sheet) if sheet.isdigit() else qs.none()
+        return qs.order_by("sheet_id", "order", "id")
+
+    def _data(self, serializer) -> dict:
+        return {k: v for k, v in serializer.validated_data.items() if k in TARGET_FIELDS}
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sheet = _own_sheet(request, serializer.validated_data["sheet"].pk)
+        target = services.department_target_save(sheet=sheet, actor=request.user, data=self._data(serializer))
+        return Response(DepartmentTargetSerializer(target).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        target = self.get_object()
+        sheet = _own_sheet(request, target.sheet_id)
+        serializer = self.get_serializer(target, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        version = request.data.get("version") if hasattr(request.data, "get") else None
+        target = services.department_target_save(
+            sheet=sheet, actor=request.user, target=target, data=self._data(serializer), expected_version=version
+        )
+        return Response(DepartmentTargetSerializer(target).data)
+
+    def destroy(self, request, *args, **kwargs):
+        target = self.get_object()
+        _own_sheet(request, target.sheet_id)
+        services.department_target_delete(target=target, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema_view(list=extend_schema(parameters=[YEAR, OpenApiParameter("status", str)]))
+class DepartmentEvaluationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Department-wide evaluations with their ledgers; finance confirms and publishes the latest."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = DepartmentEvaluationSerializer
+    queryset = DepartmentEvaluation.objects.none()
+    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return dsel.evaluations_for_user(user=self.request.user, year=_int(p.get("year")), status=p.get("status", ""))
+
+    @extend_schema(request=None, responses={200: DepartmentEvaluationSerializer})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        evaluation = services.department_evaluation_confirm(evaluation=self.get_object(), actor=request.user)
+        return Response(DepartmentEvaluationSerializer(evaluation).data)
+
+    @extend_schema(request=None, responses={200: DepartmentEvaluationSerializer})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish: on the public pages from now on, and its grade on the linked assessment indicator."""
+        evaluation = services.department_evaluation_publish(evaluation=self.get_object(), actor=request.user)
+        return Response(DepartmentEvaluationSerializer(evaluation).data)
+
+
+class DepartmentPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
+    """The department-wide weights of a year and the assessment indicator they feed (defaults if unset)."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = DepartmentPolicySerializer
+    queryset = DepartmentWidePolicy.objects.none()
+    pagination_class = None
+    lookup_field = "year"
+    lookup_value_regex = r"\d{4}"
+    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
+
+    def _year(self, year) -> int:
+        year = _int(year)
+        if year is None or not 2000 <= year <= 2100:
+            raise Http404
+        return year
+
+    def get_versioned_object(self):
+        return dsel.policy_for_year(year=self._year(self.kwargs["year"]))
+
+    @extend_schema(responses={200: DepartmentPolicySerializer(many=True)})
+    def list(self, request):
+        qs = DepartmentWidePolicy.objects.select_related("updated_by", "assessment_indicator").order_by("-year")
+        return Response(DepartmentPolicySerializer(qs, many=True).data)
+
+    @extend_schema(responses={200: DepartmentPolicySerializer})
+    def retrieve(self, request, year=None):
+        return Response(DepartmentPolicySerializer(dsel.policy_for_year(year=self._year(year))).data)
+
+    @extend_schema(request=DepartmentPolicySerializer, responses={200: DepartmentPolicySerializer})
+    def update(self, request, year=None):
+        year = self._year(year)
+        current = dsel.policy_for_year(year=year)
+        serializer = DepartmentPolicySerializer(current, data=request.data, partial=request.method == "PATCH")
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if "assessment_indicator_code" in data:
+            code = data.pop("assessment_indicator_code")
+            data["assessment_indicator"] = None
+            if code:
+                data["assessment_indicator"] = Indicator.objects.filter(library__year=year, code=code).first()
+                if data["assessment_indicator"] is None:
+                    raise ApplicationError(
+                        _("No indicator “%(code)s” in the %(year)s library.") % {"code": code, "year": year},
+                        field="assessment_indicator_code",
+                    )
+        version = request.data.get("version") if hasattr(request.data, "get") and current.pk else None
+        policy = services.department_policy_save(year=year, actor=request.user, data=data, expected_version=version)
+        return Response(DepartmentPolicySerializer(policy).data)
+
+    @extend_schema(request=DepartmentPolicySerializer, responses={200: DepartmentPolicySerializer})
+    def partial_update(self, request, year=None):
+        return self.update(request, year=year)
+
+
+@extend_schema_view(list=extend_schema(parameters=[YEAR]))
+class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Disclosure decisions: finance withholds an item's targets or evaluation with a reason (不予公开原因),
+    or discloses it again. POST sets the decision of an item and part (creating or updating it)."""
+
+    permission_classes = [BudgetPermission]
+    serializer_class = DisclosureSerializer
+    queryset = Disclosure.objects.none()
+    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
+
+    def get_queryset(self):
+        return dsel.disclosures_for_user(user=self.request.user, year=_int(self.request.query_params.get("year")))
+
+    @extend_schema(request=DisclosureSerializer, responses={200: DisclosureSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = DisclosureSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        project, sheet = data.get("project"), data.get("department_sheet")
+        if project is not None:
+            try:
+                project = selectors.project_get_for_user(user=request.user, pk=project.pk)
+            except BudgetProject.DoesNotExist:
+                raise Http404 from None
+        if sheet is not None:
+            sheet = sheet_for(request, sheet.pk)
+        decision = services.disclosure_set(
+            part=data["part"],
+            withheld=data.get("withheld", False),
+            reason=data.get("reason", ""),
+            actor=request.user,
+            project=project,
+            department_sheet=sheet,
+            expected_version=data.get("version"),
+        )
+        return Response(DisclosureSerializer(decision).data, status=status.HTTP_200_OK)
