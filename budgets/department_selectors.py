@@ -27,7 +27,9 @@ from .models import (
     Disclosure,
     DisclosurePart,
     Evaluation,
+    KeyEvaluation,
     SpendingRecord,
+    WorkStatus,
 )
 from .selectors import scoped
 
@@ -244,31 +246,34 @@ def public_self_evaluations(*, year: int) -> list[PublicItem]:
     return items
 
 
-def key_evaluation_rows(*, year: int) -> QuerySet[Evaluation]:
-    """EXTENSION POINT for key evaluations (财政重点评价): the year's published key-evaluation rows.
-
-    A key evaluation is a budgets ``Evaluation`` row made by finance or a third party rather than
-    by the department. Until the evaluation rows say which of them are key evaluations, there are
-    none to disclose, and the key-evaluation page says so; once they do, return them here
-    (published, latest per project) and ``public_key_evaluations`` lists them with their
-    ``DisclosurePart.KEY_EVALUATION`` decisions.
-    """
-    return Evaluation.objects.none()
+def key_evaluation_rows(*, year: int) -> QuerySet[KeyEvaluation]:
+    """The year's key evaluations (财政重点评价) disclosed with the final accounts: those finance
+    accepted, of the year's projects (docs/budgets.md, sections 7 and 9)."""
+    return KeyEvaluation.objects.filter(project__year=year, status=WorkStatus.ACCEPTED)
 
 
 def public_key_evaluations(*, year: int) -> list[PublicItem]:
-    latest: dict[int, Evaluation] = {}
+    """The latest accepted key evaluation of each project, or its reason where it is withheld."""
+    latest: dict[int, KeyEvaluation] = {}
     for e in (
         key_evaluation_rows(year=year)
-        .select_related("project__department")
+        .select_related("project__department", "self_evaluation")
         .order_by("project__department__order", "project__code", "-number")
     ):
         latest.setdefault(e.project_id, e)
     withheld_p, _sheets = withheld_map(DisclosurePart.KEY_EVALUATION, projects=list(latest))
-    return [
-        _evaluation_item(e, e.project.department, e.project.name, "project", withheld_p.get(e.project_id))
-        for e in latest.values()
-    ]
+    items = []
+    for e in latest.values():
+        item = PublicItem(department=_dept_label(e.project.department), subject=e.project.name, kind="project")
+        reason = withheld_p.get(e.project_id)
+        if reason is not None:
+            item.withheld, item.reason = True, reason
+        else:
+            item.amount, item.total, item.grade = e.project.amount, e.total, e.grade
+            item.execution_rate = e.self_evaluation.execution_rate if e.self_evaluation_id else None
+            item.published_at = e.reviewed_at
+        items.append(item)
+    return items
 
 
 def _evaluation_item(e, department, subject: str, kind: str, reason: str | None) -> PublicItem:

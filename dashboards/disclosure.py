@@ -4,8 +4,8 @@
   every approved project with its targets.
 - Self-evaluations, published with the final accounts: each department's published
   department-wide evaluation and each project's published self-evaluation.
-- Key-evaluation results, published with the final accounts: the budgets ``Evaluation`` rows
-  that ``budgets.department_selectors.key_evaluation_rows`` names as key evaluations.
+- Key-evaluation results, published with the final accounts: each project's latest key
+  evaluation (财政重点评价) accepted by finance (``budgets.department_selectors.key_evaluation_rows``).
 
 An item finance withholds keeps its row, with the reason (不予公开原因) in place of its values:
 the values are never read into the page or the spreadsheet (``department_selectors.PublicItem``

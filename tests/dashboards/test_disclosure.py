@@ -165,3 +165,24 @@ def test_a_withheld_department_wide_sheet_shows_only_its_reason(disclosed, users
     # the figure shows once, for the project only.
     total = disclosed["evaluation"].total
     assert page("self-evaluations").content.decode().count(f">{total:.2f}<") == 1
+
+
+def test_an_accepted_key_evaluation_is_disclosed_and_a_withheld_one_shows_only_its_reason(disclosed, users):
+    finance = users["finance"]
+    open_project, secret = disclosed["open"], disclosed["secret"]
+    for project, total in ((open_project, "71.50"), (secret, "64.25")):
+        key = services.key_start(project=project, actor=finance)
+        services.key_save(key=key, actor=finance, data={"total": total, "findings": "抽查核实"})
+        services.key_submit(key=key, actor=finance)  # finance's own: accepted when submitted
+    draft = approved_project(disclosed["open"].department, name="重点评价草稿项目", code="edu-8")
+    services.key_start(project=draft, actor=finance)  # a draft key evaluation is never shown
+    services.disclosure_set(project=secret, part="key_evaluation", withheld=True, reason=REASON, actor=finance)
+    html = page("key-evaluations").content.decode()
+    assert "学生资助项目" in html and "71.50" in html
+    assert "防汛应急物资储备" in html and REASON in html and "64.25" not in html
+    assert "重点评价草稿项目" not in html
+    rows = xlsx_rows(download("key-evaluations").content)
+    shown = next(r for r in rows if r[1] == "学生资助项目")
+    assert any(v is not None and str(v) in ("71.5", "71.50") for v in shown)
+    withheld = next(r for r in rows if r[1] == "防汛应急物资储备")
+    assert withheld[-1] == REASON and all(v is None for v in withheld[2:-1])
