@@ -70,9 +70,9 @@ class ErrorCode(enum.StrEnum):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"  # 415
     THROTTLED = "throttled"  # 429: too many requests; retry after the given time
     LOCKED_OUT = "locked_out"  # too many failed sign-ins: wait before trying again
-    PASSWORD_CHANGE_REQUIRED = "password_change_required"  # the password must be changed first
-    PASSWORD_TOO_SIMPLE = "password_too_simple"  # the password fails the policy
-    PASSWORD_REUSED = "password_reused"  # the password was used recently
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 - the password must be changed first
+    PASSWORD_TOO_SIMPLE = "password_too_simple"  # noqa: S105 - the password fails the policy
+    PASSWORD_REUSED = "password_reused"  # noqa: S105 - the password was used recently
     OTP_REQUIRED = "otp_required"  # the role signs in with a one-time password
     OTP_INVALID = "otp_invalid"  # the one-time password is wrong
     OTP_ENROLMENT_REQUIRED = "otp_enrolment_required"  # enrol an authenticator first
@@ -80,7 +80,6 @@ class ErrorCode(enum.StrEnum):
     # Other
     SERVER_ERROR = "server_error"  # 500: logged; nothing was written
     ERROR = "error"  # any other refusal of the framework
-
 
 
 class ApplicationError(Exception):
