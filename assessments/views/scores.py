@@ -383,7 +383,7 @@ class EventListView(PermMixin, View):
         plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
-        filter_form = EventFilterForm(request.GET or None, plan=plan)
+        filter_form = EventFilterForm(request.GET or None, plan=plan, auto_id="evf-%s")
         events = selectors.events_for_user(
             user=request.user, plan=plan, filters=filter_form.filters() if filter_form.is_bound else {}
         )

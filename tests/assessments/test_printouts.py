@@ -183,10 +183,10 @@ def test_a_bad_filter_is_an_error_beside_its_field(world, events):
         .get("/assessments/events/", {"year": YEAR, "date_from": f"{YEAR}-12-01", "date_to": f"{YEAR}-01-01"})
         .content.decode()
     )
-    assert re.search(r'id="id_date_to_error">\s*结束日期不能早于开始日期', html)
+    assert re.search(r'id="evf-date_to_error">\s*结束日期不能早于开始日期', html)
     assert html.count("结束日期不能早于开始日期") == 1
     html = login(world, "supervisor").get("/assessments/events/", {"year": YEAR, "date_from": "明天"}).content.decode()
-    assert 'id="id_date_from_error"' in html
+    assert 'id="evf-date_from_error"' in html
 
 
 def test_events_export_is_the_filtered_list_and_never_a_formula(world, events):
