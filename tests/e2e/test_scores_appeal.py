@@ -95,7 +95,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         line.locator("textarea").fill(APPEAL)
         j.shot(filer, "appeal-written")
         line.get_by_role("button", name="提交申诉").click()
-        expect(message(filer)).to_contain_text("申诉已提交,由督查室处理。")
+        expect(message(filer)).to_contain_text("申诉已提交，由督查室处理。")
         expect(filer.locator("h1")).to_contain_text("号申诉")
         j.shot(filer, "appeal-filed")
 
@@ -105,7 +105,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         expect(office.locator("section").filter(has_text="处理过程")).to_contain_text(APPEAL)
         office.fill("#ad-reason", DECISION)
         office.get_by_role("button", name="申诉成立").click()
-        expect(message(office)).to_contain_text("申诉已处理,并已通知部门。")
+        expect(message(office)).to_contain_text("申诉已处理，并已通知部门。")
         expect(office.locator("main")).to_contain_text(f"{points(after_event)} → {points(before)}")
         j.shot(office, "appeal-upheld")
 
@@ -129,7 +129,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         j.shot(filer, "ledger-printed")
         filer.emulate_media(media="screen")
         with filer.expect_download() as download:
-            filer.get_by_role("link", name="下载表格(xlsx)").click()
+            filer.get_by_role("link", name="下载表格（xlsx）").click()
         assert download.value.suggested_filename == f"score-edu-{year.year}-{period}.xlsx"
 
     score = Score.objects.get(plan_id=year.plan_id, department__code="edu", period=period)
