@@ -112,7 +112,12 @@ def notice_data(*, plan, period: str) -> dict:
             "year": plan.year,
             "period": label,
         }
+    if period == "annual":
+        period_title = _("%(year)s annual") % {"year": plan.year}
+    else:
+        period_title = _("%(year)s %(period)s") % {"year": plan.year, "period": label}
     return {
+        "period_title": period_title,
         "plan": plan,
         "year": plan.year,
         "period": period,
