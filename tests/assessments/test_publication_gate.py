@@ -95,7 +95,7 @@ def test_an_exemption_makes_an_input_not_applicable_with_its_reason(year, client
     assert response.status_code == 302 and response["Location"] == back
     process_recompute_requests(plan_id=year.pk)
     score, roads = line(year, "edu", "Q3", "roads")
-    assert roads.points == 0 and "不适用（道路项目已整体移交交通局)" in roads.detail
+    assert roads.points == 0 and "不适用（道路项目已整体移交交通局）" in roads.detail
     assert score.inputs["not_applicable"] == 1
     assert AuditEvent.objects.filter(action="assessments.exemption.granted").exists()
     refused = client_for("filer").post("/assessments/exemptions/", {"assignment": assignment.pk, "reason": "x"})
