@@ -42,7 +42,7 @@ from .recompute import process_recompute_requests, recompute
 from .services import assign_all, event_record, plan_create
 from .services.appeals import appeal_decide, appeal_file
 from .services.publication import scores_publish
-from .services.reports import _snapshot_entries
+from .services.reports import _entry_progress, _snapshot_entries, outlier_verdict
 
 NARRATIVES = [
     "按季度计划推进,各项工作有序开展。",
@@ -256,6 +256,53 @@ def _submit(report: Report, filer, when: dt.datetime, *, decision: str | None, r
     report.save()
 
 
+UNUSUAL_NOTE = "受一次性因素影响，本季度数值明显低于以往：部分任务跨季度结转，已附情况说明，下季度将恢复正常水平。"
+
+
+def _unusual_values(plan: Plan, today: dt.date) -> None:
+    """Unusual values (docs/scoring.md, section 8): one in a report awaiting review, explained by
+    its filer; one in 教育局's draft of the current quarter, the explanation still to be written."""
+    candidates = (
+        Entry.objects.filter(
+            report__quarter__plan=plan,
+            actual_value__isnull=False,
+            assignment__basic_target__gt=0,
+            assignment__indicator__value_type=ValueType.LEVEL,
+        )
+        .select_related("assignment__indicator", "report__quarter__plan", "report__department")
+        .order_by("report__quarter__number", "report__department__order", "pk")
+    )
+    done = set()
+    for entry in candidates:
+        report = entry.report
+        awaiting = report.status == ReportStatus.SUBMITTED and report.quarter.deadline < today
+        draft = report.status == ReportStatus.DRAFT and report.department.code == "edu"
+        kind = "awaiting" if awaiting else "draft" if draft else None
+        if kind is None or kind in done:
+            continue
+        original = entry.actual_value
+        entry.actual_value = q2(original * D("0.55"))
+        verdict = outlier_verdict(entry)
+        if not verdict.unusual:
+            entry.actual_value = original
+            continue
+        entry.outlier = verdict.as_dict()
+        entry.outlier_note = UNUSUAL_NOTE if kind == "awaiting" else ""
+        p = _entry_progress(entry)
+        entry.progress_pct, entry.lag, entry.status_colour = p.progress_pct, p.lag, p.colour
+        if kind == "awaiting" and not entry.explanation:
+            entry.explanation = "部分任务跨季度结转，已制定赶进度计划，下季度追上进度。"
+        fields = ["actual_value", "outlier", "outlier_note", "explanation", "progress_pct", "lag", "status_colour"]
+        entry.save(update_fields=fields)
+        if kind == "awaiting":
+            revision = report.revisions.order_by("-number").first()
+            revision.entries = _snapshot_entries(report)
+            revision.save(update_fields=["entries"])
+        done.add(kind)
+        if len(done) == 2:
+            return
+
+
 def _build_plan(library: Library, supervisor) -> Plan:
     plan = plan_create(library=library, actor=supervisor)
     plan.status = Plan.Status.ACTIVE
@@ -460,6 +507,7 @@ def _current_year(library: Library, supervisor, filers: dict, rng: random.Random
             assignment=a, grade=rng.choice(["A", "B", "B"]), note="季度综合评定。", graded_by=supervisor
         )
     _events(plan, supervisor, rng, today)
+    _unusual_values(plan, today)
     # An indicator the supervision office declared not applicable for the year, with its reason.
     moved = (
         plan.assignments.filter(indicator__applicability="individual", indicator__method=Method.PROPORTIONAL)

@@ -100,3 +100,51 @@ class EventForm(StyledForm):
             .order_by("kind", "order", "code")
         )
         self.fields["rule"].label_from_instance = lambda r: f"{r.get_kind_display()} · {rule_label(r)}"
+
+
+class EventFilterForm(StyledForm):
+    """The events list's filters (GET). A bad value is an error beside its field; the list then
+    shows without that filter."""
+
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    rule = forms.ModelChoiceField(label=_("Rule"), queryset=Rule.objects.none(), required=False)
+    period = forms.ChoiceField(
+        label=_("Quarter"),
+        required=False,
+        choices=[("", _("All quarters"))] + [(f"Q{n}", _("Q%(n)s") % {"n": n}) for n in range(1, 5)],
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("in_force", _("In force")), ("withdrawn", _("Withdrawn"))],
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("All departments"))] + list(
+            Department.objects.filter(is_active=True).order_by("order", "code").values_list("code", "name")
+        )
+        self.fields["rule"].queryset = (
+            Rule.objects.filter(library=plan.library).select_related("indicator").order_by("kind", "order", "code")
+        )
+        self.fields["rule"].label_from_instance = lambda r: f"{r.get_kind_display()} · {r.name}"
+        self.fields["rule"].empty_label = _("All rules")
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date cannot be before the start date."))
+        return data
+
+    def filters(self) -> dict:
+        """The valid filters only (a field with an error is left out)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if not data:
+            data = {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+        out = {k: v for k, v in data.items() if v not in (None, "")}
+        if "rule" in out:
+            out["rule"] = out["rule"].pk
+        return out

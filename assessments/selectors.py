@@ -29,6 +29,7 @@ from .models import (
     Report,
     ReportStatus,
     Score,
+    ScoreEvent,
 )
 
 
@@ -573,3 +574,40 @@ def default_period(*, plan: Plan, periods: list[str], today: dt.date | None = No
         return "annual"
     due = [p for p in periods if p in deadlines and deadlines[p] < today]
     return due[-1] if due else periods[-1]
+
+
+# --- Events ------------------------------------------------------------------------------------
+
+EVENT_STATUSES = ("in_force", "withdrawn")
+
+
+def events_for_user(*, user, plan: Plan, filters: dict | None = None) -> QuerySet[ScoreEvent]:
+    """The plan's deduction and bonus events the user may see (a department: its own), filtered.
+
+    ``filters`` (all optional, already checked): ``department`` (code), ``rule`` (pk), ``period``
+    (Q1–Q4: the event's date within the quarter), ``date_from`` and ``date_to`` (dates, inclusive),
+    ``status`` (in_force / withdrawn).
+    """
+    qs = ScoreEvent.objects.filter(plan=plan).select_related(
+        "rule", "department", "indicator", "recorded_by", "voided_by"
+    )
+    qs = scope_to_user(qs, user=user, all_perm=P.READ_ALL_SCORES, own_perm=P.READ_OWN_SCORES)
+    f = filters or {}
+    if f.get("department"):
+        qs = qs.filter(department__code=f["department"])
+    if f.get("rule"):
+        qs = qs.filter(rule_id=f["rule"])
+    if f.get("period"):
+        number = int(f["period"][1])
+        start = dt.date(plan.year, number * 3 - 2, 1)
+        end = dt.date(plan.year + 1, 1, 1) if number == 4 else dt.date(plan.year, number * 3 + 1, 1)
+        qs = qs.filter(date__gte=start, date__lt=end)
+    if f.get("date_from"):
+        qs = qs.filter(date__gte=f["date_from"])
+    if f.get("date_to"):
+        qs = qs.filter(date__lte=f["date_to"])
+    if f.get("status") == "in_force":
+        qs = qs.filter(voided_at__isnull=True)
+    elif f.get("status") == "withdrawn":
+        qs = qs.filter(voided_at__isnull=False)
+    return qs

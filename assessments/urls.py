@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import crosscheck, plan, reports, review, scores
+from .views import crosscheck, plan, printouts, reports, review, scores
 
 app_name = "assessments"
 
@@ -15,6 +15,7 @@ urlpatterns = [
         name="evidence_upload",
     ),
     path("reports/<int:pk>/entries/<int:entry_pk>/review/", review.EntryReviewView.as_view(), name="entry_review"),
+    path("reports/<int:pk>/print/", printouts.ReportPrintView.as_view(), name="report_print"),
     path("reports/<int:pk>/submit/", reports.ReportSubmitView.as_view(), name="report_submit"),
     path("reports/<int:pk>/withdraw/", reports.ReportWithdrawView.as_view(), name="report_withdraw"),
     path("reports/<int:pk>/signoff/", reports.ReportSignoffView.as_view(), name="report_signoff"),
@@ -35,9 +36,11 @@ urlpatterns += [
     path("scores/", scores.ScoresListView.as_view(), name="scores"),
     path("scores/<int:year>/actions/", scores.ScoresActionView.as_view(), name="scores_action"),
     path("scores/<int:year>/publish/", scores.PublishView.as_view(), name="scores_publish"),
+    path("scores/<int:year>/notice/", printouts.NoticeView.as_view(), name="notice"),
     path("scores/<int:year>/recompute-status/", scores.RecomputeStatusView.as_view(), name="recompute_status"),
     path("exemptions/", scores.ExemptionView.as_view(), name="exemptions"),
     path("scores/<slug:code>/<int:year>/<str:period>/", scores.ScoreDetailView.as_view(), name="score_detail"),
+    path("scores/<slug:code>/<int:year>/<str:period>/print/", printouts.ScorePrintView.as_view(), name="score_print"),
     path("scores/<slug:code>/<int:year>/<str:period>/appeal/", scores.AppealFileView.as_view(), name="appeal_file"),
     path("appeals/", scores.AppealListView.as_view(), name="appeals"),
     path("appeals/<int:pk>/", scores.AppealDetailView.as_view(), name="appeal_detail"),

@@ -12,13 +12,18 @@ class EventFilterForm(StyledForm):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     actor = forms.CharField(label=_("Actor"), required=False, max_length=150)
-    action = forms.CharField(
-        label=_("Action"), required=False, max_length=100, help_text=_("Beginning of the action, e.g. auth.")
-    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any")), *Outcome.choices])
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=100)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     source_ip = forms.GenericIPAddressField(label=_("Source address"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .labels import action_choices, object_type_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any")), *action_choices()]
+        self.fields["object_type"].choices = [("", _("Any")), *object_type_choices()]
 
     def clean(self):
         data = super().clean()

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .labels import field_label
 from .models import AuditEvent
 
 
@@ -24,7 +25,9 @@ def events_filtered(filters: dict) -> QuerySet[AuditEvent]:
     if filters.get("actor"):
         qs = qs.filter(actor_username=filters["actor"].strip())
     if filters.get("action"):
-        qs = qs.filter(action__startswith=filters["action"].strip())
+        action = filters["action"].strip()
+        # A whole area ("assessments.") or one action.
+        qs = qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
     if filters.get("outcome"):
         qs = qs.filter(outcome=filters["outcome"])
     if filters.get("object_type"):
@@ -44,6 +47,18 @@ def changes(event: AuditEvent) -> list[dict]:
     for key in list(dict.fromkeys([*before, *after])):
         old, new = before.get(key), after.get(key)
         rows.append(
-            {"field": key, "before": old, "after": new, "changed": key not in before or key not in after or old != new}
+            {
+                "field": key,
+                "label": field_label(event.object_type, key),
+                "before": old,
+                "after": new,
+                "changed": key not in before or key not in after or old != new,
+            }
         )
     return rows
+
+
+def details(event: AuditEvent) -> list[tuple[str, object]]:
+    """The event's other data as (label, value) rows, each key in words."""
+    data = event.data if isinstance(event.data, dict) else {}
+    return [(field_label(event.object_type, key), value) for key, value in data.items()]

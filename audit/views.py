@@ -64,7 +64,11 @@ class EventDetailView(PermMixin, View):
 
     def get(self, request, pk):
         event = get_object_or_404(AuditEvent, pk=pk)
-        return render(request, self.template_name, {"event": event, "changes": selectors.changes(event)})
+        return render(
+            request,
+            self.template_name,
+            {"event": event, "changes": selectors.changes(event), "details": selectors.details(event)},
+        )
 
 
 class EventExportView(PermMixin, View):

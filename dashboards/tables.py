@@ -61,6 +61,13 @@ class Table:
         kinds = [c.kind for c in self.columns]
         return [list(zip(row, kinds, strict=True)) for row in self.rows]
 
+    def labelled_cells(self) -> list[list[tuple]]:
+        """Rows as (value, kind, column label): on a phone each cell says what it is (the table
+        folds into one card per row instead of running off the screen)."""
+        kinds = [c.kind for c in self.columns]
+        labels = self.header()
+        return [list(zip(row, kinds, labels, strict=True)) for row in self.rows]
+
     def plain_rows(self) -> list[list]:
         """Rows as spreadsheet values: numbers stay Decimal/int, labels become their text."""
         return [[_plain(v) for v in row] for row in self.rows]

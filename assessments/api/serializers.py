@@ -120,6 +120,12 @@ class EntrySerializer(serializers.ModelSerializer):
     problems = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     next_steps = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     explanation = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    outlier_note = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    outlier = serializers.SerializerMethodField(
+        help_text="Empty when the value is not unusual; else the comparisons that found it far from the "
+        "department's history (own) and from the other departments this quarter (peers): "
+        "robust z-score, median of the compared measure and sample size (docs/scoring.md)."
+    )
 
     class Meta:
         model = Entry
@@ -133,6 +139,8 @@ class EntrySerializer(serializers.ModelSerializer):
             "problems",
             "next_steps",
             "explanation",
+            "outlier",
+            "outlier_note",
             "status_colour",
             "progress_pct",
             "lag",
@@ -146,6 +154,7 @@ class EntrySerializer(serializers.ModelSerializer):
             "id",
             "assignment",
             "indicator",
+            "outlier",
             "status_colour",
             "progress_pct",
             "lag",
@@ -155,6 +164,9 @@ class EntrySerializer(serializers.ModelSerializer):
             "version",
             "updated_at",
         ]
+
+    def get_outlier(self, obj) -> dict:
+        return obj.outlier or {}
 
     def get_evidence(self, obj) -> list[dict]:
         items = [e for e in obj.evidence.all() if e.removed_at is None]

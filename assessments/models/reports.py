@@ -98,6 +98,11 @@ class Entry(models.Model):
     problems = models.TextField(_("problems"), blank=True, max_length=2000)
     next_steps = models.TextField(_("next steps"), blank=True, max_length=2000)
     explanation = models.TextField(_("cause and remedy of the delay"), blank=True, max_length=2000)
+    # An unusual value (assessments/outliers.py): the comparisons that found it far from the
+    # department's history and its peers (empty when the value is not unusual), and the filer's
+    # short explanation, required before submission while the value stays unusual.
+    outlier = models.JSONField(_("unusual value"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+    outlier_note = models.TextField(_("explanation of an unusual value"), blank=True, max_length=1000)
     status_colour = models.CharField(
         _("status"), max_length=10, choices=StatusColour.choices, default=StatusColour.NONE
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,18 +13,18 @@ from core.errors import ApplicationError, ConflictError
 from core.numbers import typed_number
 from core.roles import Role
 from core.uploads import check_upload
-from indicators.choices import Direction, Method
+from indicators.choices import Direction, Method, ValueType
 from notifications.services import notify
 from organizations.selectors import users_of_department, users_with_role
 
-from .. import progress
+from .. import outliers, progress
 from ..locking import lock_entry, lock_report
 from ..models import Entry, EntryReview, Evidence, Quarter, Report, ReportRevision, ReportStatus
 from ..models.reports import EDITABLE_STATUSES, ReviewState
 from .plan import reportable
 
-TEXT_FIELDS = ("narrative", "problems", "next_steps", "explanation")
-TEXT_LIMITS = {"narrative": 4000, "problems": 2000, "next_steps": 2000, "explanation": 2000}
+TEXT_FIELDS = ("narrative", "problems", "next_steps", "explanation", "outlier_note")
+TEXT_LIMITS = {"narrative": 4000, "problems": 2000, "next_steps": 2000, "explanation": 2000, "outlier_note": 1000}
 MAX_VALUE = Decimal("1e13")
 
 
@@ -164,6 +164,9 @@ def entry_save(*, entry: Entry, data: dict, actor, expected_version: int | None 
         setattr(entry, field, value)
     p = _entry_progress(entry)
     entry.progress_pct, entry.lag, entry.status_colour = p.progress_pct, p.lag, p.colour
+    if "actual_value" in cleaned:
+        verdict = outlier_verdict(entry)
+        entry.outlier = verdict.as_dict() if verdict.unusual else {}
     entry.version += 1
     entry.updated_by = actor
     entry.save()
@@ -207,6 +210,65 @@ def evidence_remove(*, evidence: Evidence, actor) -> Evidence:
     return evidence
 
 
+HISTORY_LIMIT = 12  # the department's latest quarters of the indicator that are compared
+
+
+def _measure(value: Decimal, assignment, quarter_number: int) -> Decimal | None:
+    """A value on a scale that quarters, years and departments share (docs/scoring.md, Unusual
+    values): a cumulative value as the yearly pace it implies (÷ the planned cumulative share of
+    its quarter), then, where the assignment has a positive basic target, as a share of it."""
+    measure = Decimal(value)
+    if assignment.indicator.value_type == ValueType.CUMULATIVE:
+        planned = assignment.planned(quarter_number)
+        if not planned:
+            return None
+        measure = measure * 100 / planned
+    if assignment.basic_target:
+        measure = measure / assignment.basic_target
+    return measure
+
+
+def outlier_verdict(entry: Entry) -> outliers.Verdict:
+    """Compare the entry's value with the department's history of the indicator and with what the
+    other departments filed for it this quarter (filed reports only, never drafts)."""
+    quarter = entry.report.quarter
+    own_measure = None if entry.actual_value is None else _measure(entry.actual_value, entry.assignment, quarter.number)
+    if own_measure is None:
+        return outliers.Verdict(own=None, peers=None)
+    has_target = bool(entry.assignment.basic_target)
+    filed = (
+        Entry.objects.filter(actual_value__isnull=False)
+        .exclude(report__status=ReportStatus.DRAFT)
+        .exclude(report_id=entry.report_id)
+        .select_related("assignment__indicator", "report__quarter")
+    )
+    if has_target:
+        filed = filed.filter(assignment__basic_target__gt=0)
+    else:
+        filed = filed.filter(assignment__basic_target__isnull=True)
+    year, number = quarter.plan.year, quarter.number
+    history = (
+        filed.filter(
+            report__department_id=entry.report.department_id,
+            assignment__indicator__code=entry.assignment.indicator.code,
+        )
+        .filter(
+            models.Q(report__quarter__plan__year__lt=year)
+            | models.Q(report__quarter__plan__year=year, report__quarter__number__lt=number)
+        )
+        .order_by("-report__quarter__plan__year", "-report__quarter__number")[:HISTORY_LIMIT]
+    )
+    peers = filed.filter(assignment__indicator_id=entry.assignment.indicator_id, report__quarter_id=quarter.pk).exclude(
+        report__department_id=entry.report.department_id
+    )
+
+    def measures(rows):
+        out = (_measure(e.actual_value, e.assignment, e.report.quarter.number) for e in rows)
+        return [m for m in out if m is not None]
+
+    return outliers.judge(own_measure, own=measures(history), peers=measures(peers))
+
+
 def _entry_problems(entry: Entry, evidence_count: int) -> dict[str, list[str]]:
     """What stops an entry from being submitted, by field."""
     errors: dict[str, list[str]] = {}
@@ -219,6 +281,10 @@ def _entry_problems(entry: Entry, evidence_count: int) -> dict[str, list[str]]:
         errors["explanation"] = [
             _("This entry is %(status)s: explain the cause and the remedy.")
             % {"status": entry.get_status_colour_display()}
+        ]
+    if entry.outlier and not entry.outlier_note:
+        errors["outlier_note"] = [
+            _("This value is far from the department's earlier values and from other departments': explain it briefly.")
         ]
     if entry.assignment.indicator.evidence_required and evidence_count == 0:
         errors["evidence"] = [_("This indicator requires evidence: attach at least one file.")]
@@ -236,6 +302,7 @@ def _snapshot_entries(report: Report) -> dict:
             "lag": None if e.lag is None else str(e.lag),
             "status_colour": e.status_colour,
             **{f: getattr(e, f) for f in TEXT_FIELDS},
+            "outlier": e.outlier,
             "evidence": [{"id": ev.pk, "name": ev.original_name} for ev in e.evidence.all() if ev.removed_at is None],
         }
     return out

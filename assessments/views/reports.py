@@ -61,6 +61,7 @@ FIELD_ANCHORS = {
     "problems": "problems",
     "next_steps": "next",
     "explanation": "explanation",
+    "outlier_note": "outlier",
 }
 
 
@@ -127,10 +128,19 @@ class EntrySaveView(PermMixin, View):
         entry = get_object_or_404(Entry, pk=entry_pk, report=report)
         data = {
             f: request.POST.get(f, "")
-            for f in ("actual_value", "completion_pct", "narrative", "problems", "next_steps", "explanation")
+            for f in (
+                "actual_value",
+                "completion_pct",
+                "narrative",
+                "problems",
+                "next_steps",
+                "explanation",
+                "outlier_note",
+            )
             if f in request.POST
         }
         errors, conflict, saved = {}, None, False
+        was_unusual = bool(entry.outlier)
         try:
             entry = services.entry_save(
                 entry=entry, data=data, actor=request.user, expected_version=version_of(request)
@@ -158,6 +168,8 @@ class EntrySaveView(PermMixin, View):
                 "filled": filled,
                 "total": total,
                 "fields": (shown, "narrative", "problems", "next_steps", "explanation"),
+                # The explanation box appears (or goes) as soon as the value turns unusual (or not).
+                "outlier_changed": saved and bool(entry.outlier) != was_unusual,
             },
         )
         if request.headers.get("HX-Request"):

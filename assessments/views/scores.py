@@ -23,8 +23,8 @@ from indicators.models import Category
 from organizations.models import RankingGroup
 
 from .. import selectors, services
-from ..exports import scores_xlsx
-from ..forms import EventForm
+from ..exports import events_xlsx, scores_xlsx
+from ..forms import EventFilterForm, EventForm
 from ..inputs import STATE_LABELS
 from ..models import Appeal, Assignment, Exemption, GradeAssessment, ScoreEvent
 from ..recompute import periods_of, recompute_progress, scores_mark_dirty
@@ -383,13 +383,16 @@ class EventListView(PermMixin, View):
         plan = plan_from_request(request)
         if plan is None:
             return render(request, "assessments/no_plan.html")
-        events = ScoreEvent.objects.filter(plan=plan).select_related(
-            "rule", "department", "indicator", "recorded_by", "voided_by"
+        filter_form = EventFilterForm(request.GET or None, plan=plan, auto_id="evf-%s")
+        events = selectors.events_for_user(
+            user=request.user, plan=plan, filters=filter_form.filters() if filter_form.is_bound else {}
         )
-        dept = request.GET.get("department", "")
-        if dept:
-            events = events.filter(department__code=dept)
+        if request.GET.get("format") == "xlsx":
+            return events_xlsx(plan, events)
         can_record = request.user.has_perm(P.RECORD_EVENT)
+        query = request.GET.copy()
+        query.pop("format", None)
+        query["format"] = "xlsx"
         return render(
             request,
             "assessments/events.html",
@@ -397,7 +400,9 @@ class EventListView(PermMixin, View):
                 "plan": plan,
                 "plans": selectors.plans_list(),
                 "events": events[:500],
-                "department": dept,
+                "total": events.count(),
+                "filter_form": filter_form,
+                "xlsx_query": query.urlencode(),
                 "can_record": can_record,
                 "form": form or (EventForm(plan=plan) if can_record else None),
             },

@@ -38,16 +38,33 @@
 
   function height(el, px) { el.style.height = px + "px"; }
 
+  // A radar's category names around the web: wrapped to fit the container, and the web made
+  // smaller when a name is long, so the longest name is never cut at the edge of a narrow screen.
+  function radarShape(names, el, wide) {
+    var narrow = el && el.clientWidth && el.clientWidth < 420;
+    var width = narrow ? 4 : wide;
+    var longest = names.reduce(function (m, n) { return Math.max(m, String(n).length); }, 0);
+    var lines = Math.ceil(longest / width);
+    var radius = narrow ? (lines > 1 ? "46%" : "54%") : (lines > 2 ? "50%" : "58%");
+    return { width: width, radius: radius };
+  }
+
+  // A value axis of scores: from a round ten below the lowest value (never an odd 57), to a round
+  // ten above the highest.
+  function roundMin(v) { return Math.max(0, Math.floor((v.min - 2) / 10) * 10); }
+  function roundMax(v) { return Math.ceil((v.max + 2) / 10) * 10; }
+
   var builders = {
     // One department: its categories as percent of points, and its group's average.
-    radar: function (data, i) {
+    radar: function (data, i, el) {
       var it = data.items[i];
       var o = base();
+      var shape = radarShape(data.indicators.map(function (x) { return x.name; }), el, 5);
       o.legend = { bottom: 0, itemWidth: 14, textStyle: { fontSize: 11 } };
       o.tooltip.trigger = "item";
       o.radar = {
-        indicator: data.indicators.map(function (x) { return { name: wrap(x.name, 5), max: x.max }; }),
-        radius: "56%", center: ["50%", "46%"], axisName: { fontSize: 10, color: "#374151" }
+        indicator: data.indicators.map(function (x) { return { name: wrap(x.name, shape.width), max: x.max }; }),
+        radius: shape.radius, center: ["50%", "46%"], axisName: { fontSize: 10, color: "#374151" }
       };
       o.series = [{
         type: "radar",
@@ -62,13 +79,14 @@
     },
 
     // Two years of one department (or one year on the public page).
-    radar2: function (data) {
+    radar2: function (data, i, el) {
       var o = base();
+      var shape = radarShape(data.indicators.map(function (x) { return x.name; }), el, 6);
       o.legend = { bottom: 0 };
       o.tooltip.trigger = "item";
       o.radar = {
-        indicator: data.indicators.map(function (x) { return { name: wrap(x.name, 6), max: x.max }; }),
-        radius: "60%", center: ["50%", "47%"], axisName: { fontSize: 11, color: "#374151" }
+        indicator: data.indicators.map(function (x) { return { name: wrap(x.name, shape.width), max: x.max }; }),
+        radius: shape.radius, center: ["50%", "47%"], axisName: { fontSize: 11, color: "#374151" }
       };
       o.series = [{
         type: "radar",
@@ -136,7 +154,8 @@
       o.legend = { bottom: 0, type: "scroll" };
       o.grid = { left: 8, right: 16, top: 28, bottom: 32, containLabel: true };
       o.xAxis = { type: "category", data: data.x };
-      o.yAxis = { type: "value", scale: true, name: data.text.y, nameTextStyle: { align: "left" } };
+      o.yAxis = { type: "value", min: roundMin, max: roundMax, interval: 10, name: data.text.y,
+        nameTextStyle: { align: "left" } };
       o.series = data.series.map(function (s) {
         return { type: "line", name: s.name, data: s.values.map(num), symbolSize: 6, connectNulls: false };
       });

@@ -72,7 +72,15 @@
     if (pending) { e.preventDefault(); e.returnValue = ""; }
   });
 
-  document.addEventListener("DOMContentLoaded", function () { initSortable(document); });
+  // Printable pages: <button data-print-page hidden> shows once script runs and opens the print dialog.
+  function initPrint() {
+    document.querySelectorAll("[data-print-page]").forEach(function (b) {
+      b.hidden = false;
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { initSortable(document); initPrint(); });
   document.addEventListener("htmx:afterSettle", function (e) { initSortable(e.target); });
   window.perfgov = window.perfgov || {};
   window.perfgov.initSortable = initSortable;

@@ -50,7 +50,7 @@ def test_a_filed_value_is_pending_and_scored_for_now_with_a_sentence():
 def test_an_earlier_quarter_is_never_used_without_the_indicators_rule():
     state, used_value, used = value(approved={2: D("91.22")})
     assert state == InputState.MISSING and used_value is None
-    assert said(used) == "缺少第三季度数据:按本年规则计 0 分。"
+    assert said(used) == "缺少第三季度数据：按本年规则计 0 分。"
 
 
 def test_carried_over_only_by_the_indicators_rule_and_said():

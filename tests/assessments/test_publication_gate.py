@@ -47,7 +47,7 @@ def year(plan, users, departments, freeze):
 
 def test_a_quarter_never_uses_an_earlier_quarters_value_silently(year):
     score, rate = line(year, "edu", "Q3", "rate")
-    assert rate.points == 0 and "缺少第三季度数据:按本年规则计 0 分" in rate.detail
+    assert rate.points == 0 and "缺少第三季度数据：按本年规则计 0 分" in rate.detail
     assert score.provisional and score.inputs["missing"] == 2  # roads and rate
     assert score.inputs["pending"] == 1  # the ungraded qualitative indicator
     assert sum(ln.points for ln in score.lines.all()) == score.total
@@ -95,7 +95,7 @@ def test_an_exemption_makes_an_input_not_applicable_with_its_reason(year, client
     assert response.status_code == 302 and response["Location"] == back
     process_recompute_requests(plan_id=year.pk)
     score, roads = line(year, "edu", "Q3", "roads")
-    assert roads.points == 0 and "不适用(道路项目已整体移交交通局)" in roads.detail
+    assert roads.points == 0 and "不适用（道路项目已整体移交交通局）" in roads.detail
     assert score.inputs["not_applicable"] == 1
     assert AuditEvent.objects.filter(action="assessments.exemption.granted").exists()
     refused = client_for("filer").post("/assessments/exemptions/", {"assignment": assignment.pk, "reason": "x"})
@@ -179,11 +179,11 @@ def test_a_clear_checklist_publishes_without_a_waiver(plan, users, departments, 
 def test_the_checklist_page_and_the_api_answer_409_with_the_list(year, client_for, api_for):
     RecomputeRequest.objects.all().delete()
     page = client_for("supervisor").get("/assessments/scores/2026/publish/?period=Q3").content.decode()
-    assert "已报送未审核通过的报告:1 份" in page and "未报送的报告:2 份" in page
+    assert "已报送未审核通过的报告：1 份" in page and "未报送的报告：2 份" in page
     refused = client_for("supervisor").post("/assessments/scores/2026/publish/", {"period": "Q3", "waiver": ""})
     assert refused.status_code == 409
     body = refused.content.decode()
-    assert body.count("请逐项处理,或填写书面说明后公布") == 1  # beside the waiver box, once
+    assert body.count("请逐项处理，或填写书面说明后公布") == 1  # beside the waiver box, once
     api = api_for("supervisor")
     checklist = api.get("/api/v1/publications/checklist/", {"year": 2026, "period": "Q3"}).json()
     assert checklist["clear"] is False and {b["code"] for b in checklist["blockers"] if b["count"]} >= {

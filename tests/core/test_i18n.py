@@ -115,7 +115,7 @@ PAGES = {
         ["Leader dashboard", "Category profile", "Heat map", "Rankings per group", "Data table", "Download"],
     ),
     ("filer", "/dashboards/department/edu/?year=2026"): (
-        ["部门看板", "类别得分画像(本年与上年)", "计划进度对比", "预算执行(两年对比)"],
+        ["部门看板", "类别得分画像（本年与上年）", "计划进度对比", "预算执行（两年对比）"],
         ["Department dashboard", "this year and last year", "Progress against plan", "both years"],
     ),
     ("leader", "/dashboards/reports/2025/edu/"): (

@@ -113,7 +113,7 @@ def test_department_page(city, client):
     facts = response.context["page"].facts["score"]
     assert facts["total"] == Decimal("75.00") and facts["rank"] == 2 and facts["grade"] == "一般"
     tables = {t["caption"]: t["rows"] for t in html_tables(html)}
-    assert tables["教育局:2025年度公布结果(分类别)"][1] == ["中心工作", "90.00", "71.00", "78.9%"]
+    assert tables["教育局:2025年度公布结果（分类别）"][1] == ["中心工作", "90.00", "71.00", "78.9%"]
     targets = tables["2025年考核指标及目标"]
     assert targets[1][:3] == ["农村公路里程", "中心工作", "≥ 300 公里"]
     satisfaction = tables["2025年群众对教育局的评价"]
@@ -183,11 +183,34 @@ def test_the_method_card_says_what_the_library_applies(city, client):
     html = response.content.decode()
     assert "中心工作" in html and "农村公路里程" in html and "90.00" in html
     assert "比例制" in html and "90 × min(实际值 ÷ 目标值, 1)" in html
-    assert "安全质量事故" in html and "每起扣 2 分(指标:安全生产与质量)" in html
+    assert "安全质量事故" in html and "每起扣 2 分（指标：安全生产与质量）" in html
     assert "每个考核分组评为优秀的部门不超过 20%" in html
-    assert "不计入,本类其他指标按本类分值折算" in html
+    assert "不计入，本类其他指标按本类分值折算" in html
     assert "样本不足" in html
     Rule.objects.filter(library=plan.library, code="accident").update(points=Decimal(3), cap=Decimal(6))
     again = client.get("/public/2025/method/").content.decode()
-    assert "每起扣 3 分(指标:安全生产与质量),全年最多扣 6 分。" in again
+    assert "每起扣 3 分（指标：安全生产与质量），全年最多扣 6 分。" in again
     assert client.get("/public/1999/method/").status_code == 404
+
+
+def test_public_tables_fold_into_labelled_cards_on_a_phone(client, db):
+    """At 360 px a wide table becomes one card per row: every data cell carries its column's name
+    (the CSS shows it beside the value), so no amount is cut off at the screen's edge."""
+    import re as _re
+
+    from dashboards.tables import Column, Table
+
+    table = Table(
+        key="t",
+        caption="预算",
+        columns=[Column("部门", "text"), Column("预算(万元)", "wan"), Column("已支出(万元)", "wan")],
+        rows=[["教育局", __import__("decimal").Decimal("239.63"), __import__("decimal").Decimal("120.50")]],
+    )
+    from django.template.loader import render_to_string
+
+    html = render_to_string("dashboards/_table.html", {"table": table})
+    assert 'class="table-responsive pg-fold-table"' in html
+    assert _re.search(r'<td data-label="预算\(万元\)"\s+class="num">239\.63</td>', html)
+    with open("static/css/dashboards.css", encoding="utf-8") as f:
+        css = f.read()
+    assert "td::before { content: attr(data-label)" in css and "max-width: 576px" in css

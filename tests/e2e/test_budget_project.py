@@ -48,14 +48,14 @@ def test_budget_project_from_sheet_to_recommendation(live_server, people, depart
         expect(filer.locator("h1")).to_contain_text("草稿")
         expect(filer.locator(".pg-kpi").first).to_contain_text("239.63")
         warning = filer.locator("section").filter(has_text="提交前请处理")
-        expect(warning).to_contain_text("四个维度都至少需要一个目标。缺少:满意度。")
+        expect(warning).to_contain_text("四个维度都至少需要一个目标。缺少：满意度。")
         expect(sheet_section(filer, "satisfaction")).to_contain_text("本维度尚无目标。")
         j.shot(filer, "sheet-without-satisfaction")
 
         # She tries to submit anyway: refused, naming the missing dimension.
         with j.expect_status(400):
             filer.get_by_role("button", name="提交", exact=True).click()
-        expect(message(filer)).to_contain_text("项目不能提交:四个维度都至少需要一个目标。缺少:满意度。")
+        expect(message(filer)).to_contain_text("项目不能提交：四个维度都至少需要一个目标。缺少：满意度。")
         j.shot(filer, "submission-refused")
 
         # She adds a satisfaction target and submits.
@@ -68,7 +68,7 @@ def test_budget_project_from_sheet_to_recommendation(live_server, people, depart
         filer.fill("#id_unit", "%")
         j.shot(filer, "satisfaction-target")
         filer.get_by_role("button", name="保存", exact=True).click()
-        expect(message(filer)).to_contain_text("已保存:参训教师满意度")
+        expect(message(filer)).to_contain_text("已保存：参训教师满意度")
         expect(sheet_section(filer, "satisfaction")).to_contain_text("参训教师满意度")
         filer.get_by_role("button", name="提交", exact=True).click()
         expect(message(filer)).to_contain_text("已提交财政局审核。")
@@ -142,7 +142,7 @@ def test_budget_project_from_sheet_to_recommendation(live_server, people, depart
             finance.get_by_role("button", name="登记", exact=True).click()
         expect(finance.locator(".alert-danger")).to_contain_text("未记录任何内容")
         expect(finance.locator("#id_amount_error")).to_contain_text(
-            "记录后支出将达到 2,396,301.00 元,超过项目金额 2,396,300.00 元(剩余 0.00 元)。"
+            "记录后支出将达到 2,396,301.00 元，超过项目金额 2,396,300.00 元（剩余 0.00 元）。"
         )
         expect(finance.locator("table").filter(has_text="凭证号").locator("tbody tr")).to_have_count(1)
         j.shot(finance, "one-yuan-over-refused")
@@ -156,7 +156,7 @@ def test_budget_project_from_sheet_to_recommendation(live_server, people, depart
         row.locator("summary").click()
         row.locator("textarea").fill("按上年评价结果执行。")
         row.get_by_role("button", name="保存决定").click()
-        expect(message(finance)).to_contain_text(f"决定已保存:{budget.last_year_name}")
+        expect(message(finance)).to_contain_text(f"决定已保存：{budget.last_year_name}")
         expect(finance.locator("tr").filter(has_text=budget.last_year_name)).to_contain_text("已采纳")
         j.shot(finance, "recommendation-accepted")
 

@@ -50,7 +50,7 @@ def test_resident_answers_on_a_phone_and_the_code_works_once(live_server, people
         phone.get_by_role("button", name="开始作答").click()
 
         # Part 1 of 3: education. Skipping a question is caught on the page, nothing is sent.
-        expect(phone.get_by_text("第 1 部分,共 3 部分")).to_be_visible()
+        expect(phone.get_by_text("第 1 部分，共 3 部分")).to_be_visible()
         expect(phone.locator("main")).to_contain_text("东城区")
         expect(question(phone, "社区卫生服务中心")).to_be_hidden()  # one part at a time
         fits_the_screen(phone)
@@ -62,14 +62,14 @@ def test_resident_answers_on_a_phone_and_the_code_works_once(live_server, people
         phone.locator("button.sv-next:visible").click()
 
         # Part 2 of 3: health care.
-        expect(phone.get_by_text("第 2 部分,共 3 部分")).to_be_visible()
+        expect(phone.get_by_text("第 2 部分，共 3 部分")).to_be_visible()
         choose(phone, "社区卫生服务中心", "非常满意")
         fits_the_screen(phone)
         j.shot(phone, "part-2")
         phone.locator("button.sv-next:visible").click()
 
         # Part 3 of 3: an optional suggestion, then send.
-        expect(phone.get_by_text("第 3 部分,共 3 部分")).to_be_visible()
+        expect(phone.get_by_text("第 3 部分，共 3 部分")).to_be_visible()
         phone.get_by_label(re.compile("还有什么建议")).fill("希望社区医院延长周末门诊时间。")
         phone.locator("button.sv-submit").click()
         expect(phone).to_have_url(re.compile(rf"/satisfaction/s/{survey.public_key}/thanks/$"))
@@ -82,7 +82,7 @@ def test_resident_answers_on_a_phone_and_the_code_works_once(live_server, people
         phone.fill("#id_code", code)
         with j.expect_status(409):
             phone.get_by_role("button", name="开始作答").click()
-        expect(phone.locator("main")).to_contain_text("此调查码已被使用,每个调查码只能作答一次。")
+        expect(phone.locator("main")).to_contain_text("此调查码已被使用，每个调查码只能作答一次。")
         fits_the_screen(phone)
         j.shot(phone, "code-used")
 

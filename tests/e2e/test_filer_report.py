@@ -75,7 +75,7 @@ def test_filer_fills_the_quarter_and_submits(live_server, people, departments):
         # She submits: refused, and the message names the lagging indicator and what it lacks.
         with j.expect_status(400):
             filer.get_by_role("button", name="报送督查室").click()
-        expect(message(filer)).to_contain_text("报告暂不能报送:有 1 处需要修改")
+        expect(message(filer)).to_contain_text("报告暂不能报送：有 1 处需要修改")
         problem = filer.locator(".alert-danger").filter(has_text="报告暂不能报送。")
         expect(problem).to_contain_text("新建改扩建中小学校")
         expect(problem).to_contain_text("请说明滞后原因及整改措施")

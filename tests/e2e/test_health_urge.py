@@ -35,13 +35,13 @@ def test_supervisor_reminds_a_department_that_has_not_submitted(live_server, peo
 
         water.get_by_role("checkbox").check()
         office.get_by_role("button", name="催报所选部门").click()
-        expect(message(office)).to_contain_text("已向 1 个部门催报:水利局。")
+        expect(message(office)).to_contain_text("已向 1 个部门催报：水利局。")
         j.shot(office, "reminded")
 
         # The same department again on the same day: refused, said once.
         office.locator("tr").filter(has_text="水利局").get_by_role("checkbox").check()
         office.get_by_role("button", name="催报所选部门").click()
-        expect(message(office)).to_have_text("所选部门今天已催报过,请明天再催。")
+        expect(message(office)).to_have_text("所选部门今天已催报过，请明天再催。")
 
         filer = j.desk("filer2")
         filer.locator(".pg-bell").click()

@@ -52,11 +52,12 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         go(office, "扣分与加分事项")
         rule = office.locator("#id_rule option").filter(has_text="安全质量事故")
         expect(rule).to_contain_text("扣分 · 安全质量事故(安全生产与质量) · 每次扣")
-        office.get_by_label("规则").select_option(rule.get_attribute("value"))
-        office.get_by_label("部门").select_option(label="教育局")
-        office.get_by_label("日期").fill(day)
-        office.get_by_label("次数").fill("1")
-        office.get_by_label("说明").fill(NOTE)
+        record = office.locator("form[enctype='multipart/form-data']")  # the list's filters are above
+        record.get_by_label("规则").select_option(rule.get_attribute("value"))
+        record.get_by_label("部门").select_option(label="教育局")
+        record.get_by_label("日期").fill(day)
+        record.get_by_label("次数").fill("1")
+        record.get_by_label("说明").fill(NOTE)
         office.get_by_role("button", name="登记", exact=True).click()
         expect(message(office)).to_contain_text("已登记")
         expect(office.locator("table tbody tr").first).to_contain_text("安全质量事故")
@@ -94,7 +95,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         line.locator("textarea").fill(APPEAL)
         j.shot(filer, "appeal-written")
         line.get_by_role("button", name="提交申诉").click()
-        expect(message(filer)).to_contain_text("申诉已提交,由督查室处理。")
+        expect(message(filer)).to_contain_text("申诉已提交，由督查室处理。")
         expect(filer.locator("h1")).to_contain_text("号申诉")
         j.shot(filer, "appeal-filed")
 
@@ -104,7 +105,7 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         expect(office.locator("section").filter(has_text="处理过程")).to_contain_text(APPEAL)
         office.fill("#ad-reason", DECISION)
         office.get_by_role("button", name="申诉成立").click()
-        expect(message(office)).to_contain_text("申诉已处理,并已通知部门。")
+        expect(message(office)).to_contain_text("申诉已处理，并已通知部门。")
         expect(office.locator("main")).to_contain_text(f"{points(after_event)} → {points(before)}")
         j.shot(office, "appeal-upheld")
 
@@ -115,6 +116,21 @@ def test_deduction_publication_and_upheld_appeal(live_server, people, department
         expect(filer.locator("section").filter(has_text="此前公布的版本")).to_contain_text(points(after_event))
         expect(filer.locator(".pg-bell .badge")).to_be_visible()
         j.shot(filer, "total-restored")
+
+        # She prints the ledger for her head: the page alone, on A4, without the navigation.
+        filer.get_by_role("link", name="打印/导出").click()
+        expect(filer.locator("h1")).to_contain_text("绩效考核得分及计分明细")
+        expect(filer.get_by_role("button", name="打印")).to_be_visible()
+        expect(filer.locator(".pg-sheet table.pg-ledger tfoot")).to_contain_text(points(before))
+        expect(filer.locator(".pg-sheet")).not_to_contain_text("安全质量事故")
+        filer.emulate_media(media="print")
+        expect(filer.locator(".pg-sidenav")).to_be_hidden()
+        expect(filer.locator(".pg-print-actions")).to_be_hidden()
+        j.shot(filer, "ledger-printed")
+        filer.emulate_media(media="screen")
+        with filer.expect_download() as download:
+            filer.get_by_role("link", name="下载表格（xlsx）").click()
+        assert download.value.suggested_filename == f"score-edu-{year.year}-{period}.xlsx"
 
     score = Score.objects.get(plan_id=year.plan_id, department__code="edu", period=period)
     assert score.published and score.total == before and score.revision == 2

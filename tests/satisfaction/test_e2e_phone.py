@@ -63,7 +63,7 @@ def test_answer_on_a_phone(live_server, settings):
         page.on("request", lambda r: requests.append(r.url))
 
         page.goto(f"{base}/{code}/")
-        assert page.locator("text=第 1 部分,共 2 部分").is_visible()
+        assert page.locator("text=第 1 部分，共 2 部分").is_visible()
         assert page.locator("h2:has-text('其他问题')").is_hidden()  # one part at a time
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         # Next without answering: a clear message beside the question, nothing sent.
@@ -72,7 +72,7 @@ def test_answer_on_a_phone(live_server, settings):
         page.click("label:has-text('满意') >> nth=1")  # 非常满意, then 满意
         page.click("label:has-text('是')")
         page.click("button.sv-next:visible")
-        assert page.locator("text=第 2 部分,共 2 部分").is_visible()
+        assert page.locator("text=第 2 部分，共 2 部分").is_visible()
         page.fill("textarea", "多建公园")
         page.click("button.sv-submit")
         page.wait_for_url(f"{base}/thanks/")
