@@ -7,7 +7,9 @@ One module per part of the cycle: the year's policy, projects with their target 
 and results (evaluations and recommendations).
 """
 
+from .adjustments import AdjustmentStatus, TargetAdjustment
 from .execution import SpendingRecord, Tranche
+from .library import LibraryIndicator, Sector, SheetReview
 from .policy import (
     MAX_AMOUNT,
     MAX_TEXT,
@@ -23,6 +25,11 @@ from .projects import BudgetProject, BudgetTarget, ProjectRevision, linked_indic
 from .results import Evaluation, Recommendation
 
 __all__ = [
+    "AdjustmentStatus",
+    "LibraryIndicator",
+    "Sector",
+    "SheetReview",
+    "TargetAdjustment",
     "MAX_AMOUNT",
     "MAX_TEXT",
     "MONEY",

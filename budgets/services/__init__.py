@@ -5,6 +5,7 @@ them, records execution and year-end values, evaluates and turns results into ne
 recommendations (docs/budgets.md).
 """
 
+from .adjustments import adjustment_approve, adjustment_request, adjustment_return
 from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot
 from .evaluations import evaluation_compute, evaluation_confirm, evaluation_publish, missing_actuals
 from .execution import (
@@ -14,6 +15,7 @@ from .execution import (
     tranche_create,
     tranche_release,
 )
+from .library import sheet_grade
 from .results import policy_save, recommendation_decide, recommendations_generate
 from .sheets import (
     next_code,
@@ -28,6 +30,10 @@ from .sheets import (
 )
 
 __all__ = [
+    "adjustment_approve",
+    "adjustment_request",
+    "adjustment_return",
+    "sheet_grade",
     "PROJECT_FIELDS",
     "TARGET_FIELDS",
     "actuals_record",
