@@ -39,6 +39,26 @@ urlpatterns = [
     path("recommendations/generate/", views.RecommendationGenerateView.as_view(), name="recommendation_generate"),
     path("recommendations/export/", views.RecommendationExportView.as_view(), name="recommendation_export"),
     path("recommendations/<int:pk>/decide/", views.RecommendationDecideView.as_view(), name="recommendation_decide"),
+    path("projects/<int:pk>/revise/", views.AdjustmentCreateView.as_view(), name="adjustment_create"),
+    path(
+        "projects/<int:pk>/target-revisions/<int:number>/",
+        views.AdjustmentDetailView.as_view(),
+        name="adjustment_detail",
+    ),
+    path(
+        "projects/<int:pk>/target-revisions/<int:number>/approve/",
+        views.AdjustmentApproveView.as_view(),
+        name="adjustment_approve",
+    ),
+    path(
+        "projects/<int:pk>/target-revisions/<int:number>/return/",
+        views.AdjustmentReturnView.as_view(),
+        name="adjustment_return",
+    ),
+    path("projects/<int:pk>/versions/", views.VersionsView.as_view(), name="versions"),
+    path("projects/<int:pk>/quality/", views.SheetQualityView.as_view(), name="sheet_quality"),
+    path("library/", views.LibraryListView.as_view(), name="library"),
+    path("library/<int:pk>/", views.LibraryDetailView.as_view(), name="library_detail"),
     path("policy/", views.PolicyListView.as_view(), name="policy_list"),
     path("policy/<int:year>/", views.PolicyEditView.as_view(), name="policy_edit"),
 ]

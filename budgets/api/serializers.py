@@ -284,6 +284,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "spent",
             "execution_rate",
             "weights",
+            "sheet_version",
+            "sheet_adjustment",
             "computed_at",
             "computed_by",
             "status",

@@ -33,8 +33,26 @@ from .results import (
     RecommendationGenerateView,
     RecommendationListView,
 )
+from .sheets import (
+    AdjustmentApproveView,
+    AdjustmentCreateView,
+    AdjustmentDetailView,
+    AdjustmentReturnView,
+    LibraryDetailView,
+    LibraryListView,
+    SheetQualityView,
+    VersionsView,
+)
 
 __all__ = [
+    "AdjustmentApproveView",
+    "AdjustmentCreateView",
+    "AdjustmentDetailView",
+    "AdjustmentReturnView",
+    "LibraryDetailView",
+    "LibraryListView",
+    "SheetQualityView",
+    "VersionsView",
     "ActualsView",
     "EvaluateView",
     "EvaluationStepView",
