@@ -53,49 +53,24 @@ def level2_label(dimension: str, subdimension: str) -> str:
     return str(label) if label is not None else ""
 
 
-# Wording that promises improvement without saying how much.
-VAGUE_PHRASES = (
-    "进一步提高",
-    "进一步提升",
-    "进一步改善",
-    "进一步加强",
-    "进一步增强",
-    "明显改善",
-    "明显提高",
-    "明显提升",
-    "显著提高",
-    "显著提升",
-    "显著改善",
-    "有所提升",
-    "有所提高",
-    "有所改善",
-    "有所增加",
-    "逐步提高",
-    "逐步提升",
-    "逐步改善",
-    "稳步提升",
-    "稳步提高",
-    "不断提高",
-    "不断提升",
-    "持续改善",
-    "持续提升",
-    "有效提升",
-    "有效改善",
-    "大幅提升",
-    "大幅提高",
-    "得到提升",
-    "得到改善",
-    "较大提升",
+# Wording that promises improvement without saying how much: an adverb of degree (进一步, 明显, 有所,
+# …) followed by a verb of change (提高, 改善, 减轻, …), e.g. 进一步提高, 明显改善, 有所提升.
+VAGUE_ADVERBS = ("进一步", "明显", "显著", "有所", "逐步", "稳步", "不断", "持续", "有效", "大幅", "较大", "大力", "得到")
+VAGUE_VERBS = (
+    "提高", "提升", "改善", "加强", "增强", "增加", "增长", "减轻", "降低", "减少", "下降", "优化", "完善", "扩大", "缩小",
+    "好转",
 )
+_VAGUE = re.compile(f"(?:{'|'.join(VAGUE_ADVERBS)})(?:{'|'.join(VAGUE_VERBS)})")
 _DIGIT = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万]+(个|项|次|场|人|所|户|%|％)")
 
 
 def vague_phrase(text: str, unit: str = "") -> str:
     """The vague phrase of a target's wording when it gives no number; "" when it is measurable."""
     text = text or ""
-    found = next((p for p in VAGUE_PHRASES if p in text), "")
-    if not found:
+    match = _VAGUE.search(text)
+    if not match:
         return ""
+    found = match.group(0)
     if _DIGIT.search(text) or (unit or "").strip():
         return ""
     return found

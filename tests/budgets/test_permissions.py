@@ -13,7 +13,7 @@ from budgets import services
 from budgets.models import Evaluation, Recommendation
 from core.roles import Role
 
-from .factories import ProjectFactory, add_targets, approved_project
+from .factories import ProjectFactory, add_targets, approved_project, revision_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,8 @@ def world(departments, users, monkeypatch):
         confirmed_at=timezone.now(),
     )
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
-    return {
+    extra = revision_objects(approved=approved, submitted=submitted, filer=users["filer"], finance=users["finance"])
+    return extra | {
         "draft": draft,
         "target": targets[0],
         "submitted": submitted,
@@ -133,6 +134,16 @@ PAGES = [
     ("budgets:policy_list", lambda w: {}, "get", READERS, False),
     ("budgets:policy_edit", lambda w: {"year": 2026}, "get", READERS, False),
     ("budgets:policy_edit", lambda w: {"year": 2026}, "post", FINANCE, False),
+    ("budgets:adjustment_create", lambda w: {"pk": w["approved"].pk}, "get", EDITORS, True),
+    ("budgets:adjustment_create", lambda w: {"pk": w["approved"].pk}, "post", EDITORS, True),
+    ("budgets:adjustment_detail", lambda w: {"pk": w["approved"].pk, "number": 1}, "get", READERS, True),
+    ("budgets:adjustment_approve", lambda w: {"pk": w["approved"].pk, "number": 1}, "post", FINANCE, True),
+    ("budgets:adjustment_return", lambda w: {"pk": w["approved"].pk, "number": 1}, "post", FINANCE, True),
+    ("budgets:versions", lambda w: {"pk": w["approved"].pk}, "get", READERS, True),
+    ("budgets:sheet_quality", lambda w: {"pk": w["submitted"].pk}, "get", READERS, True),
+    ("budgets:sheet_quality", lambda w: {"pk": w["submitted"].pk}, "post", FINANCE, True),
+    ("budgets:library", lambda w: {}, "get", READERS, False),
+    ("budgets:library_detail", lambda w: {"pk": w["library_indicator"].pk}, "get", READERS, False),
 ]
 
 API = "/api/v1/"
@@ -197,6 +208,55 @@ ENDPOINTS = [
     ("budget-policy-detail", lambda w: "budget-policies/2026/", "get", READERS, False),
     ("budget-policy-detail", lambda w: "budget-policies/2026/", "put", FINANCE, False),
     ("budget-policy-detail", lambda w: "budget-policies/2026/", "patch", FINANCE, False),
+    ("budget-target-revision-list", lambda w: "budget-target-revisions/", "get", READERS, False),
+    ("budget-target-revision-list", lambda w: "budget-target-revisions/", "post", EDITORS, False),
+    (
+        "budget-target-revision-detail",
+        lambda w: f"budget-target-revisions/{w['adjustment'].pk}/",
+        "get",
+        READERS,
+        True,
+    ),
+    (
+        "budget-target-revision-approve",
+        lambda w: f"budget-target-revisions/{w['adjustment'].pk}/approve/",
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budget-target-revision-return",
+        lambda w: f"budget-target-revisions/{w['adjustment'].pk}/return/",
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budget-target-revision-versions",
+        lambda w: f"budget-target-revisions/versions/?project={w['approved'].pk}",
+        "get",
+        READERS,
+        True,
+    ),
+    ("budget-library-indicator-list", lambda w: "budget-library-indicators/", "get", READERS, False),
+    (
+        "budget-library-indicator-detail",
+        lambda w: f"budget-library-indicators/{w['library_indicator'].pk}/",
+        "get",
+        READERS,
+        False,
+    ),
+    ("budget-library-indicator-sectors", lambda w: "budget-library-indicators/sectors/", "get", READERS, False),
+    ("budget-sheet-review-list", lambda w: "budget-sheet-reviews/", "get", READERS, False),
+    ("budget-sheet-review-list", lambda w: "budget-sheet-reviews/", "post", FINANCE, False),
+    ("budget-sheet-review-detail", lambda w: f"budget-sheet-reviews/{w['sheet_review'].pk}/", "get", READERS, True),
+    (
+        "budget-sheet-review-flags",
+        lambda w: f"budget-sheet-reviews/flags/?project={w['submitted'].pk}",
+        "get",
+        READERS,
+        True,
+    ),
 ]
 
 ALLOWED_WRITE = {200, 201, 204, 302, 400}

@@ -27,6 +27,9 @@ from budgets.targetrules import (
         ("覆盖率进一步提高", "%", ""),  # the value carries a unit: it is measured
         ("新建校舍面积", "", ""),  # nothing vague
         ("设施条件显著改善", " ", "显著改善"),  # a blank unit is no unit
+        ("学生家庭负担进一步减轻", "", "进一步减轻"),
+        ("空气质量得到改善", "", "得到改善"),
+        ("提高教学质量", "", ""),  # a verb alone does not say “somewhat better”
     ],
 )
 def test_vague_wording_without_a_number(text, unit, expected):
