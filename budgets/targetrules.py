@@ -55,9 +55,37 @@ def level2_label(dimension: str, subdimension: str) -> str:
 
 # Wording that promises improvement without saying how much: an adverb of degree (进一步, 明显, 有所,
 # …) followed by a verb of change (提高, 改善, 减轻, …), e.g. 进一步提高, 明显改善, 有所提升.
-VAGUE_ADVERBS = ("进一步", "明显", "显著", "有所", "逐步", "稳步", "不断", "持续", "有效", "大幅", "较大", "大力", "得到")
+VAGUE_ADVERBS = (
+    "进一步",
+    "明显",
+    "显著",
+    "有所",
+    "逐步",
+    "稳步",
+    "不断",
+    "持续",
+    "有效",
+    "大幅",
+    "较大",
+    "大力",
+    "得到",
+)
 VAGUE_VERBS = (
-    "提高", "提升", "改善", "加强", "增强", "增加", "增长", "减轻", "降低", "减少", "下降", "优化", "完善", "扩大", "缩小",
+    "提高",
+    "提升",
+    "改善",
+    "加强",
+    "增强",
+    "增加",
+    "增长",
+    "减轻",
+    "降低",
+    "减少",
+    "下降",
+    "优化",
+    "完善",
+    "扩大",
+    "缩小",
     "好转",
 )
 _VAGUE = re.compile(f"(?:{'|'.join(VAGUE_ADVERBS)})(?:{'|'.join(VAGUE_VERBS)})")

@@ -195,8 +195,14 @@ def test_in_the_browser_department_asks_finance_approves_versions_side_by_side(p
     schools = next(t for t in targets if t.name == "覆盖学校数")
     post[f"t{activities.pk}_value"] = "40"
     post[f"t{schools.pk}_remove"] = "on"
-    post |= {"n1_dimension": "effect", "n1_subdimension": "social", "n1_name": "受益学生人数", "n1_operator": "ge",
-             "n1_value": "5000", "n1_unit": "人"}
+    post |= {
+        "n1_dimension": "effect",
+        "n1_subdimension": "social",
+        "n1_name": "受益学生人数",
+        "n1_operator": "ge",
+        "n1_value": "5000",
+        "n1_unit": "人",
+    }
     bad = post | {f"t{activities.pk}_value": "很多"}
     response = filer.post(reverse("budgets:adjustment_create", args=[project.pk]), bad)
     assert response.status_code == 400 and f'id="id_t{activities.pk}_value_error"' in response.content.decode()
@@ -209,7 +215,8 @@ def test_in_the_browser_department_asks_finance_approves_versions_side_by_side(p
         reverse("budgets:adjustment_approve", args=[project.pk, adj.number]), {"version": adj.version + 1}
     )
     assert stale.status_code == 400
-    response = finance.post(reverse("budgets:adjustment_approve", args=[project.pk, adj.number]), {"version": adj.version})
+    approve = reverse("budgets:adjustment_approve", args=[project.pk, adj.number])
+    response = finance.post(approve, {"version": adj.version})
     assert response.status_code == 302
     versions = filer.get(reverse("budgets:versions", args=[project.pk])).content.decode()
     assert "受益学生人数" in versions and "覆盖学校数" in versions and 'data-status="removed"' in versions
@@ -217,7 +224,8 @@ def test_in_the_browser_department_asks_finance_approves_versions_side_by_side(p
 
 def test_api_request_and_decision(project, api_for):
     body = {"project": project.pk, "reason": "调整", "targets": revised_rows(project)}
-    bad = api_for("filer").post("/api/v1/budget-target-revisions/", body | {"targets": body["targets"][:1]}, format="json")
+    one_row = body | {"targets": body["targets"][:1]}
+    bad = api_for("filer").post("/api/v1/budget-target-revisions/", one_row, format="json")
     assert bad.status_code == 400 and "targets" in bad.json()["errors"]
     created = api_for("filer").post("/api/v1/budget-target-revisions/", body, format="json")
     assert created.status_code == 201, created.content

@@ -21,38 +21,91 @@ def library(db):
     health = Sector.objects.create(code="health", name="卫生健康", order=2)
     return {
         "coverage": LibraryIndicator.objects.create(
-            code="edu-out-01", sector=edu, dimension="output", subdimension="quantity", name="资助学生人数",
-            unit="人", operator="ge",
+            code="edu-out-01",
+            sector=edu,
+            dimension="output",
+            subdimension="quantity",
+            name="资助学生人数",
+            unit="人",
+            operator="ge",
         ),
         "satisfaction": LibraryIndicator.objects.create(
-            code="edu-sat-01", sector=edu, dimension="satisfaction", subdimension="satisfaction",
-            name="学生及家长满意度", unit="%", operator="ge",
+            code="edu-sat-01",
+            sector=edu,
+            dimension="satisfaction",
+            subdimension="satisfaction",
+            name="学生及家长满意度",
+            unit="%",
+            operator="ge",
         ),
         "beds": LibraryIndicator.objects.create(
-            code="hl-out-01", sector=health, dimension="output", subdimension="quantity", name="新增床位数",
-            unit="张", operator="ge",
+            code="hl-out-01",
+            sector=health,
+            dimension="output",
+            subdimension="quantity",
+            name="新增床位数",
+            unit="张",
+            operator="ge",
         ),
     }
 
 
 def _sheet(project, library, *, coverage="1000", reason=""):
-    TargetFactory(project=project, dimension="cost", subdimension="cost", name="人均资助标准", operator="le",
-                  value=Decimal("2000"), unit="元/人")
-    TargetFactory(project=project, name="资助学生人数", value=Decimal(coverage), unit="人",
-                  library_indicator=library["coverage"], below_last_year_reason=reason)
-    TargetFactory(project=project, dimension="effect", subdimension="social", name="学生家庭负担进一步减轻",
-                  value=Decimal(1), unit="")
-    TargetFactory(project=project, dimension="effect", subdimension="social", name="受助学生评价",
-                  value=Decimal(90), unit="%", library_indicator=library["satisfaction"])
-    TargetFactory(project=project, dimension="satisfaction", subdimension="satisfaction", name="家长满意度",
-                  value=Decimal(90), unit="%")
+    TargetFactory(
+        project=project,
+        dimension="cost",
+        subdimension="cost",
+        name="人均资助标准",
+        operator="le",
+        value=Decimal("2000"),
+        unit="元/人",
+    )
+    TargetFactory(
+        project=project,
+        name="资助学生人数",
+        value=Decimal(coverage),
+        unit="人",
+        library_indicator=library["coverage"],
+        below_last_year_reason=reason,
+    )
+    TargetFactory(
+        project=project,
+        dimension="effect",
+        subdimension="social",
+        name="学生家庭负担进一步减轻",
+        value=Decimal(1),
+        unit="",
+    )
+    TargetFactory(
+        project=project,
+        dimension="effect",
+        subdimension="social",
+        name="受助学生评价",
+        value=Decimal(90),
+        unit="%",
+        library_indicator=library["satisfaction"],
+    )
+    TargetFactory(
+        project=project,
+        dimension="satisfaction",
+        subdimension="satisfaction",
+        name="家长满意度",
+        value=Decimal(90),
+        unit="%",
+    )
 
 
 @pytest.fixture
 def last_year(departments, library):
     p = approved_project(departments["edu"], year=2025, rows=[])
-    TargetFactory(project=p, name="资助学生人数", value=Decimal("1100"), unit="人", actual=Decimal("1200"),
-                  library_indicator=library["coverage"])
+    TargetFactory(
+        project=p,
+        name="资助学生人数",
+        value=Decimal("1100"),
+        unit="人",
+        actual=Decimal("1200"),
+        library_indicator=library["coverage"],
+    )
     return p
 
 
@@ -81,9 +134,12 @@ def test_a_reason_clears_the_below_last_year_flag_and_another_department_does_no
 def test_grade_is_stored_with_flags_audited_and_refused_when_stale(departments, library, last_year, users):
     project = ProjectFactory(department=departments["edu"], status="submitted")
     _sheet(project, library)
-    review = services.sheet_grade(project=project, actor=users["finance"], grade="fair", comment="目标表述不清", expected_version=0)
+    finance = users["finance"]
+    review = services.sheet_grade(project=project, actor=finance, grade="fair", comment="表述不清", expected_version=0)
     assert review.grade == "fair" and {f["code"] for f in review.flags} == {
-        "below_last_year", "vague", "satisfaction_as_effect"
+        "below_last_year",
+        "vague",
+        "satisfaction_as_effect",
     }
     with pytest.raises(ConflictError):
         services.sheet_grade(project=project, actor=users["finance"], grade="good", expected_version=0)
@@ -104,8 +160,14 @@ def test_a_draft_is_not_graded(departments, library, users):
 
 def test_benchmarks_history_and_similar_projects(departments, library, last_year, users):
     other = approved_project(departments["water"], year=2025, rows=[], category="livelihood", name="水利资助")
-    TargetFactory(project=other, name="资助人数", value=Decimal("500"), unit="人", actual=Decimal("600"),
-                  library_indicator=library["coverage"])
+    TargetFactory(
+        project=other,
+        name="资助人数",
+        value=Decimal("500"),
+        unit="人",
+        actual=Decimal("600"),
+        library_indicator=library["coverage"],
+    )
     project = ProjectFactory(department=departments["edu"], category="livelihood")
     bench = sheet_selectors.benchmarks(indicator=library["coverage"], user=users["finance"], project=project)
     assert [(y.year, y.count, y.minimum, y.maximum, y.mean) for y in bench.history] == [
