@@ -101,11 +101,11 @@ class AdjustmentCreateSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="The project's version (stale page check).")
 
 
-class DecisionSerializer(serializers.Serializer):
+class RevisionDecisionSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False)
 
 
-class ReturnSerializer(DecisionSerializer):
+class RevisionReturnSerializer(RevisionDecisionSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -229,7 +229,7 @@ class SheetReviewSerializer(serializers.ModelSerializer):
         return flags_json(obj.flags)
 
 
-class GradeSerializer(serializers.Serializer):
+class SheetGradeSerializer(serializers.Serializer):
     project = serializers.IntegerField()
     grade = serializers.ChoiceField(choices=[g for g, _l in GRADES])
     comment = serializers.CharField(required=False, allow_blank=True)
@@ -285,22 +285,22 @@ class AdjustmentViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.Retrie
         )
         return Response(AdjustmentSerializer(adjustment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=DecisionSerializer, responses={200: AdjustmentSerializer})
+    @extend_schema(request=RevisionDecisionSerializer, responses={200: AdjustmentSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         """Finance approves: the sheet asked for becomes the next version in force."""
-        data = DecisionSerializer(data=request.data)
+        data = RevisionDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = services.adjustment_approve(
             adjustment=self.get_object(), actor=request.user, expected_version=data.validated_data.get("version")
         )
         return Response(AdjustmentSerializer(adjustment).data)
 
-    @extend_schema(request=ReturnSerializer, responses={200: AdjustmentSerializer})
+    @extend_schema(request=RevisionReturnSerializer, responses={200: AdjustmentSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """Finance returns the revision with its reasons (required); the sheet in force stays."""
-        data = ReturnSerializer(data=request.data)
+        data = RevisionReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         adjustment = services.adjustment_return(
             adjustment=self.get_object(),
@@ -390,10 +390,10 @@ class SheetReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
             qs = qs.filter(project_id=_int(p["project"]) or 0)
         return qs
 
-    @extend_schema(request=GradeSerializer, responses={200: SheetReviewSerializer})
+    @extend_schema(request=SheetGradeSerializer, responses={200: SheetReviewSerializer})
     def create(self, request, *args, **kwargs):
         """Grade (or grade again) a sheet; the sheet's flags now are stored with the grade."""
-        data = GradeSerializer(data=request.data)
+        data = SheetGradeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         review = services.sheet_grade(
