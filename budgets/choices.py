@@ -85,6 +85,7 @@ class RevisionKind(models.TextChoices):
     RETURNED = "returned", _("Returned")
     APPROVED = "approved", _("Approved")
     CHANGED = "changed", _("Changed")
+    ADJUSTED = "adjusted", _("Revised mid-year")
 
 
 class Action(models.TextChoices):

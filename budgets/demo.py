@@ -15,7 +15,7 @@ from django.utils import timezone
 from core.roles import DEPARTMENT_ROLES
 from organizations.models import Department, User
 
-from . import services
+from . import demo_library, services
 from .models import BudgetProject, Recommendation
 
 # The activity-support fund of docs/budgets.md: 239.63万元 bound to 12 targets.
@@ -172,7 +172,9 @@ CURRENT = [
             ("cost", "cost", "工程人均造价", "le", "1200", None, "元/人"),
             ("output", "quantity", "新建改造供水工程", "ge", "45", None, "处"),
             ("output", "quality", "出厂水水质达标率", "ge", "96", None, "%"),
-            ("effect", "social", "受益农村人口", "ge", "130000", None, "人"),
+            ("effect", "social", "受益农村人口", "ge", "110000", None, "人"),
+            ("effect", "sustainable", "农村供水保障水平进一步提高", "ge", "1", None, ""),
+            ("effect", "social", "群众对供水服务满意度", "ge", "85", None, "%"),
             ("satisfaction", "satisfaction", "受益群众满意度", "ge", "88", None, "%"),
         ],
     ),
@@ -220,6 +222,7 @@ CURRENT = [
         [
             ("cost", "cost", "亩均建设投入", "le", "3000", None, "元/亩"),
             ("output", "quantity", "新建高标准农田", "ge", "3.5", None, "万亩"),
+            ("output", "timeliness", "项目按期开工率", "ge", "95", None, "%"),
             ("effect", "economic", "亩均粮食增产", "ge", "50", None, "公斤"),
             ("satisfaction", "satisfaction", "农户满意度", "ge", "90", None, "%"),
         ],
@@ -259,6 +262,8 @@ CONTINUING = {
     "智慧安防小区建设",
 }
 
+LIBRARY_LINKS: dict = {}  # target name → library indicator, filled by seed() (budgets.demo_library)
+
 
 def _project(department, year, name, amount, targets, *, code=None, with_actuals=False) -> BudgetProject:
     actor = _filer(department)
@@ -288,6 +293,7 @@ def _project(department, year, name, amount, targets, *, code=None, with_actuals
                 "upper": D(upper) if upper else None,
                 "unit": unit,
                 "order": order,
+                "library_indicator": LIBRARY_LINKS.get(tname),
             },
         )
     return project
@@ -331,6 +337,8 @@ def seed(stdout=None) -> dict:
     departments = {d.code: d for d in Department.objects.all()}
     for year in (previous, current):
         services.policy_save(year=year, actor=finance, data={})
+    LIBRARY_LINKS.clear()
+    LIBRARY_LINKS.update(demo_library.seed_library())
 
     # Last year: approved, executed, year-end values recorded, evaluated and confirmed by finance;
     # published (公开) except the culture project's, confirmed but not public yet. One water target
@@ -414,8 +422,10 @@ def seed(stdout=None) -> dict:
         services.target_save(
             project=preschool, actor=_filer(departments["edu"]), target=target, data={"indicator": indicator}
         )
+    made = {}
     for code, name, amount, state, rows in CURRENT:
         project = _project(departments[code], current, name, amount, rows)
+        made[code] = project
         if state == "approved":
             _approve(project, finance)
             _spend(
@@ -425,6 +435,12 @@ def seed(stdout=None) -> dict:
             services.project_submit(project=project, actor=_filer(project.department))
             if state == "returned":
                 services.project_return(project=project, actor=finance, reason=RETURN_REASON)
+
+    # A mid-year revision approved (高标准农田, evaluated on version 2), one returned, a graded sheet.
+    demo_library.seed_revisions(
+        agri=made["agri"], civil=made["civil"], filer_of=lambda p: _filer(p.department), finance=finance
+    )
+    demo_library.seed_grade(water=made["water"], finance=finance)
 
     # This year's recommendations from last year's evaluations; two decided.
     services.recommendations_generate(year=current, actor=finance)

@@ -19,7 +19,7 @@ from .choices import (
     RecommendationStatus,
 )
 from .evaluation import LINKABLE_METHODS
-from .models import MAX_TEXT, BudgetProject, BudgetTarget, ExAnteDimension, Tranche
+from .models import MAX_TEXT, BudgetProject, BudgetTarget, ExAnteDimension, LibraryIndicator, Tranche
 from .models.policy import EXANTE_DIMENSIONS
 
 MONEY_FIELD = {"max_digits": 15, "decimal_places": 2, "min_value": 0}
@@ -92,6 +92,8 @@ class TargetForm(StyledModelForm):
             "upper",
             "unit",
             "indicator",
+            "library_indicator",
+            "below_last_year_reason",
             "weight",
             "order",
         ]
@@ -99,6 +101,9 @@ class TargetForm(StyledModelForm):
     def __init__(self, *args, project: BudgetProject, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["subdimension"].required = False
+        library = self.fields["library_indicator"]
+        library.queryset = LibraryIndicator.objects.filter(is_active=True).select_related("sector")
+        library.label_from_instance = lambda ind: f"{ind.sector.name} · {ind.name} {ind.unit}".strip()
         self.fields["order"].required = False
         self.fields["indicator"].queryset = Indicator.objects.filter(
             library__year=project.year, is_active=True, method__in=list(LINKABLE_METHODS)

@@ -2,7 +2,8 @@
 
 Two sheets: ``projects`` (code, department, year, name, amount, funding_source, category,
 description) and ``targets`` (project, dimension, subdimension, name, operator, value, upper,
-unit, indicator, weight). Every row is checked first with the same rules as the pages
+unit, indicator, weight, and optionally library — a code of the shared target indicator library —
+and below_last_year_reason). Every row is checked first with the same rules as the pages
 (``full_clean``) and every problem is reported with its sheet, row and column; with any problem
 nothing is written, and without one every row is written in one transaction (all or nothing).
 Department users import for their own department only. Imported projects start as drafts.
@@ -29,7 +30,7 @@ from organizations.models import Department
 
 from . import services
 from .choices import BudgetDimension, BudgetSubdimension, FundingSource, Operator, ProjectCategory
-from .models import BudgetProject, BudgetTarget
+from .models import BudgetProject, BudgetTarget, LibraryIndicator
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -45,6 +46,8 @@ TARGET_COLUMNS = [
     "unit",
     "indicator",
     "weight",
+    "library",  # code of the shared target indicator library (指标库), optional
+    "below_last_year_reason",
 ]
 OPERATOR_ALIASES = {
     "≥": "ge",
@@ -256,6 +259,7 @@ def parse(*, content: bytes, actor) -> ImportResult:
     years = {p.project.year for p in parsed_rows if p.project.year}
     for ind in Indicator.objects.filter(library__year__in=years).select_related("library"):
         indicators[(ind.library.year, ind.code)] = ind
+    library = {ind.code: ind for ind in LibraryIndicator.objects.filter(is_active=True)}
     for number, row in sheets.get("targets", []):
         parsed = by_code.get(row.get("project", ""))
         if parsed is None:
@@ -275,6 +279,7 @@ def parse(*, content: bytes, actor) -> ImportResult:
             value=to_decimal(row.get("value")),
             upper=to_decimal(row.get("upper")),
             unit=row.get("unit", ""),
+            below_last_year_reason=row.get("below_last_year_reason", ""),
             weight=to_decimal(row.get("weight")),
             order=len(parsed.targets) + 1,
         )
@@ -293,6 +298,17 @@ def parse(*, content: bytes, actor) -> ImportResult:
                 )
             else:
                 target.indicator = ind
+        library_code = row.get("library", "")
+        if library_code:
+            if library_code not in library:
+                err(
+                    "targets",
+                    number,
+                    "library",
+                    _("No indicator “%(code)s” in the library.") % {"code": library_code},
+                )
+            else:
+                target.library_indicator = library[library_code]
         try:
             target.full_clean(exclude=["project"])
         except ValidationError as exc:

@@ -97,7 +97,11 @@ def project_get_for_user(*, user, pk: int) -> BudgetProject:
 
 def targets_of(*, project: BudgetProject) -> list[BudgetTarget]:
     """The sheet's targets in dimension order (cost, output, effect, satisfaction), then their order."""
-    targets = list(BudgetTarget.objects.filter(project=project).select_related("indicator", "actual_recorded_by"))
+    targets = list(
+        BudgetTarget.objects.filter(project=project).select_related(
+            "indicator", "library_indicator", "actual_recorded_by"
+        )
+    )
     targets.sort(key=lambda t: (DIMENSION_ORDER.index(BudgetDimension(t.dimension)), t.order, t.pk))
     return targets
 

@@ -69,6 +69,7 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Budget projects"), "budgets:project_list", P.READ_ALL_BUDGETS),
             Item(_("Review queue"), "budgets:review_queue", P.REVIEW_BUDGET),
             Item(_("Project evaluations"), "budgets:evaluation_list", P.READ_ALL_BUDGETS),
+            Item(_("Target indicator library"), "budgets:library", (P.READ_ALL_BUDGETS, P.READ_OWN_BUDGETS)),
             Item(_("Execution monitoring"), "monitoring:execution", P.READ_ALL_BUDGETS),
             Item(_("Our execution monitoring"), "monitoring:execution", P.READ_OWN_BUDGETS),
             Item(_("Monitoring warnings"), "monitoring:warning_list", P.READ_ALL_BUDGETS),

@@ -119,6 +119,10 @@ def R(name, method, who, kwargs=None, hidden=(), **extra) -> Row:
     return Row(name, method, frozenset(who), kwargs or (lambda w: {}), hidden=frozenset(hidden), **extra)
 
 
+def _revision(w):
+    return {"pk": w["project_approved"].pk, "number": w["adjustment"].number}
+
+
 def pk(key, field="pk"):
     return lambda w: {field: w[key].pk}
 
@@ -422,6 +426,16 @@ MATRIX: list[Row] = [
     R("budgets:department_disclosure", "post", FIN, pk("dsheet_approved")),
     R("budgets:disclosure_list", "get", BUDGETS),
     R("budgets:disclosure_list", "post", FIN),
+    R("budgets:adjustment_create", "get", DEPT, pk("project_approved"), dept="edu"),
+    R("budgets:adjustment_create", "post", DEPT, pk("project_approved"), dept="edu"),
+    R("budgets:adjustment_detail", "get", BUDGETS, lambda w: _revision(w), dept="edu"),
+    R("budgets:adjustment_approve", "post", FIN, lambda w: _revision(w)),
+    R("budgets:adjustment_return", "post", FIN, lambda w: _revision(w)),
+    R("budgets:versions", "get", BUDGETS, pk("project_approved"), dept="edu"),
+    R("budgets:sheet_quality", "get", BUDGETS, pk("project_submitted"), dept="edu"),
+    R("budgets:sheet_quality", "post", FIN, pk("project_submitted")),
+    R("budgets:library", "get", BUDGETS),
+    R("budgets:library_detail", "get", BUDGETS, pk("library_indicator")),
     # --- Satisfaction ------------------------------------------------------------------------
     R("satisfaction:survey_list", "get", RESULTS),
     R("satisfaction:survey_create", "get", SURVEY_MANAGERS),
@@ -708,6 +722,25 @@ MATRIX: list[Row] = [
     R("budget-policy-list", "get", BUDGETS),
     R("budget-policy-detail", "get", BUDGETS, lambda w: {"year": YEAR}),
     R("budget-policy-detail", "put", FIN, lambda w: {"year": YEAR}),
+    R("budget-target-revision-list", "get", BUDGETS),
+    R("budget-target-revision-list", "post", DEPT),
+    R("budget-target-revision-detail", "get", BUDGETS, pk("adjustment"), dept="edu"),
+    R("budget-target-revision-approve", "post", FIN, pk("adjustment")),
+    R("budget-target-revision-return", "post", FIN, pk("adjustment")),
+    R(
+        "budget-target-revision-versions",
+        "get",
+        BUDGETS,
+        dept="edu",
+        query="?project={project_approved}",
+    ),
+    R("budget-library-indicator-list", "get", BUDGETS),
+    R("budget-library-indicator-detail", "get", BUDGETS, pk("library_indicator")),
+    R("budget-library-indicator-sectors", "get", BUDGETS),
+    R("budget-sheet-review-list", "get", BUDGETS),
+    R("budget-sheet-review-list", "post", FIN),
+    R("budget-sheet-review-detail", "get", BUDGETS, pk("sheet_review"), dept="edu"),
+    R("budget-sheet-review-flags", "get", BUDGETS, dept="edu", query="?project={project_submitted}"),
     R("budget-policy-detail", "patch", FIN, lambda w: {"year": YEAR}),
     # --- API: surveys, notifications, schema and docs -------------------------------------------------
     R("survey-list", "get", RESULTS),
@@ -820,7 +853,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def _request(w, row: Row, role):
     html, api = w.clients[role]
-    url = reverse(row.name, kwargs=row.kwargs(w)) + row.query
+    query = row.query
+    if "{" in query:  # a query naming an object of the world, e.g. ?project={project_approved}
+        query = query.format(**{k: getattr(v, "pk", "") for k, v in w.objects.items()})
+    url = reverse(row.name, kwargs=row.kwargs(w)) + query
     cookies = html.cookies.output(header="", sep=";")
     cache.clear()  # flood counters and cached pages start from zero for every request
     with transaction.atomic():

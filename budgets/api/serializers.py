@@ -19,6 +19,7 @@ from ..models import (
     BudgetProject,
     BudgetTarget,
     Evaluation,
+    LibraryIndicator,
     ProjectRevision,
     Recommendation,
     SpendingRecord,
@@ -69,6 +70,13 @@ class TargetSerializer(serializers.ModelSerializer):
         max_length=40,
         help_text="Code of a library indicator of the project's year (empty: scored proportionally).",
     )
+    library_indicator = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=LibraryIndicator.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text="Code of the shared library's indicator (指标库) this target measures.",
+    )
     target_text = serializers.CharField(read_only=True)
 
     class Meta:
@@ -85,6 +93,8 @@ class TargetSerializer(serializers.ModelSerializer):
             "unit",
             "indicator",
             "indicator_code",
+            "library_indicator",
+            "below_last_year_reason",
             "weight",
             "order",
             "target_text",
@@ -289,6 +299,8 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "spent",
             "execution_rate",
             "weights",
+            "sheet_version",
+            "sheet_adjustment",
             "computed_at",
             "computed_by",
             "status",

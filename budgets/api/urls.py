@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import appraisals, department, views
+from . import appraisals, department, sheets, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -18,5 +18,9 @@ router.register("department-targets", department.DepartmentTargetViewSet, basena
 router.register("department-evaluations", department.DepartmentEvaluationViewSet, basename="department-evaluation")
 router.register("department-policies", department.DepartmentPolicyViewSet, basename="department-policy")
 router.register("budget-disclosures", department.DisclosureViewSet, basename="budget-disclosure")
+
+router.register("budget-target-revisions", sheets.AdjustmentViewSet, basename="budget-target-revision")
+router.register("budget-library-indicators", sheets.LibraryIndicatorViewSet, basename="budget-library-indicator")
+router.register("budget-sheet-reviews", sheets.SheetReviewViewSet, basename="budget-sheet-review")
 
 urlpatterns = router.urls

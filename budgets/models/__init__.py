@@ -8,6 +8,7 @@ results (evaluations and recommendations), department-wide
 spending performance, and disclosure decisions.
 """
 
+from .adjustments import AdjustmentStatus, TargetAdjustment
 from .appraisals import (
     EDITABLE_WORK,
     SUPPORTING,
@@ -31,6 +32,7 @@ from .department import (
 )
 from .disclosure import Disclosure, DisclosurePart
 from .execution import SpendingRecord, Tranche
+from .library import LibraryIndicator, Sector, SheetReview
 from .policy import (
     MAX_AMOUNT,
     MAX_TEXT,
@@ -60,6 +62,11 @@ __all__ = [
     "WorkPackage",
     "WorkStatus",
     "exante_weight_errors",
+    "AdjustmentStatus",
+    "LibraryIndicator",
+    "Sector",
+    "SheetReview",
+    "TargetAdjustment",
     "MAX_AMOUNT",
     "MAX_TEXT",
     "MONEY",

@@ -140,6 +140,21 @@ class BudgetTarget(models.Model):
         related_name="budget_targets",
         help_text=_("Optional: an indicator of the same year whose scoring method scores this target."),
     )
+    # The shared library's indicator this target measures (指标库), for benchmarks and the quality check.
+    library_indicator = models.ForeignKey(
+        "budgets.LibraryIndicator",
+        verbose_name=_("indicator from the library"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    below_last_year_reason = models.CharField(
+        _("why below last year's actual"),
+        max_length=500,
+        blank=True,
+        help_text=_("Required reading for finance when the target is less ambitious than last year's actual."),
+    )
     weight = models.DecimalField(
         _("own weight (points)"),
         null=True,

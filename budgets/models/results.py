@@ -40,6 +40,17 @@ class Evaluation(models.Model):
     execution_rate = models.DecimalField(_("execution rate (percent)"), max_digits=9, decimal_places=2)
     weights = models.JSONField(_("weights"), encoder=DjangoJSONEncoder)
     ledger = models.JSONField(_("ledger"), encoder=DjangoJSONEncoder)
+    # The target sheet version in force when computed (1 = as approved; each approved revision adds
+    # one) and the revision that made it; empty for evaluations made before versions were kept.
+    sheet_version = models.PositiveIntegerField(_("target sheet version"), null=True, blank=True)
+    sheet_adjustment = models.ForeignKey(
+        "budgets.TargetAdjustment",
+        verbose_name=_("target revision in force"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
     computed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("computed by"), null=True, on_delete=models.SET_NULL, related_name="+"
     )

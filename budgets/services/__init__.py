@@ -5,6 +5,7 @@ them, records execution and year-end values, evaluates and turns results into ne
 recommendations (docs/budgets.md).
 """
 
+from .adjustments import adjustment_approve, adjustment_request, adjustment_return
 from .appraisals import (
     AssignmentClosed,
     NotAssigned,
@@ -50,6 +51,7 @@ from .execution import (
     tranches_pause_many,
     tranches_resume,
 )
+from .library import sheet_grade
 from .results import policy_save, recommendation_decide, recommendations_generate
 from .sheets import (
     next_code,
@@ -81,6 +83,10 @@ __all__ = [
     "latest_self_evaluation",
     "package_create",
     "package_update",
+    "adjustment_approve",
+    "adjustment_request",
+    "adjustment_return",
+    "sheet_grade",
     "PROJECT_FIELDS",
     "TARGET_FIELDS",
     "actuals_record",

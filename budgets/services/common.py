@@ -32,6 +32,8 @@ TARGET_FIELDS = [
     "upper",
     "unit",
     "indicator",
+    "library_indicator",
+    "below_last_year_reason",
     "weight",
     "order",
 ]
@@ -80,7 +82,12 @@ def sheet_snapshot(project: BudgetProject) -> dict:
         "project": snapshot(project, fields=PROJECT_FIELDS + ["year", "status", "department"])
         | {"department_code": project.department.code, "department_name": project.department.name},
         "targets": [
-            snapshot(t, fields=TARGET_FIELDS) | {"id": t.pk, "indicator_code": t.indicator.code if t.indicator else ""}
+            snapshot(t, fields=TARGET_FIELDS)
+            | {
+                "id": t.pk,
+                "indicator_code": t.indicator.code if t.indicator else "",
+                "library_code": t.library_indicator.code if t.library_indicator_id else "",
+            }
             for t in targets
         ],
     }

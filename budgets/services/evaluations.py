@@ -16,7 +16,7 @@ from audit.services import audit_log
 from core.errors import ApplicationError
 
 from .. import evaluation as ev
-from .. import selectors
+from .. import selectors, sheet_selectors
 from ..choices import EvaluationStatus
 from ..locking import lock_evaluation
 from ..models import BudgetProject, Evaluation
@@ -60,6 +60,7 @@ def evaluation_compute(*, project: BudgetProject, actor) -> Evaluation:
         not_applicable=[(t.as_input(), t.not_applicable_reason) for t in targets if t.not_applicable],
     )
     number = (Evaluation.objects.filter(project=project).aggregate(m=Max("number"))["m"] or 0) + 1
+    in_force = sheet_selectors.adjustment_in_force(project=project)
     evaluation = Evaluation.objects.create(
         project=project,
         number=number,
@@ -72,12 +73,20 @@ def evaluation_compute(*, project: BudgetProject, actor) -> Evaluation:
         ledger=result.as_json(),
         computed_by=actor,
         status=EvaluationStatus.DRAFT,
+        sheet_version=in_force.sheet_version if in_force else 1,
+        sheet_adjustment=in_force,
     )
     audit_log(
         "budgets.evaluation.computed",
         actor=actor,
         obj=evaluation,
-        after={"total": result.total, "grade": result.grade, "number": number, "status": evaluation.status},
+        after={
+            "total": result.total,
+            "grade": result.grade,
+            "number": number,
+            "status": evaluation.status,
+            "sheet_version": evaluation.sheet_version,
+        },
         data={"project": project.pk},
     )
     return evaluation

@@ -53,6 +53,16 @@ from .results import (
     RecommendationGenerateView,
     RecommendationListView,
 )
+from .sheets import (
+    AdjustmentApproveView,
+    AdjustmentCreateView,
+    AdjustmentDetailView,
+    AdjustmentReturnView,
+    LibraryDetailView,
+    LibraryListView,
+    SheetQualityView,
+    VersionsView,
+)
 
 __all__ = [
     "AppraisalHomeView",
@@ -73,6 +83,14 @@ __all__ = [
     "PackageCreateView",
     "PackageDetailView",
     "PackageEditView",
+    "AdjustmentApproveView",
+    "AdjustmentCreateView",
+    "AdjustmentDetailView",
+    "AdjustmentReturnView",
+    "LibraryDetailView",
+    "LibraryListView",
+    "SheetQualityView",
+    "VersionsView",
     "ActualsView",
     "EvaluateView",
     "EvaluationStepView",

@@ -119,6 +119,9 @@ def render_detail(request, project: BudgetProject, tab: str = "sheet", status: i
         "is_finance": is_finance,
     }
     context.update(appraisal_context(user, project, is_finance))
+    from .sheets import sheet_context
+
+    context.update(sheet_context(user, project))
     if context["can_edit"]:
         context["problems"] = services.sheet_problems(project=project, targets=targets)
         context["submit_form"] = forms.get("submit_form") or VersionForm(initial={"version": project.version})

@@ -155,17 +155,20 @@ class TargetEditView(_SheetMixin, View):
         return None if tid is None else get_object_or_404(BudgetTarget, project=project, pk=tid)
 
     def render_form(self, request, project, form, target):
-        return render(
-            request,
-            "budgets/form.html",
-            {
-                "form": form,
-                "project": project,
-                "title": _("Edit target") if target else _("New target"),
-                "cancel": reverse("budgets:project_detail", args=[project.pk]),
-                "dimension_help": True,
-            },
-        )
+        from .sheets import benchmark_context, library_of_form
+
+        context = {
+            "form": form,
+            "project": project,
+            "title": _("Edit target") if target else _("New target"),
+            "cancel": reverse("budgets:project_detail", args=[project.pk]),
+            "dimension_help": True,
+            "library_link": reverse("budgets:library") + f"?project={project.pk}",
+        }
+        indicator = library_of_form(form)
+        if indicator is not None:
+            context.update(benchmark_context(request, indicator, project))
+        return render(request, "budgets/form.html", context)
 
     def get(self, request, pk, tid=None):
         project = self.project(request, pk)
@@ -173,6 +176,10 @@ class TargetEditView(_SheetMixin, View):
         initial = {}
         if target is None and request.GET.get("dimension"):
             initial["dimension"] = request.GET["dimension"]
+        if target is None and request.GET.get("library", "").isdigit():
+            from .sheets import library_initial
+
+            initial.update(library_initial(int(request.GET["library"])))
         return self.render_form(request, project, TargetForm(instance=target, project=project, initial=initial), target)
 
     def post(self, request, pk, tid=None):

@@ -85,3 +85,29 @@ def approved_project(department, *, amount="1000000.00", year=2026, rows=FULL_SH
     project = ProjectFactory(department=department, amount=Decimal(amount), year=year, status="approved", **kwargs)
     add_targets(project, rows)
     return project
+
+
+def revision_objects(*, approved, submitted, filer, finance) -> dict:
+    """A library indicator, a pending mid-year revision of ``approved`` and a grade of ``submitted``."""
+    from budgets import services
+    from budgets.models import LibraryIndicator, Sector
+
+    sector = Sector.objects.create(code="edu", name="教育", order=1)
+    indicator = LibraryIndicator.objects.create(
+        code="edu-out-01", sector=sector, dimension="output", subdimension="quantity", name="组织活动场次", unit="场"
+    )
+    rows = [
+        {
+            "id": t.pk,
+            "dimension": t.dimension,
+            "subdimension": t.subdimension,
+            "name": t.name,
+            "operator": t.operator,
+            "value": str(t.value + 1 if i == 0 else t.value),
+            "unit": t.unit,
+        }
+        for i, t in enumerate(approved.targets.order_by("order"))
+    ]
+    adjustment = services.adjustment_request(project=approved, actor=filer, targets=rows, reason="年中调整")
+    review = services.sheet_grade(project=submitted, actor=finance, grade="good")
+    return {"library_indicator": indicator, "adjustment": adjustment, "sheet_review": review}

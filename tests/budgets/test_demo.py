@@ -63,3 +63,26 @@ def test_demo_budgets():
     counts = (BudgetProject.objects.count(), Evaluation.objects.count(), Recommendation.objects.count())
     demo.seed()
     assert (BudgetProject.objects.count(), Evaluation.objects.count(), Recommendation.objects.count()) == counts
+
+
+def test_demo_has_a_revised_sheet_a_library_with_benchmarks_and_a_graded_sheet():
+    from budgets import sheet_selectors
+    from budgets.models import LibraryIndicator, SheetReview, TargetAdjustment
+    from indicators import demo as indicators_demo
+    from organizations import demo as organizations_demo
+    from organizations.models import User
+
+    organizations_demo.seed()
+    indicators_demo.seed()
+    demo.seed()
+
+    agri = BudgetProject.objects.get(name="高标准农田建设补助", year=timezone.localdate().year)
+    assert [v.number for v in sheet_selectors.versions_of(project=agri)] == [1, 2]
+    assert Evaluation.objects.filter(project=agri, sheet_version=2).exists()
+    assert TargetAdjustment.objects.filter(status="returned").exists()
+    coverage = LibraryIndicator.objects.get(code="wr-e-01")
+    finance = User.objects.get(username="finance")
+    assert sheet_selectors.benchmarks(indicator=coverage, user=finance).history  # last year's actuals
+    review = SheetReview.objects.get(project__name="农村饮水安全巩固提升工程")
+    assert review.grade == "fair"
+    assert {f["code"] for f in review.flags} == {"vague", "satisfaction_as_effect", "below_last_year"}

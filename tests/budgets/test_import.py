@@ -153,3 +153,25 @@ def test_template_downloads_and_imports(client_for, users, departments):
     assert response.status_code == 200
     result = importing.run(content=response.content, actor=users["filer"], dry_run=True)
     assert result.valid and result.target_count == 4
+
+
+def test_library_codes_are_imported_and_a_bad_one_is_named_with_nothing_written(users, departments):
+    from budgets.models import LibraryIndicator, Sector
+
+    sector = Sector.objects.create(code="edu", name="教育")
+    LibraryIndicator.objects.create(
+        code="edu-o-01", sector=sector, dimension="output", subdimension="quantity", name="活动场次", unit="场"
+    )
+    rows = [row + ["", ""] for row in GOOD_TARGETS]
+    rows[1][-2] = "edu-o-01"
+    rows[1][-1] = "场地改造,场次少于上年"
+    bad = [list(r) for r in rows]
+    bad[2][-2] = "no-such-code"
+    result = importing.run(content=workbook(GOOD_PROJECTS, bad), actor=users["finance"], dry_run=False)
+    assert not result.valid
+    assert [(e.sheet, e.row, e.field) for e in result.errors] == [("targets", 4, "library")]
+    assert not BudgetProject.objects.exists()
+    result = importing.run(content=workbook(GOOD_PROJECTS, rows), actor=users["finance"], dry_run=False)
+    assert result.valid
+    target = BudgetTarget.objects.get(name="组织活动场次")
+    assert target.library_indicator.code == "edu-o-01" and target.below_last_year_reason == "场地改造,场次少于上年"

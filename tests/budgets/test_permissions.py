@@ -14,7 +14,7 @@ from budgets.models import Evaluation, Recommendation
 from core.roles import Role
 
 from .department_helpers import approved_sheet, draft_sheet, record_all
-from .factories import ProjectFactory, add_targets, approved_project
+from .factories import ProjectFactory, add_targets, approved_project, revision_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,8 @@ def world(departments, users, monkeypatch):
     disclosure = services.disclosure_set(
         project=approved, part="targets", withheld=True, reason="涉密", actor=users["finance"]
     )
-    return {
+    extra = revision_objects(approved=approved, submitted=submitted, filer=users["filer"], finance=users["finance"])
+    return extra | {
         "dsheet": dsheet,
         "devaluation": devaluation,
         "dsubmitted": dsubmitted,
@@ -184,6 +185,16 @@ PAGES = [
     ("budgets:department_disclosure", lambda w: {"pk": w["dsheet"].pk}, "post", FINANCE, True),
     ("budgets:disclosure_list", lambda w: {}, "get", READERS, False),
     ("budgets:disclosure_list", lambda w: {}, "post", FINANCE, False),
+    ("budgets:adjustment_create", lambda w: {"pk": w["approved"].pk}, "get", EDITORS, True),
+    ("budgets:adjustment_create", lambda w: {"pk": w["approved"].pk}, "post", EDITORS, True),
+    ("budgets:adjustment_detail", lambda w: {"pk": w["approved"].pk, "number": 1}, "get", READERS, True),
+    ("budgets:adjustment_approve", lambda w: {"pk": w["approved"].pk, "number": 1}, "post", FINANCE, True),
+    ("budgets:adjustment_return", lambda w: {"pk": w["approved"].pk, "number": 1}, "post", FINANCE, True),
+    ("budgets:versions", lambda w: {"pk": w["approved"].pk}, "get", READERS, True),
+    ("budgets:sheet_quality", lambda w: {"pk": w["submitted"].pk}, "get", READERS, True),
+    ("budgets:sheet_quality", lambda w: {"pk": w["submitted"].pk}, "post", FINANCE, True),
+    ("budgets:library", lambda w: {}, "get", READERS, False),
+    ("budgets:library_detail", lambda w: {"pk": w["library_indicator"].pk}, "get", READERS, False),
 ]
 
 API = "/api/v1/"
@@ -281,6 +292,55 @@ ENDPOINTS = [
     ),
     ("department-policy-list", lambda w: "department-policies/", "get", READERS, False),
     ("department-policy-detail", lambda w: "department-policies/2026/", "patch", FINANCE, False),
+    ("budget-target-revision-list", lambda w: "budget-target-revisions/", "get", READERS, False),
+    ("budget-target-revision-list", lambda w: "budget-target-revisions/", "post", EDITORS, False),
+    (
+        "budget-target-revision-detail",
+        lambda w: f"budget-target-revisions/{w['adjustment'].pk}/",
+        "get",
+        READERS,
+        True,
+    ),
+    (
+        "budget-target-revision-approve",
+        lambda w: f"budget-target-revisions/{w['adjustment'].pk}/approve/",
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budget-target-revision-return",
+        lambda w: f"budget-target-revisions/{w['adjustment'].pk}/return/",
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budget-target-revision-versions",
+        lambda w: f"budget-target-revisions/versions/?project={w['approved'].pk}",
+        "get",
+        READERS,
+        True,
+    ),
+    ("budget-library-indicator-list", lambda w: "budget-library-indicators/", "get", READERS, False),
+    (
+        "budget-library-indicator-detail",
+        lambda w: f"budget-library-indicators/{w['library_indicator'].pk}/",
+        "get",
+        READERS,
+        False,
+    ),
+    ("budget-library-indicator-sectors", lambda w: "budget-library-indicators/sectors/", "get", READERS, False),
+    ("budget-sheet-review-list", lambda w: "budget-sheet-reviews/", "get", READERS, False),
+    ("budget-sheet-review-list", lambda w: "budget-sheet-reviews/", "post", FINANCE, False),
+    ("budget-sheet-review-detail", lambda w: f"budget-sheet-reviews/{w['sheet_review'].pk}/", "get", READERS, True),
+    (
+        "budget-sheet-review-flags",
+        lambda w: f"budget-sheet-reviews/flags/?project={w['submitted'].pk}",
+        "get",
+        READERS,
+        True,
+    ),
 ]
 
 ALLOWED_WRITE = {200, 201, 204, 302, 400}

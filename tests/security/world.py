@@ -228,6 +228,9 @@ def build_world() -> World:
         project=approved, actor=finance, values={t.pk: (t.value, "年度自评报告") for t in approved.targets.all()}
     )
     o["evaluation"] = budget.evaluation_compute(project=approved, actor=finance)
+    from tests.budgets.factories import revision_objects
+
+    o.update(revision_objects(approved=approved, submitted=o["project_submitted"], filer=filer, finance=finance))
     o["project_water"] = ProjectFactory(department=departments["water"], year=YEAR, name="水利项目")
     o["target_water"] = add_targets(o["project_water"])[0]
     last_year = approved_project(departments["edu"], year=YEAR - 1)
