@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 ACTIONS = {
+    "auth.otp_enrolment_issued": pgettext_lazy("audit action", "Two-factor enrolment code issued"),
     "auth.login": pgettext_lazy("audit action", "Signed in"),
     "auth.logout": pgettext_lazy("audit action", "Signed out"),
     "auth.login_failed": pgettext_lazy("audit action", "Sign-in failed"),
@@ -45,6 +46,17 @@ ACTIONS = {
 }
 
 THINGS = {
+    "budgets.adjustment": pgettext_lazy("audit object", "Mid-year target revision"),
+    "budgets.department_actual": pgettext_lazy("audit object", "Year-end values of department-wide targets"),
+    "budgets.department_evaluation": pgettext_lazy("audit object", "Department-wide evaluation"),
+    "budgets.department_sheet": pgettext_lazy("audit object", "Department-wide target sheet"),
+    "budgets.department_target": pgettext_lazy("audit object", "Department-wide target"),
+    "budgets.exante": pgettext_lazy("audit object", "Ex-ante assessment"),
+    "budgets.key": pgettext_lazy("audit object", "Key evaluation"),
+    "budgets.sheet": pgettext_lazy("audit object", "Target sheet"),
+    "budgets.tranches": pgettext_lazy("audit object", "Funding tranches"),
+    "budgets.workpackage": pgettext_lazy("audit object", "Evaluation work package"),
+    "monitoring.warning": pgettext_lazy("audit object", "Monitoring warning"),
     "assessments.appeal": pgettext_lazy("audit object", "Appeal"),
     "assessments.assignment": pgettext_lazy("audit object", "Indicator assignment"),
     "assessments.entry": pgettext_lazy("audit object", "Report entry"),
@@ -83,6 +95,17 @@ THINGS = {
 }
 
 EVENTS = {
+    "requested": pgettext_lazy("audit event", "requested"),
+    "concluded": pgettext_lazy("audit event", "concluded"),
+    "evidence_uploaded": pgettext_lazy("audit event", "evidence uploaded"),
+    "saved": pgettext_lazy("audit event", "saved"),
+    "started": pgettext_lazy("audit event", "started"),
+    "graded": pgettext_lazy("audit event", "graded"),
+    "resumed": pgettext_lazy("audit event", "resumed"),
+    "paused": pgettext_lazy("audit event", "paused"),
+    "pause_lifted": pgettext_lazy("audit event", "pause lifted"),
+    "responded": pgettext_lazy("audit event", "responded to"),
+    "lapsed": pgettext_lazy("audit event", "left unanswered past its deadline"),
     "accepted": pgettext_lazy("audit event", "accepted"),
     "approved": pgettext_lazy("audit event", "approved"),
     "bulk_created": pgettext_lazy("audit event", "created in bulk"),

@@ -554,6 +554,8 @@ def _reports(plan: Plan, assignments, indicators, departments, users, rng: rando
                     1,
                     updated,
                     filer[d.pk].pk,
+                    "{}",  # usual values: no unusual-value comparison, no explanation
+                    "",
                 )
             )
             snapshot[str(a.pk)] = {
@@ -596,6 +598,8 @@ def _reports(plan: Plan, assignments, indicators, departments, users, rng: rando
             "version",
             "updated_at",
             "updated_by_id",
+            "outlier",
+            "outlier_note",
         ],
         entry_rows,
     )

@@ -229,6 +229,8 @@ SPECTACULAR_SETTINGS = {
         "BudgetActionEnum": "budgets.choices.Action",
         "ProjectGradeEnum": "budgets.choices.GRADES",
         "AppraisalStatusEnum": "budgets.models.appraisals.WorkStatus",
+        "RectificationSourceEnum": "rectification.models.Source",
+        "RectificationStatusEnum": "rectification.models.Status",
     },
     "AUTHENTICATION_WHITELIST": [
         "organizations.authentication.ApiTokenAuthentication",

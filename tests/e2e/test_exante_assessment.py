@@ -63,7 +63,7 @@ def test_a_large_project_is_assessed_by_a_third_party_before_the_budget(live_ser
             filer.fill("#id_value", value)
             filer.fill("#id_unit", unit)
             filer.get_by_role("button", name="保存", exact=True).click()
-            expect(message(filer)).to_contain_text(f"已保存:{name}")
+            expect(message(filer)).to_contain_text(f"已保存：{name}")
         panel = filer.locator("section").filter(has_text="事前绩效评估与财政重点评价")
         expect(panel).to_contain_text("申报前须完成")
         j.shot(filer, "new-large-project")

@@ -169,3 +169,25 @@ def test_api_lists_and_responds(projects, users, api_for):
         f"/api/v1/monitoring/warnings/{w.pk}/respond/", {"response": "cancel", "reason": "项目取消"}, format="json"
     )
     assert ok.status_code == 200 and ok.json()["status"] == "responded"
+
+
+def test_an_adjust_by_revision_answer_leads_the_department_to_the_target_revision(projects, users, client_for):
+    jobs.record_warnings(today=ISSUED)
+    w = W.objects.get()
+    services.warning_respond(
+        warning=w, actor=users["filer"], response="adjust", adjustment="revision", reason="目标偏高，申请调整"
+    )
+    link = reverse("budgets:adjustment_create", args=[w.project_id])
+    assert link in client_for("filer").get(reverse("monitoring:warning_detail", args=[w.pk])).content.decode()
+    assert link not in client_for("finance").get(reverse("monitoring:warning_detail", args=[w.pk])).content.decode()
+    assert client_for("filer").get(link).status_code == 200  # the revision form of the approved sheet
+
+
+def test_an_adjust_by_reallocation_answer_offers_no_target_revision(projects, users, client_for):
+    jobs.record_warnings(today=ISSUED)
+    w = W.objects.get()
+    services.warning_respond(
+        warning=w, actor=users["filer"], response="adjust", adjustment="reallocation", reason="调整资金用途"
+    )
+    page = client_for("filer").get(reverse("monitoring:warning_detail", args=[w.pk])).content.decode()
+    assert reverse("budgets:adjustment_create", args=[w.project_id]) not in page
