@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.roles import DEPARTMENT_ROLES, P
+from indicators.methods import REPORTED, InputKind, methods_with
 from organizations.models import Department, User
 from organizations.selectors import scope_to_user
 
@@ -466,14 +467,13 @@ def crosscheck(*, plan: Plan, department_code: str = "") -> dict:
     """Satisfaction (perception) beside each department's objective indicators (facts), for the
     reviewer to cross-check: a department that residents rate highly while its objective targets
     lag, or the reverse, deserves a second look. A constant number of queries."""
-    from indicators.choices import Method
     from indicators.scoring import Spec, target_met
     from satisfaction.selectors import department_estimates, min_group_size
 
     survey, estimates = department_estimates(year=plan.year)
     assignments = (
         Assignment.objects.filter(plan=plan, is_active=True)
-        .exclude(indicator__method__in=[Method.SATISFACTION, Method.GRADE, Method.DEDUCTION])
+        .filter(indicator__method__in=sorted(REPORTED))  # scored on a reported value
         .select_related("indicator", "department")
     )
     if department_code:
@@ -489,7 +489,7 @@ def crosscheck(*, plan: Plan, department_code: str = "") -> dict:
         latest[a_id] = (qn, actual, pct, colour)
     target = Decimal(85)
     sat_param = (
-        plan.library.indicators.filter(method=Method.SATISFACTION, is_active=True)
+        plan.library.indicators.filter(method__in=methods_with(InputKind.SURVEY), is_active=True)
         .values_list("params", flat=True)
         .first()
     )

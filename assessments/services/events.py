@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log, snapshot
 from core.errors import ApplicationError
 from core.uploads import check_upload
-from indicators.choices import Method
+from indicators.methods import InputKind, method_of
 from indicators.models import Rule
 
 from ..models import Assignment, Exemption, GradeAssessment, Plan, ScoreEvent
@@ -91,7 +91,7 @@ def event_void(*, event: ScoreEvent, actor, reason: str) -> ScoreEvent:
 @transaction.atomic
 def grade_assessment_set(*, assignment: Assignment, grade: str, note: str, actor) -> GradeAssessment:
     """The reviewer's qualitative grade for a ``grade`` indicator."""
-    if assignment.indicator.method != Method.GRADE:
+    if method_of(assignment.indicator.method).input != InputKind.GRADE:
         raise ApplicationError(_("Only qualitative indicators take a grade."), field="grade")
     grades = (assignment.indicator.params or {}).get("grades") or {}
     if grade not in grades:
@@ -166,7 +166,7 @@ def exemption_revoke(*, exemption: Exemption, actor) -> None:
 
 def _ranked_with(assignment: Assignment) -> list[int]:
     """The departments whose scores an input touches: its own, or everyone ranked on its indicator."""
-    if assignment.indicator.method == Method.RANK:
+    if method_of(assignment.indicator.method).input == InputKind.RANKED_VALUE:
         return list(
             Assignment.objects.filter(plan=assignment.plan_id, indicator=assignment.indicator_id).values_list(
                 "department_id", flat=True

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log, snapshot
 from core.errors import ApplicationError, ConflictError
-from indicators.choices import Applicability, Method, ValueType
+from indicators.choices import Applicability, ValueType
+from indicators.methods import InputKind, method_of
 from indicators.models import Indicator, Library
 from organizations.models import Department
 
@@ -168,4 +169,4 @@ def assignment_save(*, assignment: Assignment, data: dict, actor, expected_versi
 
 def reportable(indicator: Indicator) -> bool:
     """Departments report on every indicator except those scored from the surveys."""
-    return indicator.method != Method.SATISFACTION
+    return method_of(indicator.method).input != InputKind.SURVEY

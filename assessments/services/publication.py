@@ -23,7 +23,7 @@ from audit.services import audit_log
 from core.errors import ConflictError
 from core.roles import Role
 from core.text import render
-from indicators.choices import Method
+from indicators.methods import InputKind, methods_with
 from notifications.services import notify
 from organizations.models import Department
 from organizations.selectors import users_with_role
@@ -146,7 +146,7 @@ def publication_checklist(*, plan: Plan, period: str) -> list[Blocker]:
     )
     exempt = _exempt(plan, period)
     ungraded = (
-        Assignment.objects.filter(plan=plan, is_active=True, indicator__method=Method.GRADE)
+        Assignment.objects.filter(plan=plan, is_active=True, indicator__method__in=methods_with(InputKind.GRADE))
         .exclude(pk__in=GradeAssessment.objects.filter(assignment__plan=plan).values("assignment_id"))
         .exclude(pk__in=exempt)
         .select_related("department", "indicator")
@@ -229,7 +229,7 @@ def _samples(plan: Plan, period: str, exempt) -> Blocker:
     from ..recompute.inputs import satisfaction_inputs
 
     rows = list(
-        Assignment.objects.filter(plan=plan, is_active=True, indicator__method=Method.SATISFACTION)
+        Assignment.objects.filter(plan=plan, is_active=True, indicator__method__in=methods_with(InputKind.SURVEY))
         .exclude(pk__in=exempt)
         .select_related("department", "indicator")
         .order_by("department__order", "indicator__code")

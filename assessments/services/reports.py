@@ -13,7 +13,8 @@ from core.errors import ApplicationError, ConflictError
 from core.numbers import typed_number
 from core.roles import Role
 from core.uploads import check_upload
-from indicators.choices import Direction, Method, ValueType
+from indicators.choices import Direction, ValueType
+from indicators.methods import InputKind, method_of, methods_with
 from notifications.services import notify
 from organizations.selectors import users_of_department, users_with_role
 
@@ -88,7 +89,7 @@ def needs_value(entry: Entry) -> bool:
     return (
         entry.assignment.basic_target is not None
         or ind.direction == Direction.BOOL
-        or ind.method in (Method.SCALE, Method.RANK)
+        or (method_of(ind.method).reported and not method_of(ind.method).needs_target)
     )
 
 
@@ -550,7 +551,9 @@ def _rank_peers(report: Report) -> list[int]:
     assessed on the same ``rank`` indicators, since a rank is relative to all of them."""
     from ..models import Assignment
 
-    indicators = report.entries.filter(assignment__indicator__method=Method.RANK).values("assignment__indicator_id")
+    indicators = report.entries.filter(assignment__indicator__method__in=methods_with(InputKind.RANKED_VALUE)).values(
+        "assignment__indicator_id"
+    )
     return list(
         Assignment.objects.filter(plan_id=report.quarter.plan_id, indicator_id__in=indicators, is_active=True)
         .exclude(department_id=report.department_id)
