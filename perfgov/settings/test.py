@@ -11,13 +11,15 @@ import os
 import re
 
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL"):
+# Once per process tree: a worker or server a test starts inherits the shifted URL and the mark.
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL") and not os.environ.get("PERFGOV_REDIS_PER_WORKER"):
     # redis://host:port/N → redis://host:port/(N + 1 + worker): the base database stays free.
     _url = os.environ["REDIS_URL"]
     _match = re.match(r"^(redis://[^/]+)(?:/(\d+))?/?$", _url)
     if _match:
         _db = int(_match.group(2) or 0) + 1 + int(_xdist_worker[2:])
         os.environ["REDIS_URL"] = f"{_match.group(1)}/{_db}"
+        os.environ["PERFGOV_REDIS_PER_WORKER"] = "1"
 
 from .base import *  # noqa: E402, F403
 from .base import env  # noqa: E402
