@@ -392,6 +392,43 @@ class EvidenceDownloadView(AnyPermMixin, View):
         return serve_file(evidence.file, name=evidence.original_name, content_type=evidence.content_type)
 
 
+def _show_errors(form, exc: ApplicationError) -> None:
+    """A refused submit's field errors on the saved sheet's (unbound) form, the rest on top."""
+    for field, msgs in exc.errors.items():
+        key = field if field in form.fields else "__all__"
+        form.errors.setdefault(key, form.error_class()).extend(msgs)
+
+
+class _ReviewView(PermMixin, View):
+    """Finance accepts submitted work or returns it with reasons (ex-ante assessment or key evaluation).
+
+    A subclass names its detail page and gives ``get_work``, ``review`` and ``render_page``.
+    """
+
+    perm = P.REVIEW_BUDGET
+
+    detail = ""
+
+    def post(self, request, pk):
+        work = self.get_work(request, pk)
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                self.review(
+                    work,
+                    actor=request.user,
+                    decision=form.cleaned_data["decision"],
+                    reason=form.cleaned_data.get("reason", ""),
+                    expected_version=form.cleaned_data.get("version"),
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("Review recorded."))
+                return redirect(self.detail, pk=work.pk)
+        return self.render_page(request, work, form)
+
+
 class ExAnteSubmitView(AnyPermMixin, View):
     perms = WORKERS
 
@@ -403,11 +440,7 @@ class ExAnteSubmitView(AnyPermMixin, View):
         def on_error(exc):
             messages.error(request, exc.message)
             bound = ExAnteForm(assessment=assessment)
-            for field, msgs in exc.errors.items():
-                for m in msgs:
-                    bound.errors.setdefault(field if field in bound.fields else "__all__", bound.error_class()).append(
-                        m
-                    )
+            _show_errors(bound, exc)
             return render_exante(request, assessment, status=409 if exc.status_code == 409 else 400, form=bound)
 
         failed = _write(
@@ -427,27 +460,17 @@ class ExAnteSubmitView(AnyPermMixin, View):
         return redirect("budgets:exante_detail", pk=assessment.pk)
 
 
-class ExAnteReviewView(PermMixin, View):
-    perm = P.REVIEW_BUDGET
+class ExAnteReviewView(_ReviewView):
+    detail = "budgets:exante_detail"
 
-    def post(self, request, pk):
-        assessment = exante_or_404(request, pk)
-        form = ReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                services.exante_review(
-                    assessment=assessment,
-                    actor=request.user,
-                    decision=form.cleaned_data["decision"],
-                    reason=form.cleaned_data.get("reason", ""),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except ApplicationError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("Review recorded."))
-                return redirect("budgets:exante_detail", pk=assessment.pk)
-        return render_exante(request, assessment, status=400, review_form=form)
+    def get_work(self, request, pk):
+        return exante_or_404(request, pk)
+
+    def review(self, work, **kwargs):
+        services.exante_review(assessment=work, **kwargs)
+
+    def render_page(self, request, work, form):
+        return render_exante(request, work, status=400, review_form=form)
 
 
 def render_key(request, key, status=200, form=None, review_form=None):
@@ -519,11 +542,7 @@ class KeySubmitView(AnyPermMixin, View):
         def on_error(exc):
             messages.error(request, exc.message)
             bound = KeyForm(initial={"total": key.total, "findings": key.findings, "version": key.version})
-            for field, msgs in exc.errors.items():
-                for m in msgs:
-                    bound.errors.setdefault(field if field in bound.fields else "__all__", bound.error_class()).append(
-                        m
-                    )
+            _show_errors(bound, exc)
             return render_key(request, key, status=409 if exc.status_code == 409 else 400, form=bound)
 
         failed = _write(
@@ -538,27 +557,17 @@ class KeySubmitView(AnyPermMixin, View):
         return redirect("budgets:key_detail", pk=key.pk)
 
 
-class KeyReviewView(PermMixin, View):
-    perm = P.REVIEW_BUDGET
+class KeyReviewView(_ReviewView):
+    detail = "budgets:key_detail"
 
-    def post(self, request, pk):
-        key = key_or_404(request, pk)
-        form = ReviewForm(request.POST)
-        if form.is_valid():
-            try:
-                services.key_review(
-                    key=key,
-                    actor=request.user,
-                    decision=form.cleaned_data["decision"],
-                    reason=form.cleaned_data.get("reason", ""),
-                    expected_version=form.cleaned_data.get("version"),
-                )
-            except ApplicationError as exc:
-                apply_error(form, exc)
-            else:
-                messages.success(request, _("Review recorded."))
-                return redirect("budgets:key_detail", pk=key.pk)
-        return render_key(request, key, status=400, review_form=form)
+    def get_work(self, request, pk):
+        return key_or_404(request, pk)
+
+    def review(self, work, **kwargs):
+        services.key_review(key=work, **kwargs)
+
+    def render_page(self, request, work, form):
+        return render_key(request, work, status=400, review_form=form)
 
 
 class KeyGapsView(PermMixin, View):
