@@ -22,6 +22,7 @@ from .. import department_evaluation as dev
 from .. import evaluation
 from ..choices import EDITABLE_STATUSES, GRADES, EvaluationStatus, Operator, ProjectStatus
 from .policy import MAX_TEXT, MONEY, POINTS, VALUE, YEAR_VALIDATORS
+from .projects import TargetValue
 
 DepartmentDimension = dev.DepartmentDimension
 
@@ -140,7 +141,7 @@ class DepartmentSheet(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-class DepartmentTarget(models.Model):
+class DepartmentTarget(TargetValue, models.Model):
     """A target of a department-wide sheet, e.g. "公用经费控制率 ≤ 100 %", with its year-end value."""
 
     sheet = models.ForeignKey(
@@ -186,21 +187,8 @@ class DepartmentTarget(models.Model):
     def __str__(self):
         return f"{self.name} {self.target_text}"
 
-    @property
-    def target_text(self) -> str:
-        from core.numbers import plain
-
-        if self.operator == Operator.RANGE:
-            text = f"{plain(self.value)}–{plain(self.upper)}"
-        else:
-            text = f"{self.get_operator_display()} {plain(self.value)}"
-        return f"{text} {self.unit}".strip()
-
     def clean(self):
-        errors: dict[str, list] = {}
-        if self.value is not None:
-            for field, msgs in evaluation.value_errors(self.operator, self.value, self.upper).items():
-                errors.setdefault(field, []).extend(gettext(m) for m in msgs)
+        errors = self.value_errors()
         if errors:
             raise ValidationError(errors)
 

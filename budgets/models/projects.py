@@ -115,7 +115,31 @@ class BudgetProject(models.Model):
         return self.status in EDITABLE_STATUSES
 
 
-class BudgetTarget(models.Model):
+class TargetValue:
+    """What a project's target and a department-wide target share: an operator, a value (and an
+    upper bound for a range) in a unit — the target as written, and the checks of its value."""
+
+    @property
+    def target_text(self) -> str:
+        from core.numbers import plain
+
+        if self.operator == Operator.RANGE:
+            text = f"{plain(self.value)}–{plain(self.upper)}"
+        else:
+            text = f"{self.get_operator_display()} {plain(self.value)}"
+        return f"{text} {self.unit}".strip()
+
+    def value_errors(self) -> dict[str, list[str]]:
+        """Field errors of the value against the operator (a missing value is the field's own error)."""
+        if self.value is None:
+            return {}
+        return {
+            field: [gettext(m) for m in msgs]
+            for field, msgs in evaluation.value_errors(self.operator, self.value, self.upper).items()
+        }
+
+
+class BudgetTarget(TargetValue, models.Model):
     """A performance target of a project's sheet, e.g. "activities ≥ 50 场", with its year-end value."""
 
     project = models.ForeignKey(
@@ -198,16 +222,6 @@ class BudgetTarget(models.Model):
     def __str__(self):
         return f"{self.name} {self.target_text}"
 
-    @property
-    def target_text(self) -> str:
-        from core.numbers import plain
-
-        if self.operator == Operator.RANGE:
-            text = f"{plain(self.value)}–{plain(self.upper)}"
-        else:
-            text = f"{self.get_operator_display()} {plain(self.value)}"
-        return f"{text} {self.unit}".strip()
-
     def clean(self):
         errors: dict[str, list] = {}
         if self.dimension and not self.subdimension:
@@ -226,9 +240,8 @@ class BudgetTarget(models.Model):
             and self.subdimension not in SUBDIMENSIONS[BudgetDimension(self.dimension)]
         ):
             errors["subdimension"] = [_("This sub-dimension does not belong to the chosen dimension.")]
-        if self.value is not None:  # a missing value is reported by the field itself
-            for field, msgs in evaluation.value_errors(self.operator, self.value, self.upper).items():
-                errors.setdefault(field, []).extend(gettext(m) for m in msgs)
+        for field, msgs in self.value_errors().items():
+            errors.setdefault(field, []).extend(msgs)
         if self.indicator_id:
             ind = self.indicator
             project = self._project_or_none()
