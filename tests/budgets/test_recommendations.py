@@ -15,6 +15,7 @@ from budgets.models import BudgetProject, Evaluation, Recommendation
 from core.errors import ApplicationError
 
 from .factories import ProjectFactory, add_targets, approved_project
+from .test_money_units import money_units
 
 pytestmark = pytest.mark.django_db
 
@@ -166,6 +167,7 @@ def test_override_keeps_the_original_beside_the_new_value_and_the_reason(client_
     assert event.before["status"] == "proposed" and event.after["final_amount"] == "600000.00"
     html = client_for("leader").get(reverse("budgets:recommendation_list") + "?year=2026").content.decode()
     assert "列入市级民生实事" in html
+    assert money_units(html) == {"元"}  # the departments' table and the projects' table in one unit
 
     # Regenerating leaves the decision alone.
     counts = services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})

@@ -129,8 +129,8 @@ def test_budget_project_from_sheet_to_recommendation(live_server, people, depart
         finance.get_by_role("button", name="登记", exact=True).click()
         expect(message(finance)).to_contain_text("支出已记录。")
         kpis = finance.locator(".pg-kpis").filter(has_text="执行率")
-        expect(kpis).to_contain_text("已支出 239.63 万元 2,396,300.00 元")
-        expect(kpis).to_contain_text("剩余 0.00 万元 0.00 元")
+        expect(kpis).to_contain_text("已支出 2,396,300.00 元")
+        expect(kpis).to_contain_text("剩余 0.00 元")
         expect(kpis).to_contain_text("执行率 100.00%")
         j.shot(finance, "spent-in-full")
 
