@@ -8,6 +8,7 @@ draws its charts too.
 """
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from . import world
@@ -78,6 +79,21 @@ def test_leader_dashboard_and_public_page(live_server, people, departments, sett
         expect(rankings.locator("table").first).to_contain_text("卫生健康委")
         assert axe_serious(leader) == []  # the leader dashboard passes axe-core
         j.shot(leader, "leader-dashboard")
+
+        # The printable results notice (考核结果通报) of the year passes axe-core too.
+        leader.goto(j.url(reverse("assessments:notice", args=[year.year]) + "?period=annual"))
+        expect(leader.locator("main")).to_contain_text("教育局")
+        expect(leader.locator("main")).to_contain_text(f"{edu:.2f}")
+        assert axe_serious(leader) == []
+        j.shot(leader, "results-notice")
+
+        # On a phone, the department's own dashboard and the leader's home fit the screen's width.
+        for user, path in (("filer", reverse("dashboards:department", args=["edu"])), ("leader", "/")):
+            phone = j.desk(user, width=360)
+            phone.goto(j.url(path))
+            phone.wait_for_load_state("networkidle")
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 360, (user, path)
+            j.shot(phone, f"{user}-home-360")
 
         # Nobody logged in: the public disclosure page with the published results and its charts.
         resident = j.desk()
