@@ -12,6 +12,7 @@ from rest_framework.exceptions import APIException
 from rest_framework.pagination import PageNumberPagination
 
 from .errors import ApplicationError, PreconditionFailed
+from .roles import has_any_perm
 
 
 class Pagination(PageNumberPagination):
@@ -40,14 +41,14 @@ class CountedRows:
 
 
 class IsAuthenticatedWithRole(permissions.BasePermission):
-    """Signed in, active and holding a role. Views narrow it with ``required_perms``."""
+    """Signed in, active and holding a role. Views narrow it with ``required_perms``, whose values are
+    a permission or a tuple of which any one will do."""
 
     def has_permission(self, request, view):
         user = request.user
         if not (user and user.is_authenticated and getattr(user, "role", None)):
             return False
-        perm = required_perm(view, request)
-        return perm is None or user.has_perm(perm)
+        return has_any_perm(user, required_perm(view, request))
 
 
 def required_perm(view, request) -> str | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import P
+from .roles import P, has_any_perm
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,7 @@ def navigation_for(user, current_path: str = "") -> list[dict]:
     for section in NAVIGATION:
         items = []
         for item in section.items:
-            perms = item.perm if isinstance(item.perm, tuple) else (item.perm,) if item.perm else ()
-            if perms and not any(user.has_perm(p) for p in perms):
+            if not has_any_perm(user, item.perm or None):
                 continue
             if item.roles and user.role not in item.roles:
                 continue

@@ -191,3 +191,13 @@ ROLE_ADMIN_APPS: dict[str, frozenset[str]] = {
 }
 
 STAFF_ROLES = frozenset(ROLE_ADMIN_APPS)
+
+
+def has_any_perm(user, perms: str | tuple[str, ...] | None) -> bool:
+    """Whether ``user`` holds the named permission, or any one of a tuple of them (None: no permission
+    asked). The one place where "any of" is decided, for pages (``PermMixin``) and the API
+    (``IsAuthenticatedWithRole``): a department user reads its own with one, the city's readers all with
+    another, and each view names both."""
+    if perms is None:
+        return True
+    return any(user.has_perm(p) for p in ((perms,) if isinstance(perms, str) else perms))

@@ -7,17 +7,20 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from .errors import ApplicationError
+from .roles import has_any_perm
 
 
 class PermMixin(LoginRequiredMixin):
-    """Require a named permission (``perm``); signed-out users go to the login page."""
+    """Require a named permission (``perm``) and/or any one of ``perms``; signed-out users go to the
+    login page, signed-in users without the permission get 403."""
 
     perm: str | None = None
+    perms: tuple[str, ...] | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.perm and not request.user.has_perm(self.perm):
+        if not (has_any_perm(request.user, self.perm) and has_any_perm(request.user, self.perms)):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,11 +26,6 @@ READ_PERMS = (P.READ_ALL_RECTIFICATION, P.READ_OWN_RECTIFICATION)
 
 class ReadMixin(PermMixin):
     perms: tuple[str, ...] = READ_PERMS
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not any(request.user.has_perm(p) for p in self.perms):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _filters(request) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -23,14 +22,10 @@ READ_PERMS = (P.READ_OWN_BUDGETS, P.READ_ALL_BUDGETS)
 
 
 class AnyPermMixin(PermMixin):
-    """Signed in and holding at least one of ``perms`` (department users read their own, others all)."""
+    """The budget pages' default: any one of the budget read permissions (department users read their
+    own, others all); a view names other ``perms`` to narrow it."""
 
     perms: tuple[str, ...] = READ_PERMS
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not any(request.user.has_perm(p) for p in self.perms):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def project_or_404(request, pk: int) -> BudgetProject:
