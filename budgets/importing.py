@@ -259,7 +259,7 @@ def parse(*, content: bytes, actor) -> ImportResult:
     years = {p.project.year for p in parsed_rows if p.project.year}
     for ind in Indicator.objects.filter(library__year__in=years).select_related("library"):
         indicators[(ind.library.year, ind.code)] = ind
-    library = {ind.code: ind for ind in LibraryIndicator.objects.filter(is_active=True)}
+    library = {ind.code: ind for ind in LibraryIndicator.objects.all()}
     for number, row in sheets.get("targets", []):
         parsed = by_code.get(row.get("project", ""))
         if parsed is None:
@@ -307,6 +307,8 @@ def parse(*, content: bytes, actor) -> ImportResult:
                     "library",
                     _("No indicator “%(code)s” in the library.") % {"code": library_code},
                 )
+            elif retired := services.retired_choice_error(library[library_code], None):
+                err("targets", number, "library", retired)
             else:
                 target.library_indicator = library[library_code]
         try:

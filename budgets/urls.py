@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import department as dw
+from .views import library as lib
 
 app_name = "budgets"
 
@@ -78,6 +79,9 @@ urlpatterns = [
     path("projects/<int:pk>/quality/", views.SheetQualityView.as_view(), name="sheet_quality"),
     path("library/", views.LibraryListView.as_view(), name="library"),
     path("library/<int:pk>/", views.LibraryDetailView.as_view(), name="library_detail"),
+    path("library/new/", lib.LibraryCreateView.as_view(), name="library_create"),
+    path("library/<int:pk>/edit/", lib.LibraryEditView.as_view(), name="library_edit"),
+    path("library/<int:pk>/retire/", lib.LibraryRetireView.as_view(), name="library_retire"),
     path("policy/", views.PolicyListView.as_view(), name="policy_list"),
     path("policy/<int:year>/", views.PolicyEditView.as_view(), name="policy_edit"),
     path("department-wide/", dw.DepartmentSheetListView.as_view(), name="department_list"),

@@ -17,8 +17,8 @@ from core.roles import P
 from core.text import render
 
 from .. import selectors, services, sheet_selectors, targetrules
-from ..choices import GRADES, BudgetDimension, BudgetSubdimension
-from ..models import LibraryIndicator, Sector, SheetReview, TargetAdjustment
+from ..choices import GRADES, BudgetDimension, BudgetSubdimension, Operator
+from ..models import MAX_TEXT, LibraryIndicator, Sector, SheetReview, TargetAdjustment
 from .views import READ, BudgetPermission, _int, _own_project, project_for
 
 PROJECT = OpenApiParameter("project", int, description="Project id")
@@ -146,11 +146,34 @@ class LibraryIndicatorSerializer(serializers.ModelSerializer):
             "definition",
             "is_active",
             "uses",
+            "version",
         ]
         read_only_fields = fields
 
     def get_level2(self, obj) -> str:
         return targetrules.level2_label(obj.dimension, obj.subdimension)
+
+
+class LibraryIndicatorWriteSerializer(serializers.Serializer):
+    """A library indicator as finance writes it; the service checks the rules and names each field."""
+
+    code = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="New indicators only; it cannot change later."
+    )
+    sector = serializers.CharField(max_length=30, help_text="Sector code.")
+    dimension = serializers.ChoiceField(choices=BudgetDimension.choices, help_text="Level 1 (一级).")
+    subdimension = serializers.ChoiceField(choices=BudgetSubdimension.choices, help_text="Level 2 (二级).")
+    name = serializers.CharField(max_length=200, help_text="The indicator itself (三级).")
+    unit = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    operator = serializers.ChoiceField(choices=Operator.choices, help_text="Direction: ge, le, eq or range.")
+    definition = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
+    version = serializers.IntegerField(
+        required=False, min_value=0, help_text="The version read (changes only); a stale one answers 409."
+    )
+
+
+class LibraryVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=0, help_text="The version read; stale → 409.")
 
 
 class YearFiguresSerializer(serializers.Serializer):
@@ -341,19 +364,30 @@ class AdjustmentViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.Retrie
             OpenApiParameter("sector", str, description="Sector code"),
             OpenApiParameter("dimension", str, enum=BudgetDimension.values),
             OpenApiParameter("subdimension", str, enum=BudgetSubdimension.values),
+            OpenApiParameter(
+                "state", str, enum=["retired", "all"], description="Retired indicators only, or all (default: in use)"
+            ),
         ]
     ),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("project", int, description="Benchmarks for this project (same category first)")]
     ),
 )
-class LibraryIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    """The shared indicator library (指标库); the detail carries its benchmarks."""
+class LibraryIndicatorViewSet(
+    VersionedETagMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The shared indicator library (指标库); the detail carries its benchmarks. Finance adds, changes,
+    retires and brings back indicators; every role that reads budgets reads it."""
 
     permission_classes = [BudgetPermission]
     serializer_class = LibraryIndicatorSerializer
     queryset = LibraryIndicator.objects.none()
-    required_perms = {"list": READ, "retrieve": READ, "sectors": READ}
+    required_perms = {"list": READ, "retrieve": READ, "sectors": READ, "*": P.MANAGE_BUDGET_LIBRARY}
 
     def get_queryset(self):
         p = self.request.query_params
@@ -363,7 +397,56 @@ class LibraryIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             dimension=p.get("dimension", ""),
             subdimension=p.get("subdimension", ""),
             active_only=self.action == "list",
+            state=p.get("state", "") if self.action == "list" else "all",
         )
+
+    def _fresh(self, indicator):
+        return sheet_selectors.library_search(state="all").get(pk=indicator.pk)
+
+    @extend_schema(request=LibraryIndicatorWriteSerializer, responses={201: LibraryIndicatorSerializer})
+    def create(self, request, *args, **kwargs):
+        """Add an indicator: 400 naming each field (``duplicate`` for a code or a name under the same
+        sector and levels taken already)."""
+        data = LibraryIndicatorWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("version", None)
+        indicator = services.library_indicator_save(actor=request.user, data=values)
+        return Response(LibraryIndicatorSerializer(self._fresh(indicator)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LibraryIndicatorWriteSerializer, responses={200: LibraryIndicatorSerializer})
+    def update(self, request, *args, **kwargs):
+        """Change an indicator (the code stays); ``in_use`` when targets chose it and its levels would change."""
+        indicator = self.get_object()
+        data = LibraryIndicatorWriteSerializer(data=request.data, partial=kwargs.get("partial", False))
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version", None)
+        services.library_indicator_save(
+            actor=request.user, indicator=indicator, data=values, expected_version=version
+        )
+        return Response(LibraryIndicatorSerializer(self._fresh(indicator)).data)
+
+    def _retire(self, request, *, retire: bool):
+        indicator = self.get_object()
+        data = LibraryVersionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.library_indicator_retire(
+            indicator=indicator, actor=request.user, retire=retire, expected_version=data.validated_data.get("version")
+        )
+        return Response(LibraryIndicatorSerializer(self._fresh(indicator)).data)
+
+    @extend_schema(request=LibraryVersionSerializer, responses={200: LibraryIndicatorSerializer})
+    @action(detail=True, methods=["post"])
+    def retire(self, request, pk=None):
+        """Retire the indicator: it stays on the targets that chose it; no target can choose it again."""
+        return self._retire(request, retire=True)
+
+    @extend_schema(request=LibraryVersionSerializer, responses={200: LibraryIndicatorSerializer})
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, pk=None):
+        """Bring a retired indicator back into use."""
+        return self._retire(request, retire=False)
 
     def get_serializer_class(self):
         return LibraryIndicatorDetailSerializer if self.action == "retrieve" else LibraryIndicatorSerializer
