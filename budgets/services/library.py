@@ -68,7 +68,9 @@ EDITABLE_LIBRARY_FIELDS = ["sector", "dimension", "subdimension", "name", "unit"
 
 def retired_choice_error(indicator: LibraryIndicator | None, previous_id: int | None) -> str | None:
     """Why a target may not choose ``indicator``: a retired one stays where it was chosen, never newly."""
-    if indicator is None or indicator.is_active or indicator.pk == previous_id:
+    if indicator is None or indicator.pk == previous_id:
+        return None
+    if LibraryIndicator.objects.filter(pk=indicator.pk, is_active=True).exists():  # as stored, not as held
         return None
     return _("The library indicator “%(name)s” is retired and can no longer be chosen.") % {"name": indicator.name}
 
