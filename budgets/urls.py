@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import appraisal_import as ai
 from .views import department as dw
 from .views import library as lib
 
@@ -54,6 +55,12 @@ urlpatterns = [
     path("appraisals/exante/<int:pk>/submit/", views.ExAnteSubmitView.as_view(), name="exante_submit"),
     path("appraisals/exante/<int:pk>/review/", views.ExAnteReviewView.as_view(), name="exante_review"),
     path("appraisals/exante/<int:pk>/report/", views.ExAnteReportView.as_view(), name="exante_report"),
+    path("appraisals/exante/<int:pk>/import/", ai.ExAnteImportView.as_view(), name="exante_import"),
+    path(
+        "appraisals/exante/<int:pk>/import/template/",
+        ai.ExAnteImportTemplateView.as_view(),
+        name="exante_import_template",
+    ),
     path("appraisals/evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="appraisal_evidence"),
     path("appraisals/key/<int:pk>/", views.KeyDetailView.as_view(), name="key_detail"),
     path("appraisals/key/<int:pk>/edit/", views.KeyEditView.as_view(), name="key_edit"),
