@@ -211,3 +211,7 @@ class LibraryIndicatorForm(StyledForm):
         if indicator is not None:  # the code stays as it is
             self.fields["code"].disabled = True
             self.fields["code"].required = False
+
+
+class LibraryImportForm(StyledForm):
+    file = forms.FileField(label=_("Workbook (xlsx)"), help_text=_("Sheet “indicators”; see the template."))

@@ -7,18 +7,23 @@ sees and asks for revisions of its own department's projects only; another depar
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api import VersionedETagMixin
+from core.errors import ApplicationError
 from core.roles import P
 from core.text import render
 
-from .. import selectors, services, sheet_selectors, targetrules
+from .. import importing, library_import, selectors, services, sheet_selectors, targetrules
 from ..choices import GRADES, BudgetDimension, BudgetSubdimension, Operator
 from ..models import MAX_TEXT, LibraryIndicator, Sector, SheetReview, TargetAdjustment
+from .serializers import ImportRowErrorSerializer
 from .views import READ, BudgetPermission, _int, _own_project, project_for
 
 PROJECT = OpenApiParameter("project", int, description="Project id")
@@ -170,6 +175,21 @@ class LibraryIndicatorWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, min_value=0, help_text="The version read (changes only); a stale one answers 409."
     )
+
+
+class LibraryImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="xlsx with the sheet “indicators” (see the page's template).")
+    dry_run = serializers.BooleanField(default=True, help_text="true: only check and report; false: write all or none.")
+
+
+class LibraryImportResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    valid = serializers.BooleanField()
+    rows = serializers.IntegerField()
+    errors = ImportRowErrorSerializer(many=True)
+    created = serializers.ListField(child=serializers.CharField(), help_text="Codes written (or, dry, to be).")
+    detail = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
 
 
 class LibraryVersionSerializer(serializers.Serializer):
@@ -447,6 +467,40 @@ class LibraryIndicatorViewSet(
     def reinstate(self, request, pk=None):
         """Bring a retired indicator back into use."""
         return self._retire(request, retire=False)
+
+    @extend_schema(
+        request={"multipart/form-data": LibraryImportSerializer},
+        responses={200: LibraryImportResultSerializer, 400: LibraryImportResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+    )
+    def import_(self, request):
+        """New indicators from xlsx: each row checked as a single create is, each problem named by row and
+        column; with any problem nothing is written (400)."""
+        data = LibraryImportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise ApplicationError(
+                _("The file is larger than %(mb)d MB.") % {"mb": importing.MAX_BYTES // 1048576}, field="file"
+            )
+        result = library_import.run(
+            content=upload.read(), actor=request.user, dry_run=data.validated_data["dry_run"], file_name=upload.name
+        )
+        body = result.as_json()
+        if result.valid:
+            return Response(body)
+        n = len(result.errors)
+        body["detail"] = ngettext(
+            "%(n)d problem: nothing was written.", "%(n)d problems: nothing was written.", n
+        ) % {"n": n}
+        body["code"] = "invalid"
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
 
     def get_serializer_class(self):
         return LibraryIndicatorDetailSerializer if self.action == "retrieve" else LibraryIndicatorSerializer

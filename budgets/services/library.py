@@ -76,8 +76,8 @@ def retired_choice_error(indicator: LibraryIndicator | None, previous_id: int | 
 
 
 def _sector(value, errors: dict) -> Sector | None:
-    if isinstance(value, Sector) or value is None:
-        return value
+    if isinstance(value, Sector) or value in (None, ""):
+        return value or None
     sector = Sector.objects.filter(code=str(value).strip()).first()
     if sector is None:
         errors.setdefault("sector", []).append(_("No sector “%(code)s”.") % {"code": value})

@@ -4,6 +4,7 @@ back an indicator (docs/budgets.md, section 11). Browsing and benchmarks are ``v
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -12,9 +13,9 @@ from core.errors import ApplicationError
 from core.roles import P
 from core.views_mixins import apply_error
 
-from .. import services
+from .. import importing, library_import, services
 from ..models import LibraryIndicator
-from ..sheet_forms import DecisionForm, LibraryIndicatorForm
+from ..sheet_forms import DecisionForm, LibraryImportForm, LibraryIndicatorForm
 from .base import AnyPermMixin
 
 
@@ -111,3 +112,43 @@ class LibraryRetireView(LibraryManageMixin, View):
             else _("The indicator is in use again."),
         )
         return redirect("budgets:library_detail", pk=indicator.pk)
+
+
+class LibraryImportView(LibraryManageMixin, View):
+    """New indicators from an xlsx workbook: every row checked as the form checks it, all or none."""
+
+    def render_page(self, request, form, result=None, status=200):
+        return render(request, "budgets/library_import.html", {"form": form, "result": result}, status=status)
+
+    def get(self, request):
+        return self.render_page(request, LibraryImportForm())
+
+    def post(self, request):
+        form = LibraryImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(request, form, status=400)
+        upload = form.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            form.add_error("file", _("The file is larger than %(mb)d MB.") % {"mb": importing.MAX_BYTES // 1048576})
+            return self.render_page(request, form, status=400)
+        try:
+            result = library_import.run(
+                content=upload.read(), actor=request.user, dry_run=False, file_name=upload.name
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+            return self.render_page(request, form, status=400)
+        if not result.valid:
+            return self.render_page(request, form, result, status=400)
+        messages.success(request, _("%(n)d indicators were added to the library.") % {"n": len(result.created)})
+        return redirect("budgets:library")
+
+
+class LibraryImportTemplateView(LibraryManageMixin, View):
+    def get(self, request):
+        response = HttpResponse(
+            library_import.template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="library-indicators-template.xlsx"'
+        return response

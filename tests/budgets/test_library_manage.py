@@ -238,3 +238,67 @@ def test_retired_filter_and_buttons_on_the_pages(client_for, beds, users):
     assert response.status_code == 302
     beds.refresh_from_db()
     assert beds.is_active
+
+
+def _library_workbook(rows) -> bytes:
+    from openpyxl import Workbook
+    import io
+
+    from budgets import library_import
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "indicators"
+    ws.append(library_import.COLUMNS)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+GOOD_ROWS = [
+    ["edu-out-10", "edu", "产出", "数量", "新建校舍面积", "平方米", "≥", "当年竣工验收的校舍建筑面积。"],
+    ["hl-eff-01", "卫生健康", "effect", "social", "急救反应时间", "分钟", "≤", ""],
+]
+
+
+def test_library_import_all_or_nothing_with_each_bad_cell_named(sectors, beds, users):
+    from budgets import library_import
+
+    bad = [
+        *GOOD_ROWS,
+        ["hl-out-01", "health", "output", "quantity", "床位使用率", "%", "ge", ""],  # code taken
+        ["x-1", "nope", "产出", "social", "新增病床", "张", "≥", ""],  # unknown sector, level 2 of another level 1
+        ["x-2", "edu", "产出", "数量", "新建校舍面积", "平方米", "≥", ""],  # same name as row 2 above
+    ]
+    result = library_import.run(content=_library_workbook(bad), actor=users["finance"], dry_run=False)
+    cells = sorted((e.row, e.field) for e in result.errors)
+    assert cells == [(4, "code"), (5, "sector"), (5, "subdimension"), (6, "name")]
+    assert not result.created and LibraryIndicator.objects.count() == 1
+    assert not AuditEvent.objects.filter(action__startswith="budgets.library.").exists()
+    ok = library_import.run(content=_library_workbook(GOOD_ROWS), actor=users["finance"], dry_run=False)
+    assert ok.valid and [i.code for i in ok.created] == ["edu-out-10", "hl-eff-01"]
+    made = LibraryIndicator.objects.get(code="hl-eff-01")
+    assert (made.sector.code, made.dimension, made.subdimension, made.operator) == ("health", "effect", "social", "le")
+    assert AuditEvent.objects.filter(action="budgets.library.imported").count() == 1
+
+
+def test_library_import_page_and_api(client_for, api_for, sectors):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(rows):
+        return SimpleUploadedFile("lib.xlsx", _library_workbook(rows), content_type="application/octet-stream")
+
+    assert client_for("filer").get(reverse("budgets:library_import")).status_code == 403
+    template = client_for("finance").get(reverse("budgets:library_import_template"))
+    assert template.status_code == 200 and template.content.startswith(b"PK")
+    bad = client_for("finance").post(reverse("budgets:library_import"), {"file": upload([GOOD_ROWS[0], GOOD_ROWS[0]])})
+    assert bad.status_code == 400 and 'data-cell="3!code"' in bad.content.decode()
+    dry = api_for("finance").post(API + "import/", {"file": upload(GOOD_ROWS)}, format="multipart")
+    assert dry.status_code == 200 and dry.json()["created"] == ["edu-out-10", "hl-eff-01"]
+    assert not LibraryIndicator.objects.exists()
+    denied = api_for("supervisor").post(API + "import/", {"file": upload(GOOD_ROWS)}, format="multipart")
+    assert denied.status_code == 403
+    done = client_for("finance").post(reverse("budgets:library_import"), {"file": upload(GOOD_ROWS)})
+    assert done.status_code == 302 and LibraryIndicator.objects.count() == 2
