@@ -75,7 +75,10 @@ class AssessmentImport:
             "dry_run": self.dry_run,
             "valid": self.valid,
             "written": self.written,
-            "lines": {k: {f: str(v) if isinstance(v, Decimal) else v for f, v in line.items()} for k, line in self.lines.items()},
+            "lines": {
+                k: {f: str(v) if isinstance(v, Decimal) else v for f, v in line.items()}
+                for k, line in self.lines.items()
+            },
             "conclusion": self.sheet,
             "cells": [e.as_json() for e in self.errors],
             "errors": self.errors_by_cell(),
@@ -141,7 +144,11 @@ def parse(*, content: bytes, assessment: ExAnteAssessment) -> AssessmentImport:
                 result, "lines", number, "criteria", lambda r=row: _text(r.get("criteria"), "criteria", required=True)
             ),
             "score": _checked(
-                result, "lines", number, "score", lambda r=row, p=line.points: _score(r.get("score"), "score", maximum=p)
+                result,
+                "lines",
+                number,
+                "score",
+                lambda r=row, p=line.points: _score(r.get("score"), "score", maximum=p),
             ),
             "comment": _checked(result, "lines", number, "comment", lambda r=row: _text(r.get("comment"), "comment")),
         }

@@ -442,9 +442,7 @@ class LibraryIndicatorViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         version = values.pop("version", None)
-        services.library_indicator_save(
-            actor=request.user, indicator=indicator, data=values, expected_version=version
-        )
+        services.library_indicator_save(actor=request.user, indicator=indicator, data=values, expected_version=version)
         return Response(LibraryIndicatorSerializer(self._fresh(indicator)).data)
 
     def _retire(self, request, *, retire: bool):
@@ -496,9 +494,9 @@ class LibraryIndicatorViewSet(
         if result.valid:
             return Response(body)
         n = len(result.errors)
-        body["detail"] = ngettext(
-            "%(n)d problem: nothing was written.", "%(n)d problems: nothing was written.", n
-        ) % {"n": n}
+        body["detail"] = ngettext("%(n)d problem: nothing was written.", "%(n)d problems: nothing was written.", n) % {
+            "n": n
+        }
         body["code"] = "invalid"
         return Response(body, status=status.HTTP_400_BAD_REQUEST)
 

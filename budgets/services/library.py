@@ -149,8 +149,10 @@ def library_indicator_save(
         errors.setdefault("name", []).append(
             _("The library has an indicator of this name under the same sector and levels already.")
         )
-    if not creating and indicator.targets.exists() and (
-        indicator.dimension != before["dimension"] or indicator.subdimension != before["subdimension"]
+    if (
+        not creating
+        and indicator.targets.exists()
+        and (indicator.dimension != before["dimension"] or indicator.subdimension != before["subdimension"])
     ):
         kinds.add("in_use")
         errors.setdefault("dimension", []).append(

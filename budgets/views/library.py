@@ -132,9 +132,7 @@ class LibraryImportView(LibraryManageMixin, View):
             form.add_error("file", _("The file is larger than %(mb)d MB.") % {"mb": importing.MAX_BYTES // 1048576})
             return self.render_page(request, form, status=400)
         try:
-            result = library_import.run(
-                content=upload.read(), actor=request.user, dry_run=False, file_name=upload.name
-            )
+            result = library_import.run(content=upload.read(), actor=request.user, dry_run=False, file_name=upload.name)
         except ApplicationError as exc:
             apply_error(form, exc)
             return self.render_page(request, form, status=400)

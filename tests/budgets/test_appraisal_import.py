@@ -9,8 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from audit.models import AuditEvent
@@ -66,7 +65,9 @@ def _upload(content=None, name="sheet.xlsx"):
 
 
 def test_a_good_file_writes_every_line_and_the_conclusion(assessment, users):
-    result = appraisal_import.run(assessment=assessment, content=workbook(), actor=users["evaluator"], expected_version=1)
+    result = appraisal_import.run(
+        assessment=assessment, content=workbook(), actor=users["evaluator"], expected_version=1
+    )
     assert result.valid and result.written
     assessment.refresh_from_db()
     lines = {line.dimension: line for line in assessment.lines.all()}
@@ -213,7 +214,9 @@ def test_scope_an_evaluator_not_assigned_gets_404_and_finance_cannot_import_the_
     assert refused.status_code == 400 and refused.json()["code"] == "not_yours"
     # Departments have no use of it at all; finance imports its own.
     assert client_for("filer").get(reverse("budgets:exante_import", args=[assessment.pk])).status_code == 403
-    own = api_for("finance").post(f"{API}{finance_own.pk}/import/", {"file": _upload(), "version": 1}, format="multipart")
+    own = api_for("finance").post(
+        f"{API}{finance_own.pk}/import/", {"file": _upload(), "version": 1}, format="multipart"
+    )
     assert own.status_code == 200
     for a in (assessment, finance_own):
         a.refresh_from_db()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from budgets import importing, services
 from budgets.models import BudgetTarget, LibraryIndicator, Sector
-from core.errors import ApplicationError, ConflictError
+from core.errors import ApplicationError
 
 from .factories import ProjectFactory, TargetFactory
 
@@ -55,7 +55,13 @@ def test_finance_adds_an_indicator_on_the_page_and_it_is_audited(client_for, sec
     response = client_for("finance").post(reverse("budgets:library_create"), data)
     assert response.status_code == 302
     ind = LibraryIndicator.objects.get(code="edu-out-09")
-    assert (ind.sector, ind.name, ind.unit, ind.is_active, ind.version) == (sectors["edu"], "新建校舍面积", "平方米", True, 1)
+    assert (ind.sector, ind.name, ind.unit, ind.is_active, ind.version) == (
+        sectors["edu"],
+        "新建校舍面积",
+        "平方米",
+        True,
+        1,
+    )
     event = AuditEvent.objects.get(action="budgets.library.created")
     assert event.before is None and event.after["name"] == "新建校舍面积"
 
@@ -67,9 +73,7 @@ def test_bad_fields_are_each_named_and_nothing_is_written(client_for, sectors, b
     form = response.context["form"]
     assert "name" in form.errors
     # a sub-dimension of another level 1 and a code already taken, both named at once
-    response = client_for("finance").post(
-        reverse("budgets:library_create"), data | {"name": "新建校舍面积"}
-    )
+    response = client_for("finance").post(reverse("budgets:library_create"), data | {"name": "新建校舍面积"})
     errors = response.context["form"].errors
     assert "subdimension" in errors and "code" in errors
     assert LibraryIndicator.objects.count() == 1
@@ -133,7 +137,7 @@ def test_the_code_never_changes_and_levels_stay_while_targets_use_it(beds, users
 
 
 def test_api_create_change_retire_reinstate(api_for, sectors, beds):
-    body = {k: v for k, v in FORM.items()} | {"sector": "edu"}
+    body = FORM | {"sector": "edu"}
     created = api_for("finance").post(API, body, format="json")
     assert created.status_code == 201, created.json()
     assert created.json()["code"] == "edu-out-09" and created.json()["version"] == 1
@@ -155,7 +159,9 @@ def test_api_create_change_retire_reinstate(api_for, sectors, beds):
     assert api_for("filer").get(f"{API}{pk}/").json()["is_active"] is False
     back = api_for("finance").post(f"{API}{pk}/reinstate/", {"version": 3}, format="json")
     assert back.status_code == 200 and back.json()["is_active"] is True
-    actions = list(AuditEvent.objects.filter(action__startswith="budgets.library.").order_by("pk").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="budgets.library.").order_by("pk").values_list("action", flat=True)
+    )
     assert actions == [
         "budgets.library.created",
         "budgets.library.updated",
@@ -182,7 +188,13 @@ def test_a_retired_indicator_stays_on_old_sheets_but_cannot_be_newly_chosen(
         services.target_save(
             project=new,
             actor=users["filer"],
-            data={"dimension": "output", "subdimension": "quantity", "name": "床位", "value": Decimal(1), "library_indicator": beds},
+            data={
+                "dimension": "output",
+                "subdimension": "quantity",
+                "name": "床位",
+                "value": Decimal(1),
+                "library_indicator": beds,
+            },
         )
     assert "library_indicator" in exc.value.errors
     form = client_for("filer").get(reverse("budgets:target_create", args=[new.pk])).content.decode()
@@ -191,8 +203,15 @@ def test_a_retired_indicator_stays_on_old_sheets_but_cannot_be_newly_chosen(
     assert 'value="新增床位数"' not in picked.content.decode()
     response = api_for("filer").post(
         "/api/v1/budget-targets/",
-        {"project": new.pk, "dimension": "output", "subdimension": "quantity", "name": "床位", "operator": "ge",
-         "value": "1", "library_indicator": "hl-out-01"},
+        {
+            "project": new.pk,
+            "dimension": "output",
+            "subdimension": "quantity",
+            "name": "床位",
+            "operator": "ge",
+            "value": "1",
+            "library_indicator": "hl-out-01",
+        },
         format="json",
     )
     assert response.status_code == 400 and "library_indicator" in response.json()["errors"]
@@ -203,8 +222,9 @@ def test_a_retired_indicator_stays_on_old_sheets_but_cannot_be_newly_chosen(
 
 
 def test_import_names_a_retired_library_indicator(departments, beds, users):
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
 
     services.library_indicator_retire(indicator=beds, actor=users["finance"])
     wb = Workbook()
@@ -229,9 +249,10 @@ def test_retired_filter_and_buttons_on_the_pages(client_for, beds, users):
     assert "新增床位数" in retired
     detail = client_for("finance").get(reverse("budgets:library_detail", args=[beds.pk])).content.decode()
     assert reverse("budgets:library_retire", args=[beds.pk]) in detail
-    assert reverse("budgets:library_edit", args=[beds.pk]) not in client_for("filer").get(
-        reverse("budgets:library_detail", args=[beds.pk])
-    ).content.decode()
+    assert (
+        reverse("budgets:library_edit", args=[beds.pk])
+        not in client_for("filer").get(reverse("budgets:library_detail", args=[beds.pk])).content.decode()
+    )
     response = client_for("finance").post(
         reverse("budgets:library_retire", args=[beds.pk]), {"retire": "0", "version": beds.version + 1}
     )
@@ -241,8 +262,9 @@ def test_retired_filter_and_buttons_on_the_pages(client_for, beds, users):
 
 
 def _library_workbook(rows) -> bytes:
-    from openpyxl import Workbook
     import io
+
+    from openpyxl import Workbook
 
     from budgets import library_import
 
