@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm
+from core.forms import StyledForm, VersionField
 from core.roles import Role
 from organizations.models import Department, User
 
@@ -188,3 +188,11 @@ class ReviewForm(StyledForm):
 
 class SubmitForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AssessmentImportForm(StyledForm):
+    file = forms.FileField(
+        label=_("Workbook (xlsx)"),
+        help_text=_("Sheets “lines” (one row per dimension) and “conclusion”; start from the template."),
+    )
+    version = VersionField()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -102,7 +103,9 @@ class TargetForm(StyledModelForm):
         super().__init__(*args, **kwargs)
         self.fields["subdimension"].required = False
         library = self.fields["library_indicator"]
-        library.queryset = LibraryIndicator.objects.filter(is_active=True).select_related("sector")
+        # A retired indicator stays on the target that chose it, but is offered to no other.
+        chosen = Q(pk=self.instance.library_indicator_id) if self.instance.library_indicator_id else Q(pk__in=[])
+        library.queryset = LibraryIndicator.objects.filter(Q(is_active=True) | chosen).select_related("sector")
         library.label_from_instance = lambda ind: f"{ind.sector.name} · {ind.name} {ind.unit}".strip()
         self.fields["order"].required = False
         self.fields["indicator"].queryset = Indicator.objects.filter(

@@ -115,7 +115,7 @@ class ImportResult:
         }
 
 
-def _choice(value, choices) -> str:
+def choice_of(value, choices) -> str:
     """A choice given by its code or by its label in Chinese or English."""
     text = str(value or "").strip()
     if text in choices.values:
@@ -175,7 +175,7 @@ def read_workbook(content: bytes) -> dict[str, list[tuple[int, dict]]]:
     return out
 
 
-def _errors_of(exc: ValidationError) -> dict[str, list[str]]:
+def errors_of(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
 
 
@@ -214,8 +214,8 @@ def parse(*, content: bytes, actor) -> ImportResult:
             code=row.get("code", ""),
             name=row.get("name", ""),
             amount=to_decimal(row.get("amount")),
-            funding_source=_choice(row.get("funding_source") or FundingSource.GENERAL, FundingSource),
-            category=_choice(row.get("category") or ProjectCategory.OPERATIONAL, ProjectCategory),
+            funding_source=choice_of(row.get("funding_source") or FundingSource.GENERAL, FundingSource),
+            category=choice_of(row.get("category") or ProjectCategory.OPERATIONAL, ProjectCategory),
             description=row.get("description", ""),
             created_by=actor,
         )
@@ -226,7 +226,7 @@ def parse(*, content: bytes, actor) -> ImportResult:
         try:
             project.full_clean(exclude=["department", "code"] + (["year"] if year is None else []))
         except ValidationError as exc:
-            for f, msgs in _errors_of(exc).items():
+            for f, msgs in errors_of(exc).items():
                 for m in msgs:
                     err("projects", number, f, m)
         if project.code:
@@ -259,7 +259,7 @@ def parse(*, content: bytes, actor) -> ImportResult:
     years = {p.project.year for p in parsed_rows if p.project.year}
     for ind in Indicator.objects.filter(library__year__in=years).select_related("library"):
         indicators[(ind.library.year, ind.code)] = ind
-    library = {ind.code: ind for ind in LibraryIndicator.objects.filter(is_active=True)}
+    library = {ind.code: ind for ind in LibraryIndicator.objects.all()}
     for number, row in sheets.get("targets", []):
         parsed = by_code.get(row.get("project", ""))
         if parsed is None:
@@ -272,10 +272,10 @@ def parse(*, content: bytes, actor) -> ImportResult:
             continue
         target = BudgetTarget(
             project=parsed.project,
-            dimension=_choice(row.get("dimension"), BudgetDimension),
-            subdimension=_choice(row.get("subdimension"), BudgetSubdimension),
+            dimension=choice_of(row.get("dimension"), BudgetDimension),
+            subdimension=choice_of(row.get("subdimension"), BudgetSubdimension),
             name=row.get("name", ""),
-            operator=OPERATOR_ALIASES.get(row.get("operator", ""), _choice(row.get("operator") or "ge", Operator)),
+            operator=OPERATOR_ALIASES.get(row.get("operator", ""), choice_of(row.get("operator") or "ge", Operator)),
             value=to_decimal(row.get("value")),
             upper=to_decimal(row.get("upper")),
             unit=row.get("unit", ""),
@@ -307,12 +307,14 @@ def parse(*, content: bytes, actor) -> ImportResult:
                     "library",
                     _("No indicator “%(code)s” in the library.") % {"code": library_code},
                 )
+            elif retired := services.retired_choice_error(library[library_code], None):
+                err("targets", number, "library", retired)
             else:
                 target.library_indicator = library[library_code]
         try:
             target.full_clean(exclude=["project"])
         except ValidationError as exc:
-            for f, msgs in _errors_of(exc).items():
+            for f, msgs in errors_of(exc).items():
                 for m in msgs:
                     err("targets", number, f, m)
         parsed.targets.append((number, target))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StyledForm
+from core.forms import StyledForm, VersionField
 
 from .choices import GRADES, BudgetDimension, BudgetSubdimension, Operator
 from .models import MAX_TEXT, BudgetTarget, LibraryIndicator, Sector
@@ -146,6 +146,11 @@ class AdjustmentReturnForm(DecisionForm):
 
 class LibraryFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("In use")), ("retired", _("Retired")), ("all", _("All"))],
+    )
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     dimension = forms.ChoiceField(
         label=_("Level 1"), required=False, choices=[("", _("All"))] + list(BudgetDimension.choices)
@@ -165,3 +170,48 @@ class GradeForm(StyledForm):
         label=_("Comment"), required=False, max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class LibraryIndicatorForm(StyledForm):
+    """Finance's form of a library indicator; the rules (unique code, no duplicate name under the same
+    sector and levels, levels kept while in use) are the service's."""
+
+    code = forms.CharField(
+        label=_("Code"), max_length=40, help_text=_("Letters, digits, - and _; it cannot change later.")
+    )
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.order_by("order", "code"))
+    dimension = forms.ChoiceField(label=_("Level 1"), choices=BudgetDimension.choices)
+    subdimension = forms.ChoiceField(label=_("Level 2"), choices=BudgetSubdimension.choices)
+    name = forms.CharField(label=_("Indicator (level 3)"), max_length=200)
+    unit = forms.CharField(label=_("Unit"), max_length=30, required=False)
+    operator = forms.ChoiceField(label=_("Direction"), choices=Operator.choices)
+    definition = forms.CharField(
+        label=_("Definition"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the indicator measures and how its value is worked out (指标解释)."),
+    )
+    version = VersionField()
+
+    def __init__(self, *args, indicator: LibraryIndicator | None = None, **kwargs):
+        if indicator is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "code": indicator.code,
+                "sector": indicator.sector_id,
+                "dimension": indicator.dimension,
+                "subdimension": indicator.subdimension,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "operator": indicator.operator,
+                "definition": indicator.definition,
+                "version": indicator.version,
+            }
+        super().__init__(*args, **kwargs)
+        if indicator is not None:  # the code stays as it is
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False
+
+
+class LibraryImportForm(StyledForm):
+    file = forms.FileField(label=_("Workbook (xlsx)"), help_text=_("Sheet “indicators”; see the template."))

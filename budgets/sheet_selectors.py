@@ -92,10 +92,19 @@ def sheet_rows(*, project: BudgetProject) -> list[dict]:
 
 
 def library_search(
-    *, q: str = "", sector: str = "", dimension: str = "", subdimension: str = "", active_only: bool = True
+    *,
+    q: str = "",
+    sector: str = "",
+    dimension: str = "",
+    subdimension: str = "",
+    active_only: bool = True,
+    state: str = "",
 ) -> QuerySet[LibraryIndicator]:
+    """``state``: "retired" (retired only), "all", or as ``active_only`` says (in use only by default)."""
     qs = LibraryIndicator.objects.select_related("sector").annotate(uses=Count("targets"))
-    if active_only:
+    if state == "retired":
+        qs = qs.filter(is_active=False)
+    elif state != "all" and active_only:
         qs = qs.filter(is_active=True)
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(definition__icontains=q))

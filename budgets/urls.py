@@ -1,7 +1,9 @@
 from django.urls import path
 
 from . import views
+from .views import appraisal_import as ai
 from .views import department as dw
+from .views import library as lib
 
 app_name = "budgets"
 
@@ -53,6 +55,12 @@ urlpatterns = [
     path("appraisals/exante/<int:pk>/submit/", views.ExAnteSubmitView.as_view(), name="exante_submit"),
     path("appraisals/exante/<int:pk>/review/", views.ExAnteReviewView.as_view(), name="exante_review"),
     path("appraisals/exante/<int:pk>/report/", views.ExAnteReportView.as_view(), name="exante_report"),
+    path("appraisals/exante/<int:pk>/import/", ai.ExAnteImportView.as_view(), name="exante_import"),
+    path(
+        "appraisals/exante/<int:pk>/import/template/",
+        ai.ExAnteImportTemplateView.as_view(),
+        name="exante_import_template",
+    ),
     path("appraisals/evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="appraisal_evidence"),
     path("appraisals/key/<int:pk>/", views.KeyDetailView.as_view(), name="key_detail"),
     path("appraisals/key/<int:pk>/edit/", views.KeyEditView.as_view(), name="key_edit"),
@@ -78,6 +86,11 @@ urlpatterns = [
     path("projects/<int:pk>/quality/", views.SheetQualityView.as_view(), name="sheet_quality"),
     path("library/", views.LibraryListView.as_view(), name="library"),
     path("library/<int:pk>/", views.LibraryDetailView.as_view(), name="library_detail"),
+    path("library/new/", lib.LibraryCreateView.as_view(), name="library_create"),
+    path("library/import/", lib.LibraryImportView.as_view(), name="library_import"),
+    path("library/import/template/", lib.LibraryImportTemplateView.as_view(), name="library_import_template"),
+    path("library/<int:pk>/edit/", lib.LibraryEditView.as_view(), name="library_edit"),
+    path("library/<int:pk>/retire/", lib.LibraryRetireView.as_view(), name="library_retire"),
     path("policy/", views.PolicyListView.as_view(), name="policy_list"),
     path("policy/<int:year>/", views.PolicyEditView.as_view(), name="policy_edit"),
     path("department-wide/", dw.DepartmentSheetListView.as_view(), name="department_list"),

@@ -57,6 +57,8 @@ class P:
     REVIEW_BUDGET = "budgets.review_project"
     READ_ALL_BUDGETS = "budgets.read_all_projects"
     READ_OWN_BUDGETS = "budgets.read_own_projects"
+    # The shared target indicator library (指标库): finance adds, changes and retires its indicators.
+    MANAGE_BUDGET_LIBRARY = "budgets.manage_library"
     # Third-party evaluators: ex-ante assessments and key evaluations of their assigned work only.
     EVALUATE_ASSIGNED = "budgets.evaluate_assigned"
     MANAGE_SURVEY = "satisfaction.manage_survey"
@@ -123,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.READ_LIBRARY,
             P.READ_ALL_SCORES,
             P.REVIEW_BUDGET,
+            P.MANAGE_BUDGET_LIBRARY,
             P.READ_ALL_BUDGETS,
             P.READ_SURVEY_RESULTS,
             P.READ_DASHBOARD,

@@ -35,6 +35,7 @@ from ..models import (
     WorkStatus,
 )
 from ..services.appraisals import check_package_open, is_evaluator
+from .appraisal_import import ExAnteImportMixin
 from .serializers import DepartmentRefSerializer, ProjectRefSerializer
 from .views import BudgetPermission, _int
 
@@ -303,11 +304,12 @@ class _WorkViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMod
 
 
 @extend_schema_view(list=extend_schema(parameters=[YEAR, PROJECT, STATUS]))
-class ExAnteViewSet(_WorkViewSet):
+class ExAnteViewSet(ExAnteImportMixin, _WorkViewSet):
     """Ex-ante performance assessments (事前绩效评估) with their five-dimension score sheets."""
 
     serializer_class = ExAnteSerializer
     queryset = ExAnteAssessment.objects.none()
+    required_perms = {**_WorkViewSet.required_perms, "import_": WORKERS, "import_template": WORKERS}
 
     def get_queryset(self):
         p = self.request.query_params

@@ -72,10 +72,11 @@ class TargetSerializer(serializers.ModelSerializer):
     )
     library_indicator = serializers.SlugRelatedField(
         slug_field="code",
-        queryset=LibraryIndicator.objects.filter(is_active=True),
+        queryset=LibraryIndicator.objects.all(),
         required=False,
         allow_null=True,
-        help_text="Code of the shared library's indicator (指标库) this target measures.",
+        help_text="Code of the shared library's indicator (指标库) this target measures; a retired one "
+        "stays on the targets that chose it and cannot be chosen again.",
     )
     target_text = serializers.CharField(read_only=True)
 

@@ -1,4 +1,4 @@
-"""Endpoints of mid-year target revisions, the shared indicator library and sheet quality grades.
+"""Endpoints of mid-year target revisions and sheet quality grades (the library: ``api.library``).
 
 The same selectors and services as the pages (docs/budgets.md, docs/api.md). A department user
 sees and asks for revisions of its own department's projects only; another department's answers 404.
@@ -17,8 +17,8 @@ from core.roles import P
 from core.text import render
 
 from .. import selectors, services, sheet_selectors, targetrules
-from ..choices import GRADES, BudgetDimension, BudgetSubdimension
-from ..models import LibraryIndicator, Sector, SheetReview, TargetAdjustment
+from ..choices import GRADES, BudgetDimension
+from ..models import SheetReview, TargetAdjustment
 from .views import READ, BudgetPermission, _int, _own_project, project_for
 
 PROJECT = OpenApiParameter("project", int, description="Project id")
@@ -116,87 +116,6 @@ class VersionRowSerializer(serializers.Serializer):
     adjustment = serializers.IntegerField(allow_null=True, help_text="The revision that made it; null: as approved.")
     reason = serializers.CharField(allow_blank=True)
     targets = serializers.ListField(child=serializers.DictField())
-
-
-class SectorSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Sector
-        fields = ["code", "name", "order"]
-
-
-class LibraryIndicatorSerializer(serializers.ModelSerializer):
-    sector = SectorSerializer(read_only=True)
-    level1 = serializers.CharField(source="get_dimension_display", read_only=True)
-    level2 = serializers.SerializerMethodField()
-    uses = serializers.IntegerField(read_only=True, default=0)
-
-    class Meta:
-        model = LibraryIndicator
-        fields = [
-            "id",
-            "code",
-            "sector",
-            "dimension",
-            "subdimension",
-            "level1",
-            "level2",
-            "name",
-            "unit",
-            "operator",
-            "definition",
-            "is_active",
-            "uses",
-        ]
-        read_only_fields = fields
-
-    def get_level2(self, obj) -> str:
-        return targetrules.level2_label(obj.dimension, obj.subdimension)
-
-
-class YearFiguresSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    count = serializers.IntegerField(help_text="Actual values recorded that year.")
-    minimum = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
-    mean = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-    maximum = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
-    target_mean = serializers.DecimalField(max_digits=18, decimal_places=2, allow_null=True)
-
-
-class SimilarSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
-    department = serializers.CharField()
-    project = serializers.CharField(help_text="Empty for another department's project when read by a department.")
-    category = serializers.CharField()
-    target_text = serializers.CharField()
-    actual = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
-    same_category = serializers.BooleanField()
-
-
-class LibraryIndicatorDetailSerializer(LibraryIndicatorSerializer):
-    history = serializers.SerializerMethodField()
-    similar = serializers.SerializerMethodField()
-
-    class Meta(LibraryIndicatorSerializer.Meta):
-        fields = [*LibraryIndicatorSerializer.Meta.fields, "history", "similar"]
-        read_only_fields = fields
-
-    def _bench(self, obj):
-        if not hasattr(self, "_b"):
-            request = self.context["request"]
-            project = None
-            pid = _int(request.query_params.get("project"))
-            if pid:
-                project = project_for(request, pid)
-            self._b = sheet_selectors.benchmarks(indicator=obj, user=request.user, project=project)
-        return self._b
-
-    @extend_schema_field(YearFiguresSerializer(many=True))
-    def get_history(self, obj):
-        return YearFiguresSerializer(self._bench(obj).history, many=True).data
-
-    @extend_schema_field(SimilarSerializer(many=True))
-    def get_similar(self, obj):
-        return SimilarSerializer(self._bench(obj).similar, many=True).data
 
 
 class FlagSerializer(serializers.Serializer):
@@ -332,46 +251,6 @@ class AdjustmentViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.Retrie
             for v in sheet_selectors.versions_of(project=project)
         ]
         return Response(VersionRowSerializer(rows, many=True).data)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Text in name, code or definition"),
-            OpenApiParameter("sector", str, description="Sector code"),
-            OpenApiParameter("dimension", str, enum=BudgetDimension.values),
-            OpenApiParameter("subdimension", str, enum=BudgetSubdimension.values),
-        ]
-    ),
-    retrieve=extend_schema(
-        parameters=[OpenApiParameter("project", int, description="Benchmarks for this project (same category first)")]
-    ),
-)
-class LibraryIndicatorViewSet(viewsets.ReadOnlyModelViewSet):
-    """The shared indicator library (指标库); the detail carries its benchmarks."""
-
-    permission_classes = [BudgetPermission]
-    serializer_class = LibraryIndicatorSerializer
-    queryset = LibraryIndicator.objects.none()
-    required_perms = {"list": READ, "retrieve": READ, "sectors": READ}
-
-    def get_queryset(self):
-        p = self.request.query_params
-        return sheet_selectors.library_search(
-            q=p.get("q", ""),
-            sector=p.get("sector", ""),
-            dimension=p.get("dimension", ""),
-            subdimension=p.get("subdimension", ""),
-            active_only=self.action == "list",
-        )
-
-    def get_serializer_class(self):
-        return LibraryIndicatorDetailSerializer if self.action == "retrieve" else LibraryIndicatorSerializer
-
-    @extend_schema(responses={200: SectorSerializer(many=True)})
-    @action(detail=False, methods=["get"], pagination_class=None)
-    def sectors(self, request):
-        return Response(SectorSerializer(sheet_selectors.sectors(), many=True).data)
 
 
 @extend_schema_view(list=extend_schema(parameters=[PROJECT, OpenApiParameter("year", int)]))

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import appraisals, department, sheets, views
+from . import appraisals, department, library, sheets, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -20,7 +20,7 @@ router.register("department-policies", department.DepartmentPolicyViewSet, basen
 router.register("budget-disclosures", department.DisclosureViewSet, basename="budget-disclosure")
 
 router.register("budget-target-revisions", sheets.AdjustmentViewSet, basename="budget-target-revision")
-router.register("budget-library-indicators", sheets.LibraryIndicatorViewSet, basename="budget-library-indicator")
+router.register("budget-library-indicators", library.LibraryIndicatorViewSet, basename="budget-library-indicator")
 router.register("budget-sheet-reviews", sheets.SheetReviewViewSet, basename="budget-sheet-review")
 
 urlpatterns = router.urls

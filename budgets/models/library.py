@@ -50,8 +50,10 @@ class LibraryIndicator(models.Model):
     unit = models.CharField(_("unit"), max_length=30, blank=True)
     operator = models.CharField(_("direction"), max_length=6, choices=Operator.choices, default=Operator.GE)
     definition = models.TextField(_("definition"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
+    # A retired indicator (is_active False) stays on the targets that chose it but cannot be chosen again.
     is_active = models.BooleanField(_("in use"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("library indicator")

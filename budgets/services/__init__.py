@@ -51,7 +51,7 @@ from .execution import (
     tranches_pause_many,
     tranches_resume,
 )
-from .library import sheet_grade
+from .library import library_indicator_retire, library_indicator_save, retired_choice_error, sheet_grade
 from .results import policy_save, recommendation_decide, recommendations_generate
 from .sheets import (
     next_code,
@@ -86,6 +86,9 @@ __all__ = [
     "adjustment_approve",
     "adjustment_request",
     "adjustment_return",
+    "library_indicator_retire",
+    "library_indicator_save",
+    "retired_choice_error",
     "sheet_grade",
     "PROJECT_FIELDS",
     "TARGET_FIELDS",

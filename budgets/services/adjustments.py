@@ -26,6 +26,7 @@ from .. import sheet_selectors, targetrules
 from ..choices import ProjectStatus, RevisionKind, TrancheStatus
 from ..models import AdjustmentStatus, BudgetProject, BudgetTarget, LibraryIndicator, TargetAdjustment
 from .common import TARGET_FIELDS, _check_department, _check_version, _link, _lock, _revision, _text
+from .library import retired_choice_error
 from .sheets import _notify_department, sheet_problems
 
 # What a department may change on a target; its actual value and indicator links stay as they were
@@ -84,11 +85,14 @@ def _build(project: BudgetProject, rows: Sequence[Mapping], current: dict[int, B
             if not code:
                 target.library_indicator = None
             else:
-                lib = LibraryIndicator.objects.filter(code=code, is_active=True).first()
+                lib = LibraryIndicator.objects.filter(code=code).first()
+                retired = retired_choice_error(lib, target.library_indicator_id if tid else None)
                 if lib is None:
                     errors.setdefault(prefix + "library_code", []).append(
                         _("No indicator “%(code)s” in the library.") % {"code": code}
                     )
+                elif retired:
+                    errors.setdefault(prefix + "library_code", []).append(retired)
                 target.library_indicator = lib
         target.project = project
         try:

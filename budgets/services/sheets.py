@@ -34,6 +34,7 @@ from .common import (
     _revision,
     _text,
 )
+from .library import retired_choice_error
 
 
 def next_code(*, department: Department, year: int) -> str:
@@ -100,10 +101,14 @@ def target_save(
         target = BudgetTarget.objects.select_for_update().get(pk=target.pk, project=project)
         _check_version(target, expected_version)
     before = None if creating else snapshot(target)
+    chosen_before = None if creating else target.library_indicator_id
     for field in TARGET_FIELDS:
         if field in data and not (field == "order" and data[field] is None):
             setattr(target, field, data[field])
     target.project = project
+    retired = retired_choice_error(target.library_indicator, chosen_before)
+    if retired:
+        raise ApplicationError(retired, field="library_indicator")
     _full_clean(target)
     if not creating:
         target.version += 1

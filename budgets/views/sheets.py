@@ -264,6 +264,7 @@ class LibraryListView(AnyPermMixin, View):
             sector=filters.get("sector") or "",
             dimension=filters.get("dimension") or "",
             subdimension=filters.get("subdimension") or "",
+            state=filters.get("state") or "",
         )
         page = Paginator(qs, 50).get_page(request.GET.get("page"))
         for ind in page:
@@ -281,7 +282,13 @@ class LibraryListView(AnyPermMixin, View):
         return render(
             request,
             "budgets/library.html",
-            {"filter_form": form, "page": page, "query": query.urlencode(), "pick_for": project},
+            {
+                "filter_form": form,
+                "page": page,
+                "query": query.urlencode(),
+                "pick_for": project,
+                "can_manage": request.user.has_perm(P.MANAGE_BUDGET_LIBRARY),
+            },
         )
 
 
@@ -327,7 +334,9 @@ class LibraryDetailView(AnyPermMixin, View):
         pid = request.GET.get("project", "")
         if pid.isdigit():
             project = project_or_404(request, int(pid))
-        return render(request, "budgets/library_detail.html", benchmark_context(request, indicator, project))
+        context = benchmark_context(request, indicator, project)
+        context["can_manage"] = request.user.has_perm(P.MANAGE_BUDGET_LIBRARY)
+        return render(request, "budgets/library_detail.html", context)
 
 
 def flag_rows(flags: list[dict]) -> list[dict]:

@@ -70,6 +70,9 @@ APPRAISAL_PAGES = [
     ("budgets:exante_evidence", lambda w: {"pk": w["exante"].pk}, "post", WORKERS, set()),
     ("budgets:exante_submit", lambda w: {"pk": w["exante"].pk}, "post", WORKERS, set()),
     ("budgets:exante_review", lambda w: {"pk": w["exante"].pk}, "post", FIN, set()),
+    ("budgets:exante_import", lambda w: {"pk": w["exante"].pk}, "get", WORKERS, set()),
+    ("budgets:exante_import", lambda w: {"pk": w["exante"].pk}, "post", WORKERS, set()),
+    ("budgets:exante_import_template", lambda w: {"pk": w["exante"].pk}, "get", WORKERS, set()),
     ("budgets:key_detail", lambda w: {"pk": w["key"].pk}, "get", READERS, DEPT),
     ("budgets:key_edit", lambda w: {"pk": w["key"].pk}, "post", WORKERS, set()),
     ("budgets:key_submit", lambda w: {"pk": w["key"].pk}, "post", WORKERS, set()),
@@ -90,6 +93,20 @@ APPRAISAL_ENDPOINTS = [
         "budget-exante-evidence",
         lambda w: f"budget-exante-assessments/{w['exante'].pk}/evidence/",
         "post",
+        WORKERS,
+        set(),
+    ),
+    (
+        "budget-exante-import",
+        lambda w: f"budget-exante-assessments/{w['exante'].pk}/import/",
+        "post",
+        WORKERS,
+        set(),
+    ),
+    (
+        "budget-exante-import-template",
+        lambda w: f"budget-exante-assessments/{w['exante'].pk}/import-template/",
+        "get",
         WORKERS,
         set(),
     ),
@@ -137,7 +154,7 @@ def test_pages(client, client_for, world, role, name, kwargs, method, who, hidde
     ids=[f"{e[0]}-{e[2]}" for e in APPRAISAL_ENDPOINTS],
 )
 def test_endpoints(api_for, world, role, name, path, method, who, hidden):
-    fmt = "multipart" if name == "budget-exante-evidence" else "json"
+    fmt = "multipart" if name in ("budget-exante-evidence", "budget-exante-import") else "json"
     response = getattr(api_for(role), method)(API + path(world), {}, format=fmt)
     assert response.status_code in expected(role, method, who, hidden, api=True), (role, path(world), response.content)
     if response.status_code >= 400:

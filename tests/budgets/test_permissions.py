@@ -195,6 +195,14 @@ PAGES = [
     ("budgets:sheet_quality", lambda w: {"pk": w["submitted"].pk}, "post", FINANCE, True),
     ("budgets:library", lambda w: {}, "get", READERS, False),
     ("budgets:library_detail", lambda w: {"pk": w["library_indicator"].pk}, "get", READERS, False),
+    ("budgets:library_create", lambda w: {}, "get", FINANCE, False),
+    ("budgets:library_create", lambda w: {}, "post", FINANCE, False),
+    ("budgets:library_edit", lambda w: {"pk": w["library_indicator"].pk}, "get", FINANCE, False),
+    ("budgets:library_edit", lambda w: {"pk": w["library_indicator"].pk}, "post", FINANCE, False),
+    ("budgets:library_retire", lambda w: {"pk": w["library_indicator"].pk}, "post", FINANCE, False),
+    ("budgets:library_import", lambda w: {}, "get", FINANCE, False),
+    ("budgets:library_import", lambda w: {}, "post", FINANCE, False),
+    ("budgets:library_import_template", lambda w: {}, "get", FINANCE, False),
 ]
 
 API = "/api/v1/"
@@ -331,6 +339,29 @@ ENDPOINTS = [
         False,
     ),
     ("budget-library-indicator-sectors", lambda w: "budget-library-indicators/sectors/", "get", READERS, False),
+    ("budget-library-indicator-list", lambda w: "budget-library-indicators/", "post", FINANCE, False),
+    (
+        "budget-library-indicator-detail",
+        lambda w: f"budget-library-indicators/{w['library_indicator'].pk}/",
+        "patch",
+        FINANCE,
+        False,
+    ),
+    (
+        "budget-library-indicator-retire",
+        lambda w: f"budget-library-indicators/{w['library_indicator'].pk}/retire/",
+        "post",
+        FINANCE,
+        False,
+    ),
+    (
+        "budget-library-indicator-reinstate",
+        lambda w: f"budget-library-indicators/{w['library_indicator'].pk}/reinstate/",
+        "post",
+        FINANCE,
+        False,
+    ),
+    ("budget-library-indicator-import", lambda w: "budget-library-indicators/import/", "post", FINANCE, False),
     ("budget-sheet-review-list", lambda w: "budget-sheet-reviews/", "get", READERS, False),
     ("budget-sheet-review-list", lambda w: "budget-sheet-reviews/", "post", FINANCE, False),
     ("budget-sheet-review-detail", lambda w: f"budget-sheet-reviews/{w['sheet_review'].pk}/", "get", READERS, True),
@@ -372,7 +403,7 @@ def test_pages(client, client_for, world, role, name, kwargs, method, who, owned
     ("name", "path", "method", "who", "owned"), ENDPOINTS, ids=[f"{e[0]}-{e[2]}" for e in ENDPOINTS]
 )
 def test_endpoints(api_for, world, role, name, path, method, who, owned):
-    fmt = "multipart" if name == "budget-project-import" else "json"
+    fmt = "multipart" if name in ("budget-project-import", "budget-library-indicator-import") else "json"
     response = getattr(api_for(role), method)(API + path(world), {}, format=fmt)
     assert response.status_code in expected(role, method, who, owned, api=True), (role, path(world), response.content)
     if response.status_code >= 400 and response["Content-Type"].startswith("application/json"):

@@ -38,6 +38,9 @@ EXAMPLES = 6
 EXCLUDED = (
     ("GET", "/api/v1/budget-recommendations/export/"),  # xlsx download
     ("POST", "/api/v1/budget-projects/import/"),  # xlsx upload
+    ("POST", "/api/v1/budget-library-indicators/import/"),  # xlsx upload
+    ("POST", "/api/v1/budget-exante-assessments/{id}/import/"),  # xlsx upload
+    ("GET", "/api/v1/budget-exante-assessments/{id}/import-template/"),  # xlsx download
 )
 
 
