@@ -357,7 +357,9 @@ def test_key_evaluation_stands_beside_the_self_evaluation_with_its_gap(departmen
     project = _self_evaluated(departments["water"], total="95.00")
     pkg = package(users, [project], kind="key")
     key = services.key_start(project=project, actor=users["evaluator"], package=pkg)
-    services.key_save(key=key, actor=users["evaluator"], data={"lines": key_lines("71.50"), "findings": "工程未按期完工。"})
+    services.key_save(
+        key=key, actor=users["evaluator"], data={"lines": key_lines("71.50"), "findings": "工程未按期完工。"}
+    )
     services.key_submit(key=key, actor=users["evaluator"])
     key = services.key_review(key=key, actor=users["finance"], decision="accept")
     assert key.grade == "fair"
@@ -387,7 +389,9 @@ def test_the_recommendation_follows_the_key_evaluation(departments, users):
     rec = Recommendation.objects.get(project=project)
     assert (rec.project_grade, rec.action) == ("excellent", "priority")
     key = services.key_start(project=project, actor=users["finance"])
-    services.key_save(key=key, actor=users["finance"], data={"lines": key_lines("55.00"), "findings": "目标大多未完成。"})
+    services.key_save(
+        key=key, actor=users["finance"], data={"lines": key_lines("55.00"), "findings": "目标大多未完成。"}
+    )
     services.key_submit(key=key, actor=users["finance"])
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
     rec.refresh_from_db()
