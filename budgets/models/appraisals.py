@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.constraints import in_choices
 from organizations.models import Department
@@ -60,10 +61,10 @@ def _default_weights() -> dict:
 class KeyDimension(models.TextChoices):
     """The four dimensions of a key evaluation's score sheet (财预〔2020〕10号), in their order."""
 
-    DECISION = "decision", _("Decision")
-    PROCESS = "process", _("Process")
-    OUTPUT = "output", _("Output")
-    EFFECT = "effect", _("Effect")
+    DECISION = "decision", pgettext_lazy("key evaluation dimension", "Decision")
+    PROCESS = "process", pgettext_lazy("key evaluation dimension", "Process")
+    OUTPUT = "output", pgettext_lazy("key evaluation dimension", "Output")
+    EFFECT = "effect", pgettext_lazy("key evaluation dimension", "Effect")
 
 
 # The criteria each key-evaluation dimension is scored against unless the evaluator words them otherwise.
@@ -76,9 +77,7 @@ KEY_CRITERIA = {
         "The money arrived and was spent on time, by the rules and for its purpose; the organisation, "
         "procurement, contracts and records of the project were managed well."
     ),
-    KeyDimension.OUTPUT.value: _(
-        "The outputs reached their quantity, quality and time targets at the planned cost."
-    ),
+    KeyDimension.OUTPUT.value: _("The outputs reached their quantity, quality and time targets at the planned cost."),
     KeyDimension.EFFECT.value: _(
         "The project had the economic, social and ecological effects aimed at, lasting effects, and "
         "satisfied the people it serves."
