@@ -70,9 +70,7 @@ class KeySerializer(_WorkSerializer):
         ]
         read_only_fields = fields
         extra_kwargs = {
-            "total": {
-                "help_text": "Sum of the line scores (two places, half up); null until every line is scored."
-            },
+            "total": {"help_text": "Sum of the line scores (two places, half up); null until every line is scored."},
             "entered_as_total": {"help_text": "Recorded as a single score before the sheet existed; it has no lines."},
         }
 

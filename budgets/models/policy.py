@@ -131,9 +131,7 @@ class BudgetPolicy(models.Model):
     exante_weights = models.JSONField(
         _("ex-ante assessment weights"), default=_default_exante_weights, encoder=DjangoJSONEncoder
     )
-    key_weights = models.JSONField(
-        _("key evaluation weights"), default=_default_key_weights, encoder=DjangoJSONEncoder
-    )
+    key_weights = models.JSONField(_("key evaluation weights"), default=_default_key_weights, encoder=DjangoJSONEncoder)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
