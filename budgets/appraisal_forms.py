@@ -71,34 +71,17 @@ class StartForm(StyledForm):
             self.fields["package"].queryset = packages
 
 
-class ExAnteForm(StyledForm):
-    """The five-dimension sheet: per dimension its criteria, score and comment; then the conclusion."""
+class SheetForm(StyledForm):
+    """A score sheet (ex-ante assessment or key evaluation): per dimension its criteria, score and
+    comment. A subclass adds the work's own fields and names them in ``WORK_FIELDS``."""
 
-    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=[("", "—"), *Conclusion.choices], required=False)
-    required_changes = forms.CharField(
-        label=_("Required changes"),
-        max_length=MAX_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Needed for “support after changes”: what the project must change, one item a line."),
-    )
-    summary = forms.CharField(
-        label=_("Assessment opinion"),
-        max_length=MAX_TEXT,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The reasons for the conclusion; a project not supported is refused with them."),
-    )
+    WORK_FIELDS: tuple[str, ...] = ()
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, assessment, **kwargs):
-        lines = list(assessment.lines.all())
-        initial = {
-            "conclusion": assessment.conclusion,
-            "required_changes": assessment.required_changes,
-            "summary": assessment.summary,
-            "version": assessment.version,
-        }
+    def __init__(self, *args, work, **kwargs):
+        lines = list(work.lines.all())
+        initial = {name: getattr(work, name) for name in self.WORK_FIELDS}
+        initial["version"] = work.version
         for line in lines:
             initial[f"criteria_{line.dimension}"] = line.criteria
             initial[f"score_{line.dimension}"] = line.score
@@ -142,7 +125,7 @@ class ExAnteForm(StyledForm):
 
     def data_for_service(self) -> dict:
         cd = self.cleaned_data
-        return {
+        data = {
             "lines": {
                 line.dimension: {
                     "criteria": cd.get(f"criteria_{line.dimension}"),
@@ -150,11 +133,33 @@ class ExAnteForm(StyledForm):
                     "comment": cd.get(f"comment_{line.dimension}"),
                 }
                 for line in self.lines
-            },
-            "conclusion": cd.get("conclusion") or "",
-            "required_changes": cd.get("required_changes") or "",
-            "summary": cd.get("summary") or "",
+            }
         }
+        return data | {name: cd.get(name) or "" for name in self.WORK_FIELDS}
+
+
+class ExAnteForm(SheetForm):
+    """The five-dimension sheet: per dimension its criteria, score and comment; then the conclusion."""
+
+    WORK_FIELDS = ("conclusion", "required_changes", "summary")
+    conclusion = forms.ChoiceField(label=_("Conclusion"), choices=[("", "—"), *Conclusion.choices], required=False)
+    required_changes = forms.CharField(
+        label=_("Required changes"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Needed for “support after changes”: what the project must change, one item a line."),
+    )
+    summary = forms.CharField(
+        label=_("Assessment opinion"),
+        max_length=MAX_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The reasons for the conclusion; a project not supported is refused with them."),
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, work=assessment, **kwargs)
 
 
 class EvidenceForm(StyledForm):
@@ -162,14 +167,16 @@ class EvidenceForm(StyledForm):
     evidence = forms.FileField(label=_("Evidence file"))
 
 
-class KeyForm(StyledForm):
-    total = forms.DecimalField(
-        label=_("Key evaluation score"), max_digits=7, decimal_places=2, min_value=0, max_value=100, required=False
-    )
+class KeyForm(SheetForm):
+    """The key evaluation's four-dimension sheet and its findings; the score is the sheet's total."""
+
+    WORK_FIELDS = ("findings",)
     findings = forms.CharField(
         label=_("Findings"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, key, **kwargs):
+        super().__init__(*args, work=key, **kwargs)
 
 
 class ReviewForm(StyledForm):

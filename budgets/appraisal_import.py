@@ -32,7 +32,8 @@ from core.numbers import to_decimal
 from . import services
 from .importing import RowError, choice_of, read_workbook
 from .models import Conclusion, ExAnteAssessment, ExAnteDimension
-from .services.appraisals import _check_actor, _lock_exante, _require_editable_work, _score
+from .services.appraisal_sheets import score_value
+from .services.appraisals import _check_actor, _lock_exante, _require_editable_work
 from .services.common import _check_version, _text
 
 LINE_COLUMNS = ["dimension", "criteria", "points", "score", "comment"]
@@ -148,7 +149,7 @@ def parse(*, content: bytes, assessment: ExAnteAssessment) -> AssessmentImport:
                 "lines",
                 number,
                 "score",
-                lambda r=row, p=line.points: _score(r.get("score"), "score", maximum=p),
+                lambda r=row, p=line.points: score_value(r.get("score"), "score", maximum=p),
             ),
             "comment": _checked(result, "lines", number, "comment", lambda r=row: _text(r.get("comment"), "comment")),
         }

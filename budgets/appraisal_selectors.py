@@ -19,6 +19,7 @@ from .models import (
     ExAnteAssessment,
     ExAnteLine,
     KeyEvaluation,
+    KeyLine,
     WorkPackage,
     WorkStatus,
 )
@@ -108,7 +109,8 @@ def keys_for_user(*, user, year: int | None = None, project: int | None = None, 
 
 
 def key_get_for_user(*, user, pk: int) -> KeyEvaluation:
-    return keys_for_user(user=user).get(pk=pk)
+    lines = KeyLine.objects.order_by("order").prefetch_related("evidence")
+    return keys_for_user(user=user).prefetch_related(Prefetch("lines", queryset=lines)).get(pk=pk)
 
 
 def exante_of_project(*, project: BudgetProject, user) -> ExAnteAssessment | None:

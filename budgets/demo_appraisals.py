@@ -129,15 +129,33 @@ def seed_appraisals(*, current: int, project_factory, filer) -> dict:
             "ends_on": today + dt.timedelta(days=30),
         },
     )
+    # Scores of decision, process, output and effect (20/20/30/30 points): 71.50 and 88.00 in all.
     findings = {
-        "water": ("71.50", "部分工程未按期完工,水质检测记录不全,运行管护机制未建立,自评结果偏高。"),
-        "health": ("88.00", "设备到位及时,使用率较高;个别卫生院人员培训不足。"),
+        "water": (
+            ("16.00", "13.50", "22.00", "20.00"),
+            "部分工程未按期完工,水质检测记录不全,运行管护机制未建立,自评结果偏高。",
+            (
+                "立项依据充分,但绩效目标未细化到工程。",
+                "资金拨付滞后,验收资料不全。",
+                "12 处工程完工 9 处。",
+                "水质达标率未持续监测。",
+            ),
+        ),
+        "health": (
+            ("18.00", "17.00", "27.00", "26.00"),
+            "设备到位及时,使用率较高;个别卫生院人员培训不足。",
+            ("立项规范,目标明确。", "采购合规,台账完整。", "设备全部到位并投入使用。", "个别卫生院人员培训不足。"),
+        ),
     }
-    for code, (total, text) in findings.items():
+    for code, (scores, text, comments) in findings.items():
         if code not in projects:
             continue
         key = services.key_start(project=projects[code], actor=evaluator, package=key_package)
-        services.key_save(key=key, actor=evaluator, data={"total": D(total), "findings": text})
+        lines = {
+            dim: {"score": D(score), "comment": comment}
+            for dim, score, comment in zip(("decision", "process", "output", "effect"), scores, comments, strict=True)
+        }
+        services.key_save(key=key, actor=evaluator, data={"lines": lines, "findings": text})
         services.key_submit(key=key, actor=evaluator)
         services.key_review(key=key, actor=finance, decision="accept")
     # The water project's recommendation now follows its key evaluation.

@@ -20,8 +20,8 @@ from .choices import (
     RecommendationStatus,
 )
 from .evaluation import LINKABLE_METHODS
-from .models import MAX_TEXT, BudgetProject, BudgetTarget, ExAnteDimension, LibraryIndicator, Tranche
-from .models.policy import EXANTE_DIMENSIONS
+from .models import MAX_TEXT, BudgetProject, BudgetTarget, ExAnteDimension, KeyDimension, LibraryIndicator, Tranche
+from .models.policy import EXANTE_DIMENSIONS, KEY_DIMENSIONS
 
 MONEY_FIELD = {"max_digits": 15, "decimal_places": 2, "min_value": 0}
 
@@ -314,6 +314,7 @@ class PolicyForm(StyledForm):
     WEIGHTS = ["weight_execution", "weight_output", "weight_cost", "weight_effect", "weight_satisfaction"]
     BANDS = ["grade_excellent", "grade_good", "grade_fair"]
     EXANTE = [f"exante_{dim}" for dim in EXANTE_DIMENSIONS]
+    KEY = [f"key_{dim}" for dim in KEY_DIMENSIONS]
 
     def __init__(self, *args, policy, **kwargs):
         initial = {f: getattr(policy, f) for f in self.WEIGHTS + self.BANDS}
@@ -321,6 +322,8 @@ class PolicyForm(StyledForm):
         initial["exante_threshold"] = policy.exante_threshold
         for dim in EXANTE_DIMENSIONS:
             initial[f"exante_{dim}"] = (policy.exante_weights or {}).get(dim)
+        for dim in KEY_DIMENSIONS:
+            initial[f"key_{dim}"] = (policy.key_weights or {}).get(dim)
         for pg, _label in GRADES:
             for dg, _dlabel in DEPARTMENT_GRADES:
                 cell = (policy.matrix.get(pg) or {}).get(dg) or {}
@@ -333,6 +336,11 @@ class PolicyForm(StyledForm):
                 label=label, max_digits=5, decimal_places=2, min_value=0, max_value=100
             )
             self.fields[f"exante_{dim}"].widget.attrs["class"] = "form-control"
+        for dim, label in KeyDimension.choices:
+            self.fields[f"key_{dim}"] = forms.DecimalField(
+                label=label, max_digits=5, decimal_places=2, min_value=0, max_value=100
+            )
+            self.fields[f"key_{dim}"].widget.attrs["class"] = "form-control"
         for pg, plabel in GRADES:
             for dg, dlabel in DEPARTMENT_GRADES:
                 self.fields[f"m_{pg}_{dg}_action"] = forms.ChoiceField(
@@ -364,6 +372,7 @@ class PolicyForm(StyledForm):
         data = {f: self.cleaned_data[f] for f in self.WEIGHTS + self.BANDS}
         data["exante_threshold"] = self.cleaned_data["exante_threshold"]
         data["exante_weights"] = {dim: str(self.cleaned_data[f"exante_{dim}"]) for dim in EXANTE_DIMENSIONS}
+        data["key_weights"] = {dim: str(self.cleaned_data[f"key_{dim}"]) for dim in KEY_DIMENSIONS}
         data["matrix"] = {
             pg: {
                 dg: {

@@ -64,8 +64,10 @@ urlpatterns = [
     path("appraisals/evidence/<int:pk>/", views.EvidenceDownloadView.as_view(), name="appraisal_evidence"),
     path("appraisals/key/<int:pk>/", views.KeyDetailView.as_view(), name="key_detail"),
     path("appraisals/key/<int:pk>/edit/", views.KeyEditView.as_view(), name="key_edit"),
+    path("appraisals/key/<int:pk>/evidence/", views.KeyEvidenceView.as_view(), name="key_evidence"),
     path("appraisals/key/<int:pk>/submit/", views.KeySubmitView.as_view(), name="key_submit"),
     path("appraisals/key/<int:pk>/review/", views.KeyReviewView.as_view(), name="key_review"),
+    path("appraisals/key/<int:pk>/report/", views.KeyReportView.as_view(), name="key_report"),
     path("projects/<int:pk>/revise/", views.AdjustmentCreateView.as_view(), name="adjustment_create"),
     path(
         "projects/<int:pk>/target-revisions/<int:number>/",

@@ -1,4 +1,5 @@
-"""API of ex-ante assessments, third-party work packages and key evaluations (docs/api.md).
+"""API of ex-ante assessments and third-party work packages (docs/api.md); key evaluations are in
+api.key_evaluations.
 
 Finance assigns work packages and reviews; a third-party evaluation firm (role ``evaluator``) reads
 and writes only the work of its own packages, and only while their period runs (outside it: 403
@@ -23,14 +24,12 @@ from organizations.models import Department, User
 
 from .. import appraisal_selectors as aps
 from .. import services
-from ..choices import GRADES
 from ..models import (
     MAX_TEXT,
     BudgetProject,
     Conclusion,
     ExAnteAssessment,
     ExAnteLine,
-    KeyEvaluation,
     WorkPackage,
     WorkStatus,
 )
@@ -180,34 +179,6 @@ class WorkAcceptSerializer(WorkVersionSerializer):
 class AppraisalEvidenceUploadSerializer(serializers.Serializer):
     dimension = serializers.CharField()
     evidence = serializers.FileField()
-
-
-class KeySerializer(_WorkSerializer):
-    grade = serializers.ChoiceField(GRADES, allow_blank=True, read_only=True)
-    self_total = serializers.DecimalField(max_digits=7, decimal_places=2, read_only=True, allow_null=True)
-    gap = serializers.DecimalField(
-        max_digits=7, decimal_places=2, read_only=True, allow_null=True, help_text="Self-evaluation minus key score."
-    )
-
-    class Meta:
-        model = KeyEvaluation
-        fields = [*WORK_FIELDS, "grade", "findings", "self_evaluation", "self_total", "gap"]
-        read_only_fields = fields
-
-
-class KeyWriteSerializer(serializers.Serializer):
-    total = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True)
-    findings = serializers.CharField(required=False, allow_blank=True, max_length=MAX_TEXT)
-    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
-
-
-class GapSerializer(serializers.Serializer):
-    department = DepartmentRefSerializer()
-    count = serializers.IntegerField()
-    self = serializers.DecimalField(max_digits=7, decimal_places=2)
-    key = serializers.DecimalField(max_digits=7, decimal_places=2)
-    gap = serializers.DecimalField(max_digits=7, decimal_places=2)
-    abs_gap = serializers.DecimalField(max_digits=7, decimal_places=2)
 
 
 # --- views -------------------------------------------------------------------------------------------------------
@@ -394,80 +365,3 @@ class ExAnteViewSet(ExAnteImportMixin, _WorkViewSet):
             expected_version=data.get("version"),
         )
         return Response(ExAnteSerializer(self._fresh(assessment)).data)
-
-
-@extend_schema_view(list=extend_schema(parameters=[YEAR, PROJECT, STATUS]))
-class KeyEvaluationViewSet(_WorkViewSet):
-    """Key evaluations (财政重点评价) beside the departments' self-evaluations, with the gap."""
-
-    serializer_class = KeySerializer
-    queryset = KeyEvaluation.objects.none()
-    required_perms = {**_WorkViewSet.required_perms, "create": P.REVIEW_BUDGET, "gaps": P.REVIEW_BUDGET}
-
-    def get_queryset(self):
-        p = self.request.query_params
-        return aps.keys_for_user(
-            user=self.request.user,
-            year=_int(p.get("year")),
-            project=_int(p.get("project")),
-            status=p.get("status", "") if p.get("status") in WorkStatus.values else "",
-        )
-
-    def _fresh(self, key):
-        return aps.keys_for_user(user=self.request.user).get(pk=key.pk)
-
-    @extend_schema(request=StartSerializer, responses={201: KeySerializer})
-    def create(self, request, *args, **kwargs):
-        """Finance selects an approved project for a key evaluation, by itself or by a package's firm."""
-        key = self._start(request, services.key_start)
-        return Response(KeySerializer(self._fresh(key)).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(request=KeyWriteSerializer, responses={200: KeySerializer})
-    def partial_update(self, request, *args, **kwargs):
-        """Save the key score (0–100) and the findings."""
-        key = self.get_object()
-        values = dict(self._version(KeyWriteSerializer))
-        version = values.pop("version", None)
-        services.key_save(key=key, actor=request.user, data=values, expected_version=version)
-        return Response(KeySerializer(self._fresh(key)).data)
-
-    @extend_schema(request=WorkVersionSerializer, responses={200: KeySerializer})
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        key = self.get_object()
-        version = self._version(WorkVersionSerializer).get("version")
-        services.key_submit(key=key, actor=request.user, expected_version=version)
-        return Response(KeySerializer(self._fresh(key)).data)
-
-    @extend_schema(request=WorkAcceptSerializer, responses={200: KeySerializer})
-    @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
-        key = self.get_object()
-        data = self._version(WorkAcceptSerializer)
-        services.key_review(
-            key=key,
-            actor=request.user,
-            decision="accept",
-            reason=data.get("reason", ""),
-            expected_version=data.get("version"),
-        )
-        return Response(KeySerializer(self._fresh(key)).data)
-
-    @extend_schema(request=WorkReturnSerializer, responses={200: KeySerializer})
-    @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
-        key = self.get_object()
-        data = self._version(WorkReturnSerializer)
-        services.key_review(
-            key=key, actor=request.user, decision="return", reason=data["reason"], expected_version=data.get("version")
-        )
-        return Response(KeySerializer(self._fresh(key)).data)
-
-    @extend_schema(parameters=[YEAR], responses={200: GapSerializer(many=True)})
-    @action(detail=False, methods=["get"], pagination_class=None)
-    def gaps(self, request):
-        """Per department: mean self-evaluation, mean key score, mean gap and mean absolute gap of a year."""
-        year = _int(request.query_params.get("year"))
-        if year is None:
-            raise serializers.ValidationError({"year": [_("Give the year.")]})
-        return Response(GapSerializer(aps.gaps_by_department(year=year), many=True).data)

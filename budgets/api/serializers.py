@@ -435,6 +435,10 @@ class PolicySerializer(serializers.ModelSerializer):
         required=False,
         help_text='{"necessity", "economy", "targets", "feasibility", "funding": points as strings, adding up to 100}',
     )
+    key_weights = serializers.JSONField(
+        required=False,
+        help_text='Key evaluation: {"decision", "process", "output", "effect": points as strings, adding up to 100}',
+    )
 
     class Meta:
         model = BudgetPolicy
@@ -451,6 +455,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "matrix",
             "exante_threshold",
             "exante_weights",
+            "key_weights",
             "updated_at",
             "updated_by",
             "version",

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import appraisals, department, library, sheets, views
+from . import appraisals, department, key_evaluations, library, sheets, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -11,7 +11,7 @@ router.register("budget-evaluations", views.EvaluationViewSet, basename="budget-
 router.register("budget-recommendations", views.RecommendationViewSet, basename="budget-recommendation")
 router.register("budget-work-packages", appraisals.WorkPackageViewSet, basename="budget-work-package")
 router.register("budget-exante-assessments", appraisals.ExAnteViewSet, basename="budget-exante")
-router.register("budget-key-evaluations", appraisals.KeyEvaluationViewSet, basename="budget-key-evaluation")
+router.register("budget-key-evaluations", key_evaluations.KeyEvaluationViewSet, basename="budget-key-evaluation")
 router.register("budget-policies", views.PolicyViewSet, basename="budget-policy")
 router.register("department-sheets", department.DepartmentSheetViewSet, basename="department-sheet")
 router.register("department-targets", department.DepartmentTargetViewSet, basename="department-target")

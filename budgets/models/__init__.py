@@ -18,7 +18,9 @@ from .appraisals import (
     ExAnteAssessment,
     ExAnteDimension,
     ExAnteLine,
+    KeyDimension,
     KeyEvaluation,
+    KeyLine,
     PackageKind,
     WorkPackage,
     WorkStatus,
@@ -44,6 +46,7 @@ from .policy import (
     BudgetPolicy,
     _default_matrix,
     exante_weight_errors,
+    key_weight_errors,
 )
 from .projects import BudgetProject, BudgetTarget, ProjectRevision, linked_indicator
 from .results import Evaluation, Recommendation
@@ -57,11 +60,14 @@ __all__ = [
     "ExAnteAssessment",
     "ExAnteDimension",
     "ExAnteLine",
+    "KeyDimension",
     "KeyEvaluation",
+    "KeyLine",
     "PackageKind",
     "WorkPackage",
     "WorkStatus",
     "exante_weight_errors",
+    "key_weight_errors",
     "AdjustmentStatus",
     "LibraryIndicator",
     "Sector",

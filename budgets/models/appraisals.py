@@ -11,12 +11,13 @@ from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.constraints import in_choices
 from organizations.models import Department
 
 from ..choices import GRADES
-from .policy import DEFAULT_EXANTE_WEIGHTS, MAX_TEXT, POINTS, YEAR_VALIDATORS
+from .policy import DEFAULT_EXANTE_WEIGHTS, DEFAULT_KEY_WEIGHTS, MAX_TEXT, POINTS, YEAR_VALIDATORS
 from .projects import BudgetProject
 
 
@@ -55,6 +56,37 @@ DEFAULT_CRITERIA = {
 
 def _default_weights() -> dict:
     return dict(DEFAULT_EXANTE_WEIGHTS)
+
+
+class KeyDimension(models.TextChoices):
+    """The four dimensions of a key evaluation's score sheet (财预〔2020〕10号), in their order."""
+
+    DECISION = "decision", pgettext_lazy("key evaluation dimension", "Decision")
+    PROCESS = "process", pgettext_lazy("key evaluation dimension", "Process")
+    OUTPUT = "output", pgettext_lazy("key evaluation dimension", "Output")
+    EFFECT = "effect", pgettext_lazy("key evaluation dimension", "Effect")
+
+
+# The criteria each key-evaluation dimension is scored against unless the evaluator words them otherwise.
+KEY_CRITERIA = {
+    KeyDimension.DECISION.value: _(
+        "The project was set up by the rules and for a real need; its performance targets are clear and "
+        "reasonable; the money asked for is justified and allocated properly."
+    ),
+    KeyDimension.PROCESS.value: _(
+        "The money arrived and was spent on time, by the rules and for its purpose; the organisation, "
+        "procurement, contracts and records of the project were managed well."
+    ),
+    KeyDimension.OUTPUT.value: _("The outputs reached their quantity, quality and time targets at the planned cost."),
+    KeyDimension.EFFECT.value: _(
+        "The project had the economic, social and ecological effects aimed at, lasting effects, and "
+        "satisfied the people it serves."
+    ),
+}
+
+
+def _default_key_weights() -> dict:
+    return dict(DEFAULT_KEY_WEIGHTS)
 
 
 class Conclusion(models.TextChoices):
@@ -227,18 +259,27 @@ class ExAnteAssessment(_Work):
         return f"{self.project} · {self.number}"
 
 
-class ExAnteLine(models.Model):
-    """One dimension of the sheet: its criteria, points available, the score given and why."""
+class _SheetLine(models.Model):
+    """One dimension of a score sheet (an ex-ante assessment's or a key evaluation's): its criteria,
+    the points available, the score given and why. A concrete line names its work and its dimensions."""
 
-    assessment = models.ForeignKey(
-        ExAnteAssessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="lines"
-    )
-    dimension = models.CharField(_("dimension"), max_length=12, choices=ExAnteDimension.choices)
     criteria = models.TextField(_("criteria"), validators=[MaxLengthValidator(MAX_TEXT)])
     points = models.DecimalField(_("points available"), validators=[MinValueValidator(0)], **POINTS)
     score = models.DecimalField(_("score"), null=True, blank=True, validators=[MinValueValidator(0)], **POINTS)
     comment = models.TextField(_("comment"), blank=True, validators=[MaxLengthValidator(MAX_TEXT)])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ExAnteLine(_SheetLine):
+    """One dimension of the ex-ante sheet."""
+
+    assessment = models.ForeignKey(
+        ExAnteAssessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="lines"
+    )
+    dimension = models.CharField(_("dimension"), max_length=12, choices=ExAnteDimension.choices)
 
     class Meta:
         verbose_name = _("ex-ante score line")
@@ -256,18 +297,36 @@ class ExAnteLine(models.Model):
     def __str__(self):
         return f"{self.assessment} · {self.get_dimension_display()}"
 
+    @property
+    def work(self) -> ExAnteAssessment:
+        return self.assessment
+
 
 def appraisal_evidence_path(instance: AppraisalEvidence, filename: str) -> str:
     # A random name: the original is kept in the row, never used on disk.
-    project = instance.line.assessment.project
+    project = instance.sheet_line.work.project
     return f"appraisals/{project.year}/{project.department.code}/{uuid.uuid4().hex}"
 
 
 class AppraisalEvidence(models.Model):
-    """A file behind a line of an ex-ante assessment. Stored outside the web root; served after a check."""
+    """A file behind a line of a score sheet: an ex-ante assessment's (``line``) or a key evaluation's
+    (``key_line``), exactly one. Stored outside the web root; served after a check."""
 
     line = models.ForeignKey(
-        ExAnteLine, verbose_name=_("score line"), on_delete=models.CASCADE, related_name="evidence"
+        ExAnteLine,
+        verbose_name=_("score line"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    key_line = models.ForeignKey(
+        "budgets.KeyLine",
+        verbose_name=_("key evaluation line"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
     )
     file = models.FileField(_("file"), upload_to=appraisal_evidence_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -283,9 +342,20 @@ class AppraisalEvidence(models.Model):
         verbose_name = _("assessment evidence")
         verbose_name_plural = _("assessment evidence")
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(line__isnull=False) & models.Q(key_line__isnull=True))
+                | (models.Q(line__isnull=True) & models.Q(key_line__isnull=False)),
+                name="appraisalevidence_one_line",
+            ),
+        ]
 
     def __str__(self):
         return self.original_name
+
+    @property
+    def sheet_line(self):
+        return self.line if self.line_id else self.key_line
 
 
 class KeyEvaluation(_Work):
@@ -305,6 +375,13 @@ class KeyEvaluation(_Work):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    weights = models.JSONField(_("weights"), default=_default_key_weights)
+    # Before the four-dimension sheet a key evaluation recorded its total only; such a one keeps it.
+    entered_as_total = models.BooleanField(
+        _("entered as a total"),
+        default=False,
+        help_text=_("Recorded as a single score before key evaluations had a score sheet."),
     )
 
     class Meta:
@@ -334,3 +411,32 @@ class KeyEvaluation(_Work):
         if self.total is None or not self.self_evaluation_id:
             return None
         return self.self_evaluation.total - self.total
+
+
+class KeyLine(_SheetLine):
+    """One dimension of the key evaluation's sheet (decision, process, output, effect)."""
+
+    evaluation = models.ForeignKey(
+        KeyEvaluation, verbose_name=_("key evaluation"), on_delete=models.CASCADE, related_name="lines"
+    )
+    dimension = models.CharField(_("dimension"), max_length=12, choices=KeyDimension.choices)
+
+    class Meta:
+        verbose_name = _("key evaluation score line")
+        verbose_name_plural = _("key evaluation score lines")
+        ordering = ["evaluation", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "dimension"], name="keyline_unique_dimension"),
+            in_choices("dimension", KeyDimension, "keyline_dimension"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__lte=models.F("points")),
+                name="keyline_score_within_points",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.evaluation} · {self.get_dimension_display()}"
+
+    @property
+    def work(self) -> KeyEvaluation:
+        return self.evaluation

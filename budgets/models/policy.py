@@ -44,22 +44,53 @@ def _default_exante_weights() -> dict:
     return dict(DEFAULT_EXANTE_WEIGHTS)
 
 
-def exante_weight_errors(weights) -> tuple[dict, list[str]]:
-    """The five ex-ante weights normalised to two places, and what is wrong with them (msgids)."""
+def _sheet_weight_errors(weights, dimensions, missing: str, negative: str, total: str) -> tuple[dict, list[str]]:
     from core.numbers import q2, to_decimal
 
     if not isinstance(weights, dict):
-        return {}, [gettext_noop("Give a weight for each of the five dimensions.")]
+        return {}, [missing]
     out, problems = {}, []
-    for dim in EXANTE_DIMENSIONS:
+    for dim in dimensions:
         value = to_decimal(weights.get(dim))
         if value is None or not value.is_finite() or value < 0:
-            problems.append(gettext_noop("Each ex-ante weight is a number of points of 0 or more."))
+            problems.append(negative)
             continue
         out[dim] = str(q2(value))
     if not problems and sum(Decimal(v) for v in out.values()) != 100:
-        problems.append(gettext_noop("The ex-ante weights must add up to 100."))
+        problems.append(total)
     return out, problems
+
+
+def exante_weight_errors(weights) -> tuple[dict, list[str]]:
+    """The five ex-ante weights normalised to two places, and what is wrong with them (msgids)."""
+    return _sheet_weight_errors(
+        weights,
+        EXANTE_DIMENSIONS,
+        gettext_noop("Give a weight for each of the five dimensions."),
+        gettext_noop("Each ex-ante weight is a number of points of 0 or more."),
+        gettext_noop("The ex-ante weights must add up to 100."),
+    )
+
+
+# The four dimensions of a key evaluation (models.appraisals.KeyDimension, 财预〔2020〕10号) and their
+# default points: decision 20, process 20, output 30, effect 30.
+KEY_DIMENSIONS = ("decision", "process", "output", "effect")
+DEFAULT_KEY_WEIGHTS = {"decision": "20.00", "process": "20.00", "output": "30.00", "effect": "30.00"}
+
+
+def _default_key_weights() -> dict:
+    return dict(DEFAULT_KEY_WEIGHTS)
+
+
+def key_weight_errors(weights) -> tuple[dict, list[str]]:
+    """The four key-evaluation weights normalised to two places, and what is wrong with them (msgids)."""
+    return _sheet_weight_errors(
+        weights,
+        KEY_DIMENSIONS,
+        gettext_noop("Give a weight for each of the four dimensions."),
+        gettext_noop("Each key-evaluation weight is a number of points of 0 or more."),
+        gettext_noop("The key-evaluation weights must add up to 100."),
+    )
 
 
 class BudgetPolicy(models.Model):
@@ -100,6 +131,7 @@ class BudgetPolicy(models.Model):
     exante_weights = models.JSONField(
         _("ex-ante assessment weights"), default=_default_exante_weights, encoder=DjangoJSONEncoder
     )
+    key_weights = models.JSONField(_("key evaluation weights"), default=_default_key_weights, encoder=DjangoJSONEncoder)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
@@ -149,6 +181,11 @@ class BudgetPolicy(models.Model):
             errors["exante_weights"] = [gettext(m) for m in exante_errors]
         else:
             self.exante_weights = exante
+        key, key_errors = key_weight_errors(self.key_weights)
+        if key_errors:
+            errors["key_weights"] = [gettext(m) for m in key_errors]
+        else:
+            self.key_weights = key
         matrix, matrix_errors = recommendation.validate_matrix(self.matrix)
         if matrix_errors:
             errors["matrix"] = [f"{k}: {gettext(m)}" for k, msgs in matrix_errors.items() for m in msgs]

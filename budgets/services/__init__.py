@@ -17,10 +17,6 @@ from .appraisals import (
     exante_save,
     exante_start,
     exante_submit,
-    key_review,
-    key_save,
-    key_start,
-    key_submit,
     latest_self_evaluation,
     package_create,
     package_update,
@@ -51,6 +47,7 @@ from .execution import (
     tranches_pause_many,
     tranches_resume,
 )
+from .key_evaluations import key_evidence_add, key_problems, key_review, key_save, key_start, key_submit
 from .library import library_indicator_retire, library_indicator_save, retired_choice_error, sheet_grade
 from .results import policy_save, recommendation_decide, recommendations_generate
 from .sheets import (
@@ -76,6 +73,8 @@ __all__ = [
     "exante_save",
     "exante_start",
     "exante_submit",
+    "key_evidence_add",
+    "key_problems",
     "key_review",
     "key_save",
     "key_start",

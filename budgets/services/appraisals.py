@@ -1,4 +1,6 @@
-"""Ex-ante assessments, third-party work packages and key evaluations (docs/budgets.md, sections 5–7).
+"""Ex-ante assessments and third-party work packages, and what key evaluations share with them
+(docs/budgets.md, sections 5–7). Key evaluations are in services.key_evaluations, the score sheet
+both fill in services.appraisal_sheets.
 
 Finance assigns work to a third-party evaluation firm for a period; the firm sees and changes
 only what it is assigned, while the period runs, and submits its work to finance, which accepts
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -20,14 +21,12 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log, snapshot
 from core.errors import ApplicationError
-from core.numbers import q2, to_decimal, yuan
+from core.numbers import yuan
 from core.roles import DEPARTMENT_ROLES, Role
-from core.uploads import check_upload
 from notifications.services import notify
 from organizations.models import Department, User
 from organizations.selectors import users_of_department, users_with_role
 
-from .. import evaluation as ev
 from .. import selectors
 from ..choices import EvaluationStatus, ProjectStatus
 from ..models import (
@@ -39,19 +38,25 @@ from ..models import (
     Conclusion,
     Evaluation,
     ExAnteAssessment,
-    ExAnteDimension,
     ExAnteLine,
-    KeyEvaluation,
     PackageKind,
     WorkPackage,
     WorkStatus,
 )
-from ..models.appraisals import DEFAULT_CRITERIA
+from .appraisal_sheets import (
+    EXANTE_SHEET,
+    apply_lines,
+    create_lines,
+    evidence_add,
+    line_problems,
+    lines_snapshot,
+    sheet_total,
+)
 from .common import _check_version, _full_clean, _text
 
 WORK_FIELDS = ["status", "total", "return_reason", "package", "assessor_kind", "version"]
 EXANTE_FIELDS = WORK_FIELDS + ["conclusion", "required_changes", "summary"]
-KEY_FIELDS = WORK_FIELDS + ["grade", "findings", "self_evaluation"]
+KEY_FIELDS = WORK_FIELDS + ["grade", "findings", "self_evaluation", "entered_as_total"]
 
 
 class AssignmentClosed(ApplicationError):
@@ -176,19 +181,6 @@ def _notify_department(project: BudgetProject, *, kind: str, title: str, body: s
     )
 
 
-def _score(value, field: str, *, maximum: Decimal) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    number = to_decimal(value)
-    if number is None or not number.is_finite():
-        raise ApplicationError(_("Enter a number."), field=field)
-    if number != q2(number):
-        raise ApplicationError(_("Give the score with at most two decimals."), field=field)
-    if number < 0 or number > maximum:
-        raise ApplicationError(_("The score must lie between 0 and %(max)s.") % {"max": q2(maximum)}, field=field)
-    return q2(number)
-
-
 # --- work packages ----------------------------------------------------------------------------------------
 
 
@@ -308,14 +300,7 @@ def exante_start(*, project: BudgetProject, actor, package: WorkPackage | None =
         weights=dict(policy.exante_weights),
         created_by=actor,
     )
-    for order, dim in enumerate(ExAnteDimension.values, start=1):
-        ExAnteLine.objects.create(
-            assessment=assessment,
-            dimension=dim,
-            criteria=str(DEFAULT_CRITERIA[dim]),
-            points=Decimal(policy.exante_weights[dim]),
-            order=order,
-        )
+    create_lines(EXANTE_SHEET, assessment, policy.exante_weights)
     audit_log(
         "budgets.exante.started",
         actor=actor,
@@ -342,18 +327,6 @@ def _require_editable_work(work) -> None:
         )
 
 
-def _lines_snapshot(assessment) -> list[dict]:
-    return [
-        {
-            "dimension": line.dimension,
-            "points": str(line.points),
-            "score": None if line.score is None else str(line.score),
-        }
-        | {"criteria": line.criteria, "comment": line.comment}
-        for line in assessment.lines.order_by("order")
-    ]
-
-
 @transaction.atomic
 def exante_save(
     *, assessment: ExAnteAssessment, actor, data: Mapping, expected_version: int | None = None
@@ -367,26 +340,8 @@ def exante_save(
     _check_actor(actor, assessment)
     _check_version(assessment, expected_version)
     _require_editable_work(assessment)
-    before = snapshot(assessment, fields=EXANTE_FIELDS) | {"lines": _lines_snapshot(assessment)}
-    lines = {line.dimension: line for line in assessment.lines.all()}
-    given = data.get("lines") or {}
-    if not isinstance(given, Mapping):
-        raise ApplicationError(_("Give the lines by dimension."), field="lines")
-    unknown = [k for k in given if k not in lines]
-    if unknown:
-        raise ApplicationError(
-            _("Unknown dimension: %(names)s.") % {"names": _(", ").join(map(str, unknown))}, field="lines"
-        )
-    changed = []
-    for dim, values in given.items():
-        line = lines[dim]
-        if "score" in values:
-            line.score = _score(values.get("score"), f"score_{dim}", maximum=line.points)
-        if "criteria" in values:
-            line.criteria = _text(values.get("criteria"), f"criteria_{dim}", required=True)
-        if "comment" in values:
-            line.comment = _text(values.get("comment"), f"comment_{dim}")
-        changed.append(line)
+    before = snapshot(assessment, fields=EXANTE_FIELDS) | {"lines": lines_snapshot(assessment)}
+    lines = apply_lines(assessment, data.get("lines"))
     if "conclusion" in data:
         conclusion = data.get("conclusion") or ""
         if conclusion and conclusion not in Conclusion.values:
@@ -398,10 +353,9 @@ def exante_save(
         assessment.summary = _text(data.get("summary"), "summary")
     if assessment.conclusion == Conclusion.ADJUST and not assessment.required_changes:
         raise ApplicationError(_("List the changes the project must make to be supported."), field="required_changes")
-    for line in changed:
+    for line in lines:
         line.save()
-    scores = [line.score for line in lines.values()]
-    assessment.total = sum(scores, Decimal(0)) if all(s is not None for s in scores) else None
+    assessment.total = sheet_total(lines)
     assessment.version += 1
     assessment.save()
     audit_log(
@@ -409,7 +363,7 @@ def exante_save(
         actor=actor,
         obj=assessment,
         before=before,
-        after=snapshot(assessment, fields=EXANTE_FIELDS) | {"lines": _lines_snapshot(assessment)},
+        after=snapshot(assessment, fields=EXANTE_FIELDS) | {"lines": lines_snapshot(assessment)},
     )
     return assessment
 
@@ -419,35 +373,12 @@ def exante_evidence_add(*, line: ExAnteLine, upload, actor) -> AppraisalEvidence
     assessment = _lock_exante(line.assessment)
     _check_actor(actor, assessment)
     _require_editable_work(assessment)
-    checked = check_upload(upload, field="evidence")
-    evidence = AppraisalEvidence(
-        line=line,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-    )
-    evidence.file.save(checked.name, upload, save=False)
-    evidence.save()
-    ExAnteAssessment.objects.filter(pk=assessment.pk).update(version=assessment.version + 1)
-    audit_log(
-        "budgets.exante.evidence_uploaded",
-        actor=actor,
-        obj=evidence,
-        data={"assessment": assessment.pk, "dimension": line.dimension, "name": checked.name, "sha256": checked.sha256},
-    )
-    return evidence
+    return evidence_add(EXANTE_SHEET, work=assessment, line=line, upload=upload, actor=actor)
 
 
 def exante_problems(assessment: ExAnteAssessment) -> dict[str, list[str]]:
     """What the sheet still lacks before it can be submitted, by field."""
-    problems: dict[str, list[str]] = {}
-    for line in assessment.lines.all():
-        if line.score is None:
-            problems.setdefault(f"score_{line.dimension}", []).append(
-                _("Score “%(dimension)s”.") % {"dimension": line.get_dimension_display()}
-            )
+    problems = line_problems(assessment)
     if not assessment.conclusion:
         problems.setdefault("conclusion", []).append(_("Choose a conclusion."))
     if assessment.conclusion == Conclusion.ADJUST and not assessment.required_changes:
@@ -569,126 +500,9 @@ def exante_review(
     return assessment
 
 
-# --- key evaluations -----------------------------------------------------------------------------------------
+# --- shared with key evaluations ---------------------------------------------------------------------------
 
 
 def latest_self_evaluation(project: BudgetProject) -> Evaluation | None:
     """The department's latest self-evaluation that finance confirmed (a draft is not a result)."""
     return Evaluation.objects.filter(project=project).exclude(status=EvaluationStatus.DRAFT).order_by("-number").first()
-
-
-@transaction.atomic
-def key_start(*, project: BudgetProject, actor, package: WorkPackage | None = None) -> KeyEvaluation:
-    """Finance selects an approved project for a key evaluation, done by itself or by the package's firm."""
-    project = BudgetProject.objects.select_for_update().select_related("department").get(pk=project.pk)
-    package = _package_for(actor, project, package, PackageKind.KEY)
-    if project.status != ProjectStatus.APPROVED:
-        raise ApplicationError(
-            _("Only an approved project can have a key evaluation (this one is %(status)s).")
-            % {"status": project.get_status_display()},
-            code="invalid_state",
-        )
-    if _open_one(KeyEvaluation, project).exists():
-        raise ApplicationError(
-            _("A key evaluation of this project is already under way; finish it first."), code="invalid_state"
-        )
-    number = (project.key_evaluations.aggregate(m=Max("number"))["m"] or 0) + 1
-    key = KeyEvaluation.objects.create(
-        project=project,
-        number=number,
-        package=package,
-        assessor_kind=AssessorKind.THIRD_PARTY if package else AssessorKind.FINANCE,
-        self_evaluation=latest_self_evaluation(project),
-        created_by=actor,
-    )
-    audit_log(
-        "budgets.key.started",
-        actor=actor,
-        obj=key,
-        after=snapshot(key, fields=KEY_FIELDS),
-        data={"project": project.pk},
-    )
-    return key
-
-
-def _lock_key(key: KeyEvaluation) -> KeyEvaluation:
-    return (
-        KeyEvaluation.objects.select_for_update(of=("self",))
-        .select_related("project", "project__department", "package", "self_evaluation")
-        .get(pk=key.pk)
-    )
-
-
-@transaction.atomic
-def key_save(*, key: KeyEvaluation, actor, data: Mapping, expected_version: int | None = None) -> KeyEvaluation:
-    """Save the key score (0–100, graded by the year's bands) and the findings."""
-    key = _lock_key(key)
-    _check_actor(actor, key)
-    _check_version(key, expected_version)
-    _require_editable_work(key)
-    before = snapshot(key, fields=KEY_FIELDS)
-    if "total" in data:
-        key.total = _score(data.get("total"), "total", maximum=Decimal(100))
-        if key.total is None:
-            key.grade = ""
-        else:
-            policy = selectors.policy_for_year(year=key.project.year)
-            key.grade = ev.grade_for(key.total, policy.bands)
-    if "findings" in data:
-        key.findings = _text(data.get("findings"), "findings")
-    key.version += 1
-    key.save()
-    audit_log("budgets.key.saved", actor=actor, obj=key, before=before, after=snapshot(key, fields=KEY_FIELDS))
-    return key
-
-
-@transaction.atomic
-def key_submit(*, key: KeyEvaluation, actor, expected_version: int | None = None) -> KeyEvaluation:
-    key = _lock_key(key)
-    _check_actor(actor, key)
-    _check_version(key, expected_version)
-    _require_editable_work(key)
-    problems: dict[str, list[str]] = {}
-    if key.total is None:
-        problems["total"] = [_("Give the key evaluation's score.")]
-    if not key.findings:
-        problems["findings"] = [_("Write the findings.")]
-    if problems:
-        raise ApplicationError(_("The key evaluation is not complete."), errors=problems, code="incomplete")
-    before = snapshot(key, fields=KEY_FIELDS)
-    now = timezone.now()
-    key.submitted_at, key.submitted_by = now, actor
-    if is_evaluator(actor):
-        key.status = WorkStatus.SUBMITTED
-    else:
-        key.status = WorkStatus.ACCEPTED
-        key.reviewed_at, key.reviewed_by = now, actor
-        key.self_evaluation = latest_self_evaluation(key.project)
-    key.version += 1
-    key.save()
-    audit_log(
-        "budgets.key.submitted" if is_evaluator(actor) else "budgets.key.accepted",
-        actor=actor,
-        obj=key,
-        before=before,
-        after=snapshot(key, fields=KEY_FIELDS),
-    )
-    if is_evaluator(actor):
-        _notify_finance(
-            kind="budgets.key.submitted",
-            title=_("Key evaluation submitted: %(name)s") % {"name": key.project.name},
-            body=_("The evaluation firm submitted its key evaluation for your review."),
-            link=_link("key_detail", key),
-        )
-    return key
-
-
-@transaction.atomic
-def key_review(
-    *, key: KeyEvaluation, actor, decision: str, reason: str = "", expected_version: int | None = None
-) -> KeyEvaluation:
-    key = _lock_key(key)
-    _check_version(key, expected_version)
-    return _review(
-        key, actor=actor, decision=decision, reason=reason, fields=KEY_FIELDS, kind="key", link=_link("key_detail", key)
-    )

@@ -11,12 +11,8 @@ from .appraisals import (
     ExAnteReviewView,
     ExAnteStartView,
     ExAnteSubmitView,
-    KeyDetailView,
-    KeyEditView,
     KeyGapsView,
-    KeyReviewView,
     KeyStartView,
-    KeySubmitView,
     PackageCreateView,
     PackageDetailView,
     PackageEditView,
@@ -28,6 +24,14 @@ from .execution import (
     SpendingCreateView,
     TrancheCreateView,
     TrancheReleaseView,
+)
+from .key_evaluations import (
+    KeyDetailView,
+    KeyEditView,
+    KeyEvidenceView,
+    KeyReportView,
+    KeyReviewView,
+    KeySubmitView,
 )
 from .projects import (
     ImportTemplateView,
@@ -75,6 +79,8 @@ __all__ = [
     "ExAnteStartView",
     "ExAnteSubmitView",
     "KeyDetailView",
+    "KeyEvidenceView",
+    "KeyReportView",
     "KeyEditView",
     "KeyGapsView",
     "KeyReviewView",

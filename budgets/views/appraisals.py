@@ -20,7 +20,6 @@ from .. import selectors, services
 from ..appraisal_forms import (
     EvidenceForm,
     ExAnteForm,
-    KeyForm,
     PackageForm,
     PeriodForm,
     ReviewForm,
@@ -385,10 +384,14 @@ class EvidenceDownloadView(AnyPermMixin, View):
 
     def get(self, request, pk):
         try:
-            evidence = AppraisalEvidence.objects.select_related("line").get(pk=pk)
+            evidence = AppraisalEvidence.objects.select_related("line", "key_line").get(pk=pk)
         except AppraisalEvidence.DoesNotExist:
             raise Http404 from None
-        exante_or_404(request, evidence.line.assessment_id)  # the same access as the assessment
+        # The same access as the work the file belongs to.
+        if evidence.line_id:
+            exante_or_404(request, evidence.line.assessment_id)
+        else:
+            key_or_404(request, evidence.key_line.evaluation_id)
         return serve_file(evidence.file, name=evidence.original_name, content_type=evidence.content_type)
 
 
@@ -471,103 +474,6 @@ class ExAnteReviewView(_ReviewView):
 
     def render_page(self, request, work, form):
         return render_exante(request, work, status=400, review_form=form)
-
-
-def render_key(request, key, status=200, form=None, review_form=None):
-    user = request.user
-    editable = can_work(user, key)
-    self_evaluation = key.self_evaluation or services.latest_self_evaluation(key.project)
-    context = {
-        "key": key,
-        "project": key.project,
-        "self_evaluation": self_evaluation,
-        "gap": (self_evaluation.total - key.total) if self_evaluation and key.total is not None else None,
-        "can_work": editable,
-    }
-    if editable:
-        context["form"] = form or KeyForm(
-            initial={"total": key.total, "findings": key.findings, "version": key.version}
-        )
-        context["submit_form"] = SubmitForm(initial={"version": key.version})
-    if user.has_perm(P.REVIEW_BUDGET) and key.status == WorkStatus.SUBMITTED:
-        context["review_form"] = review_form or ReviewForm(initial={"version": key.version})
-    return render(request, "budgets/key_detail.html", context, status=status)
-
-
-class KeyDetailView(AnyPermMixin, View):
-    perms = READ
-
-    def get(self, request, pk):
-        return render_key(request, key_or_404(request, pk))
-
-
-class KeyEditView(AnyPermMixin, View):
-    perms = WORKERS
-
-    def post(self, request, pk):
-        key = key_or_404(request, pk)
-        form = KeyForm(request.POST)
-        if form.is_valid():
-
-            def on_error(exc):
-                apply_error(form, exc)
-                return render_key(request, key, status=409 if exc.status_code == 409 else 400, form=form)
-
-            failed = _write(
-                request,
-                key,
-                lambda: services.key_save(
-                    key=key,
-                    actor=request.user,
-                    data={"total": form.cleaned_data.get("total"), "findings": form.cleaned_data.get("findings")},
-                    expected_version=form.cleaned_data.get("version"),
-                ),
-                on_error,
-            )
-            if failed is not None:
-                return failed
-            messages.success(request, _("Saved."))
-            return redirect("budgets:key_detail", pk=key.pk)
-        return render_key(request, key, status=400, form=form)
-
-
-class KeySubmitView(AnyPermMixin, View):
-    perms = WORKERS
-
-    def post(self, request, pk):
-        key = key_or_404(request, pk)
-        form = SubmitForm(request.POST)
-        form.is_valid()
-
-        def on_error(exc):
-            messages.error(request, exc.message)
-            bound = KeyForm(initial={"total": key.total, "findings": key.findings, "version": key.version})
-            _show_errors(bound, exc)
-            return render_key(request, key, status=409 if exc.status_code == 409 else 400, form=bound)
-
-        failed = _write(
-            request,
-            key,
-            lambda: services.key_submit(key=key, actor=request.user, expected_version=form.cleaned_data.get("version")),
-            on_error,
-        )
-        if failed is not None:
-            return failed
-        messages.success(request, _("Submitted."))
-        return redirect("budgets:key_detail", pk=key.pk)
-
-
-class KeyReviewView(_ReviewView):
-    detail = "budgets:key_detail"
-
-    def get_work(self, request, pk):
-        return key_or_404(request, pk)
-
-    def review(self, work, **kwargs):
-        services.key_review(key=work, **kwargs)
-
-    def render_page(self, request, work, form):
-        return render_key(request, work, status=400, review_form=form)
 
 
 class KeyGapsView(PermMixin, View):

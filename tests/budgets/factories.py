@@ -111,3 +111,15 @@ def revision_objects(*, approved, submitted, filer, finance) -> dict:
     adjustment = services.adjustment_request(project=approved, actor=filer, targets=rows, reason="年中调整")
     review = services.sheet_grade(project=submitted, actor=finance, grade="good")
     return {"library_indicator": indicator, "adjustment": adjustment, "sheet_review": review}
+
+
+KEY_POINTS = {"decision": Decimal(20), "process": Decimal(20), "output": Decimal(30), "effect": Decimal(30)}
+
+
+def key_lines(total) -> dict:
+    """A key evaluation's sheet (default points 20/20/30/30) adding up to ``total``: each dimension
+    scores the same share of its points, the last one takes the rounding remainder."""
+    total = Decimal(str(total))
+    scores = {dim: (points * total / 100).quantize(Decimal("0.01")) for dim, points in KEY_POINTS.items()}
+    scores["effect"] += total - sum(scores.values())
+    return {dim: {"score": str(score)} for dim, score in scores.items()}

@@ -49,7 +49,20 @@ def world(departments, users, settings, tmp_path):
     approved = approved_project(departments["edu"])
     key_pkg = package(users, [approved], kind="key")
     key = services.key_start(project=approved, actor=users["evaluator"], package=key_pkg)
-    return {"big": big, "package": pkg, "exante": exante, "evidence": evidence, "done": done, "key": key}
+    key_evidence = services.key_evidence_add(
+        line=key.lines.first(),
+        upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        actor=users["evaluator"],
+    )
+    return {
+        "big": big,
+        "package": pkg,
+        "exante": exante,
+        "evidence": evidence,
+        "done": done,
+        "key": key,
+        "key_evidence": key_evidence,
+    }
 
 
 # (url name, kwargs, method, who may, roles that may but see no such object → 404)
@@ -74,7 +87,10 @@ APPRAISAL_PAGES = [
     ("budgets:exante_import", lambda w: {"pk": w["exante"].pk}, "post", WORKERS, set()),
     ("budgets:exante_import_template", lambda w: {"pk": w["exante"].pk}, "get", WORKERS, set()),
     ("budgets:key_detail", lambda w: {"pk": w["key"].pk}, "get", READERS, DEPT),
+    ("budgets:key_report", lambda w: {"pk": w["key"].pk}, "get", READERS, DEPT),
+    ("budgets:appraisal_evidence", lambda w: {"pk": w["key_evidence"].pk}, "get", READERS, DEPT),
     ("budgets:key_edit", lambda w: {"pk": w["key"].pk}, "post", WORKERS, set()),
+    ("budgets:key_evidence", lambda w: {"pk": w["key"].pk}, "post", WORKERS, set()),
     ("budgets:key_submit", lambda w: {"pk": w["key"].pk}, "post", WORKERS, set()),
     ("budgets:key_review", lambda w: {"pk": w["key"].pk}, "post", FIN, set()),
 ]
@@ -117,6 +133,13 @@ APPRAISAL_ENDPOINTS = [
     ("budget-key-evaluation-list", lambda w: "budget-key-evaluations/", "post", FIN, set()),
     ("budget-key-evaluation-detail", lambda w: f"budget-key-evaluations/{w['key'].pk}/", "get", READERS, DEPT),
     ("budget-key-evaluation-detail", lambda w: f"budget-key-evaluations/{w['key'].pk}/", "patch", WORKERS, set()),
+    (
+        "budget-key-evaluation-evidence",
+        lambda w: f"budget-key-evaluations/{w['key'].pk}/evidence/",
+        "post",
+        WORKERS,
+        set(),
+    ),
     ("budget-key-evaluation-submit", lambda w: f"budget-key-evaluations/{w['key'].pk}/submit/", "post", WORKERS, set()),
     ("budget-key-evaluation-accept", lambda w: f"budget-key-evaluations/{w['key'].pk}/accept/", "post", FIN, set()),
     ("budget-key-evaluation-return", lambda w: f"budget-key-evaluations/{w['key'].pk}/return/", "post", FIN, set()),
@@ -154,7 +177,8 @@ def test_pages(client, client_for, world, role, name, kwargs, method, who, hidde
     ids=[f"{e[0]}-{e[2]}" for e in APPRAISAL_ENDPOINTS],
 )
 def test_endpoints(api_for, world, role, name, path, method, who, hidden):
-    fmt = "multipart" if name in ("budget-exante-evidence", "budget-exante-import") else "json"
+    multipart = ("budget-exante-evidence", "budget-exante-import", "budget-key-evaluation-evidence")
+    fmt = "multipart" if name in multipart else "json"
     response = getattr(api_for(role), method)(API + path(world), {}, format=fmt)
     assert response.status_code in expected(role, method, who, hidden, api=True), (role, path(world), response.content)
     if response.status_code >= 400:

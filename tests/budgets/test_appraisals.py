@@ -22,7 +22,7 @@ from budgets.models import (
 from core.errors import ApplicationError, ConflictError
 
 from .appraisal_world import TODAY, concluded, fill, large_project, package
-from .factories import ProjectFactory, add_targets, approved_project
+from .factories import ProjectFactory, add_targets, approved_project, key_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -357,7 +357,9 @@ def test_key_evaluation_stands_beside_the_self_evaluation_with_its_gap(departmen
     project = _self_evaluated(departments["water"], total="95.00")
     pkg = package(users, [project], kind="key")
     key = services.key_start(project=project, actor=users["evaluator"], package=pkg)
-    services.key_save(key=key, actor=users["evaluator"], data={"total": "71.50", "findings": "工程未按期完工。"})
+    services.key_save(
+        key=key, actor=users["evaluator"], data={"lines": key_lines("71.50"), "findings": "工程未按期完工。"}
+    )
     services.key_submit(key=key, actor=users["evaluator"])
     key = services.key_review(key=key, actor=users["finance"], decision="accept")
     assert key.grade == "fair"
@@ -373,7 +375,7 @@ def test_gaps_average_per_department_by_absolute_size(departments, users):
     for total, key_total in (("90.00", "80.00"), ("70.00", "76.00")):
         project = _self_evaluated(departments["edu"], total=total, grade="good")
         key = services.key_start(project=project, actor=users["finance"])
-        services.key_save(key=key, actor=users["finance"], data={"total": key_total, "findings": "核查"})
+        services.key_save(key=key, actor=users["finance"], data={"lines": key_lines(key_total), "findings": "核查"})
         services.key_submit(key=key, actor=users["finance"])
     (row,) = aps.gaps_by_department(year=2025)
     assert row["count"] == 2
@@ -387,7 +389,9 @@ def test_the_recommendation_follows_the_key_evaluation(departments, users):
     rec = Recommendation.objects.get(project=project)
     assert (rec.project_grade, rec.action) == ("excellent", "priority")
     key = services.key_start(project=project, actor=users["finance"])
-    services.key_save(key=key, actor=users["finance"], data={"total": "55.00", "findings": "目标大多未完成。"})
+    services.key_save(
+        key=key, actor=users["finance"], data={"lines": key_lines("55.00"), "findings": "目标大多未完成。"}
+    )
     services.key_submit(key=key, actor=users["finance"])
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
     rec.refresh_from_db()
@@ -399,7 +403,7 @@ def test_the_recommendation_follows_the_key_evaluation(departments, users):
 def test_a_key_evaluation_not_accepted_does_not_drive_the_recommendation(departments, users):
     project = _self_evaluated(departments["water"], total="95.00")
     key = services.key_start(project=project, actor=users["evaluator"], package=package(users, [project], kind="key"))
-    services.key_save(key=key, actor=users["evaluator"], data={"total": "55.00", "findings": "x"})
+    services.key_save(key=key, actor=users["evaluator"], data={"lines": key_lines("55.00"), "findings": "x"})
     services.key_submit(key=key, actor=users["evaluator"])
     services.recommendations_generate(year=2026, actor=users["finance"], department_grades={})
     rec = Recommendation.objects.get(project=project)
@@ -413,14 +417,18 @@ def test_key_evaluation_needs_an_approved_project_and_a_valid_score(departments,
         services.key_start(project=draft, actor=users["finance"])
     assert exc.value.code == "invalid_state"
     key = services.key_start(project=_self_evaluated(departments["edu"]), actor=users["finance"])
-    for bad in ("100.01", "-1", "abc", "80.123"):
+    for bad in ("20.01", "-1", "abc", "10.123"):  # decision has 20 points
         with pytest.raises(ApplicationError) as exc:
-            services.key_save(key=key, actor=users["finance"], data={"total": bad})
-        assert "total" in exc.value.errors
+            services.key_save(key=key, actor=users["finance"], data={"lines": {"decision": {"score": bad}}})
+        assert "score_decision" in exc.value.errors
+    with pytest.raises(ApplicationError) as exc:  # the total is the sheet's, never typed in
+        services.key_save(key=key, actor=users["finance"], data={"total": "80.00"})
+    assert "total" in exc.value.errors
     assert KeyEvaluation.objects.get(pk=key.pk).total is None
+    assert not KeyEvaluation.objects.get(pk=key.pk).lines.exclude(score=None).exists()
     with pytest.raises(ApplicationError) as exc:
         services.key_submit(key=key, actor=users["finance"])
-    assert {"total", "findings"} <= set(exc.value.errors)
+    assert {"score_decision", "score_process", "score_output", "score_effect", "findings"} == set(exc.value.errors)
 
 
 def test_the_firm_does_key_work_only_in_a_key_package(departments, users):

@@ -13,7 +13,7 @@ from budgets import services
 from budgets.models import Disclosure, SpendingRecord
 from core.errors import ApplicationError, ConflictError
 from tests.budgets.department_helpers import approved_sheet, record_all
-from tests.budgets.factories import approved_project
+from tests.budgets.factories import approved_project, key_lines
 
 from .helpers import xlsx_rows
 
@@ -172,7 +172,7 @@ def test_an_accepted_key_evaluation_is_disclosed_and_a_withheld_one_shows_only_i
     open_project, secret = disclosed["open"], disclosed["secret"]
     for project, total in ((open_project, "71.50"), (secret, "64.25")):
         key = services.key_start(project=project, actor=finance)
-        services.key_save(key=key, actor=finance, data={"total": total, "findings": "抽查核实"})
+        services.key_save(key=key, actor=finance, data={"lines": key_lines(total), "findings": "抽查核实"})
         services.key_submit(key=key, actor=finance)  # finance's own: accepted when submitted
     draft = approved_project(disclosed["open"].department, name="重点评价草稿项目", code="edu-8")
     services.key_start(project=draft, actor=finance)  # a draft key evaluation is never shown

@@ -267,6 +267,7 @@ def build_world() -> World:
         actor=finance, data={"evaluator": evaluator, "kind": "key", "name": "重点评价", "projects": [approved]} | period
     )
     o["key"] = budget.key_start(project=approved, actor=evaluator, package=o["key_package"])
+    o["key_evidence"] = budget.key_evidence_add(line=o["key"].lines.first(), upload=pdf(), actor=evaluator)
 
     # Department-wide sheets: edu's approved one of the year (evaluated), last year's submitted,
     # next year's draft; water's draft. One disclosure decision withholds an edu item.
