@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -22,8 +22,9 @@ from organizations.models import Department
 from organizations.selectors import scope_to_user
 
 from .. import selectors, services
-from ..models import Appeal, Assignment, Entry, Plan, Quarter, ScoreEvent
+from ..models import Appeal, Assignment, Entry, Plan, Quarter, Report, Score, ScoreEvent
 from ..services.appeals import appeal_decide, appeal_file
+from .filters import AssignmentFilter, EventFilter, ReportFilter, ScoreFilter
 from .serializers import (
     AppealCreateSerializer,
     AppealDecisionSerializer,
@@ -47,7 +48,6 @@ from .serializers import (
 )
 
 YEAR = OpenApiParameter("year", int)
-DEPARTMENT = OpenApiParameter("department", str, description="Department code")
 
 
 def _int(value, field: str) -> int | None:
@@ -67,24 +67,16 @@ class PlanViewSet(VersionedETagMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Plan.objects.prefetch_related("quarters").order_by("-year")
 
 
-@extend_schema_view(list=extend_schema(parameters=[YEAR, DEPARTMENT, OpenApiParameter("indicator", str)]))
 class AssignmentViewSet(VersionedETagMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AssignmentSerializer
     queryset = Assignment.objects.none()
+    filterset_class = AssignmentFilter
     required_perms = {"grade": P.RECORD_EVENT, "*": P.READ_REFERENCE}
 
     def get_queryset(self):
         user = self.request.user
         qs = Assignment.objects.select_related("plan", "department", "indicator").order_by("plan__year", "pk")
-        qs = scope_to_user(qs, user=user, all_perm=P.READ_ALL_REPORTS, own_perm=P.READ_OWN_REPORTS)
-        p = self.request.query_params
-        if p.get("year"):
-            qs = qs.filter(plan__year=_int(p["year"], "year"))
-        if p.get("department"):
-            qs = qs.filter(department__code=p["department"])
-        if p.get("indicator"):
-            qs = qs.filter(indicator__code=p["indicator"])
-        return qs
+        return scope_to_user(qs, user=user, all_perm=P.READ_ALL_REPORTS, own_perm=P.READ_OWN_REPORTS)
 
     @extend_schema(request=GradeSerializer, responses={200: AssignmentSerializer})
     @action(detail=True, methods=["post"])
@@ -102,22 +94,12 @@ class AssignmentViewSet(VersionedETagMixin, viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(assignment).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            YEAR,
-            DEPARTMENT,
-            OpenApiParameter("period", str, enum=["Q1", "Q2", "Q3", "Q4"]),
-            OpenApiParameter("status", str),
-            OpenApiParameter("late", bool),
-        ]
-    )
-)
 class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Quarterly reports. Department users open and submit their own; reviewers approve or return."""
 
     serializer_class = ReportSerializer
-    queryset = Entry.objects.none()
+    queryset = Report.objects.none()
+    filterset_class = ReportFilter
     required_perms = {
         "list": P.READ_OWN_REPORTS,
         "retrieve": P.READ_OWN_REPORTS,
@@ -152,19 +134,6 @@ class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMo
                     queryset=Entry.objects.select_related("assignment__indicator").prefetch_related("evidence"),
                 )
             )
-        p = self.request.query_params
-        if p.get("year"):
-            qs = qs.filter(quarter__plan__year=_int(p["year"], "year"))
-        if p.get("period"):
-            if p["period"] not in ("Q1", "Q2", "Q3", "Q4"):
-                raise ValidationError({"period": [_("One of Q1, Q2, Q3, Q4.")]})
-            qs = qs.filter(quarter__number=int(p["period"][1]))
-        if p.get("department"):
-            qs = qs.filter(department__code=p["department"])
-        if p.get("status"):
-            qs = qs.filter(status=p["status"])
-        if p.get("late") in ("true", "1"):
-            qs = qs.filter(is_late=True)
         return qs.order_by("-quarter__plan__year", "-quarter__number", "department__order")
 
     @extend_schema(request=ReportOpenSerializer, responses={201: ReportDetailSerializer})
@@ -369,22 +338,12 @@ class ReportingHealthView(APIView):
         )
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, required=False),
-            OpenApiParameter("period", str, enum=["Q1", "Q2", "Q3", "Q4", "annual"]),
-            DEPARTMENT,
-            OpenApiParameter("group", str),
-            OpenApiParameter("published", bool),
-        ]
-    ),
-)
 class ScoreViewSet(viewsets.GenericViewSet):
     """Scores (docs/api.md): list, and one department's score for a period with its ledger."""
 
     serializer_class = ScoreSerializer
-    queryset = Entry.objects.none()
+    queryset = Score.objects.none()
+    filterset_class = ScoreFilter
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -392,20 +351,7 @@ class ScoreViewSet(viewsets.GenericViewSet):
             self.permission_denied(request)
 
     def list(self, request):
-        qs = selectors.scores_for_user(user=request.user, open_appeals=False)
-        p = request.query_params
-        if p.get("year"):
-            qs = qs.filter(plan__year=_int(p["year"], "year"))
-        if p.get("period"):
-            if p["period"] not in ("Q1", "Q2", "Q3", "Q4", "annual"):
-                raise ValidationError({"period": [_("One of Q1, Q2, Q3, Q4, annual.")]})
-            qs = qs.filter(period=p["period"])
-        if p.get("department"):
-            qs = qs.filter(department__code=p["department"])
-        if p.get("group"):
-            qs = qs.filter(group__code=p["group"])
-        if p.get("published") in ("true", "false", "1", "0"):
-            qs = qs.filter(published=p["published"] in ("true", "1"))
+        qs = self.filter_queryset(selectors.scores_for_user(user=request.user, open_appeals=False))
         rows = selectors.score_rows(qs.order_by("plan__year", "period", "group__order", "rank", "department__order"))
         page = self.paginate_queryset(CountedRows(rows, qs))
         return self.get_paginated_response(ScoreSerializer(page, many=True).data)
@@ -425,12 +371,12 @@ class ScoreViewSet(viewsets.GenericViewSet):
         return Response(ScoreDetailSerializer(score).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[YEAR, DEPARTMENT]))
 class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Deduction and bonus events; the supervision office records and withdraws them."""
 
     serializer_class = EventSerializer
     queryset = ScoreEvent.objects.none()
+    filterset_class = EventFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     required_perms = {
         "list": P.READ_OWN_SCORES,
@@ -450,13 +396,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         qs = ScoreEvent.objects.select_related("plan", "rule", "department", "indicator").order_by("-date", "-id")
-        qs = scope_to_user(qs, user=self.request.user, all_perm=P.READ_ALL_SCORES, own_perm=P.READ_OWN_SCORES)
-        p = self.request.query_params
-        if p.get("year"):
-            qs = qs.filter(plan__year=_int(p["year"], "year"))
-        if p.get("department"):
-            qs = qs.filter(department__code=p["department"])
-        return qs
+        return scope_to_user(qs, user=self.request.user, all_perm=P.READ_ALL_SCORES, own_perm=P.READ_OWN_SCORES)
 
     @extend_schema(
         request={"application/json": EventCreateSerializer, "multipart/form-data": EventCreateSerializer},
