@@ -106,6 +106,7 @@ class FlagFilter(filters.BooleanFilter):
 
     def __init__(self, *args, only_true: bool = False, **kwargs):
         kwargs.setdefault("label", "")
+        kwargs.setdefault("widget", forms.TextInput)  # the value as sent: ``True`` is not ``true``
         self.only_true = only_true
         super().__init__(*args, **kwargs)
 

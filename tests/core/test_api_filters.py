@@ -104,3 +104,27 @@ def test_a_survey_or_library_year_that_is_not_a_number_lists_nothing(api_for):
     for path in ("/api/v1/surveys/", "/api/v1/indicators/", "/api/v1/categories/"):
         response = _get(api_for, "supervisor", path, year="abc")
         assert response.status_code == 200 and response.json()["count"] == 0
+
+
+def test_flags_are_read_as_sent():
+    from assessments.api.filters import ReportFilter, ScoreFilter
+    from assessments.models import Report, Score
+
+    def published(value):
+        f = ScoreFilter({"published": value}, queryset=Score.objects.none())
+        assert f.is_valid()
+        return f.form.cleaned_data["published"]
+
+    assert [published(v) for v in ("true", "1", "false", "0", "True", "yes", "")] == [
+        True,
+        True,
+        False,
+        False,
+        None,
+        None,
+        None,
+    ]
+    late = ReportFilter({"late": "false"}, queryset=Report.objects.all())
+    assert late.is_valid() and "WHERE" not in str(late.qs.query)
+    late = ReportFilter({"late": "1"}, queryset=Report.objects.all())
+    assert late.is_valid() and '"is_late"' in str(late.qs.query).split("WHERE")[1]
