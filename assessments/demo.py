@@ -41,8 +41,9 @@ from .progress import HUNDRED
 from .recompute import process_recompute_requests, recompute
 from .services import assign_all, event_record, plan_create
 from .services.appeals import appeal_decide, appeal_file
+from .services.entries import _entry_progress, outlier_verdict
 from .services.publication import scores_publish
-from .services.reports import _entry_progress, _snapshot_entries, outlier_verdict
+from .services.reports import _snapshot_entries
 
 NARRATIVES = [
     "按季度计划推进,各项工作有序开展。",

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,7 +76,7 @@ def _names(dept_ids) -> dict[int, str]:
 
 
 def _report_link(quarter: Quarter) -> str:
-    return f"/assessments/report/{quarter.plan.year}/{quarter.number}/"
+    return reverse("assessments:report_open", args=[quarter.plan.year, quarter.number])
 
 
 def _was_on_time(report: Report | None, quarter: Quarter) -> bool:
@@ -178,7 +179,7 @@ def send_overdue_alerts(today: dt.date | None = None) -> int:
                     "level": "danger",
                     "title": _("Escalation: %(dept)s has not submitted the %(period)s report (due %(deadline)s)")
                     % {"dept": names.get(key[1], key[1]), "period": period, "deadline": q.deadline.isoformat()},
-                    "link": f"/assessments/review/?quarter={q.pk}&lateness=missing",
+                    "link": reverse("assessments:review_queue") + f"?quarter={q.pk}&lateness=missing",
                 }
             )
     notify_many(messages)
@@ -283,7 +284,7 @@ def send_lag_warnings(today: dt.date | None = None) -> int:
                 "title": _("Lag warning: %(n)s indicator(s) behind plan by %(t)s points or more in %(period)s")
                 % {"n": len(items), "t": items[0]["report__quarter__plan__lag_threshold"], "period": period},
                 "body": lines,
-                "link": "/assessments/",
+                "link": reverse("assessments:dashboard"),
             }
         )
         summary.append(f"{names.get(dept_id, dept_id)} ({period}):\n{lines}")
@@ -294,7 +295,7 @@ def send_lag_warnings(today: dt.date | None = None) -> int:
             "level": "warning",
             "title": _("Lag warnings for %(n)s department(s)") % {"n": len(per_dept)},
             "body": "\n\n".join(summary),
-            "link": "/assessments/health/",
+            "link": reverse("assessments:health"),
         }
     )
     notify_many(messages)

@@ -40,6 +40,16 @@ class MethodCard:
 def method_card(plan: Plan) -> MethodCard:
     """The card of the plan's year, in a constant number of queries."""
     library = plan.library
+    categories = _categories(library)
+    rules, vetoes = _rules(library)
+    bands = [
+        {"label": b.label, "min": b.min_score} for b in GradeBand.objects.filter(library=library).order_by("-min_score")
+    ]
+    return MethodCard(plan.year, plan.name, categories, rules, vetoes, bands, _facts(plan, bands), _survey())
+
+
+def _categories(library) -> list[CardCategory]:
+    """The categories in tree order (each after its parent), each with its indicators in plain words."""
     cats = list(Category.objects.filter(library=library).order_by("order", "code"))
     children: dict[int | None, list[Category]] = {}
     for c in cats:
@@ -52,29 +62,35 @@ def method_card(plan: Plan) -> MethodCard:
     def walk(parent, depth):
         for c in children.get(parent, []):
             entry = CardCategory(c.name, c.points, depth)
-            for ind in indicators.get(c.pk, []):
-                entry.indicators.append(
-                    {
-                        "name": ind.name,
-                        "points": ind.points,
-                        "method": ind.get_method_display(),
-                        "applies": ind.get_applicability_display(),
-                        "text": method_text(
-                            method=ind.method,
-                            direction=ind.direction,
-                            points=ind.points,
-                            basic=ind.basic_target,
-                            challenge=ind.challenge_target,
-                            upper=ind.range_upper,
-                            params=ind.params,
-                            unit=ind.unit,
-                        ),
-                    }
-                )
+            entry.indicators.extend(_indicator_row(ind) for ind in indicators.get(c.pk, []))
             ordered.append(entry)
             walk(c.pk, depth + 1)
 
     walk(None, 0)
+    return ordered
+
+
+def _indicator_row(ind: Indicator) -> dict:
+    return {
+        "name": ind.name,
+        "points": ind.points,
+        "method": ind.get_method_display(),
+        "applies": ind.get_applicability_display(),
+        "text": method_text(
+            method=ind.method,
+            direction=ind.direction,
+            points=ind.points,
+            basic=ind.basic_target,
+            challenge=ind.challenge_target,
+            upper=ind.range_upper,
+            params=ind.params,
+            unit=ind.unit,
+        ),
+    }
+
+
+def _rules(library) -> tuple[list[dict], list[dict]]:
+    """The deduction and bonus rules, and apart from them the vetoes."""
     rules, vetoes = [], []
     for r in Rule.objects.filter(library=library, is_active=True).select_related("indicator").order_by("order", "code"):
         row = {
@@ -90,10 +106,12 @@ def method_card(plan: Plan) -> MethodCard:
             ),
         }
         (vetoes if r.effect == RuleEffect.VETO else rules).append(row)
-    bands = [
-        {"label": b.label, "min": b.min_score} for b in GradeBand.objects.filter(library=library).order_by("-min_score")
-    ]
-    facts = [
+    return rules, vetoes
+
+
+def _facts(plan: Plan, bands: list[dict]) -> list[tuple[str, str]]:
+    """The plan's rules beside the indicators: quota, bonus cap, missing inputs, vetoes, ties, rounding, appeals."""
+    return [
         (
             _("Grade quota"),
             _("At most %(share)s%% of a ranking group may be graded %(top)s.")
@@ -126,7 +144,11 @@ def method_card(plan: Plan) -> MethodCard:
             % {"n": plan.appeal_window_days},
         ),
     ]
-    survey = [
+
+
+def _survey() -> list[str]:
+    """How the satisfaction survey is counted."""
+    return [
         _("Each respondent counts once: a group's sample is its number of respondents, not of answers."),
         _(
             "A group's satisfaction rate is the mean, over its respondents, of each respondent's share of answers "
@@ -139,7 +161,6 @@ def method_card(plan: Plan) -> MethodCard:
         _("A group with fewer than %(n)s respondents is shown as 样本不足 and feeds no indicator score.")
         % {"n": settings.SATISFACTION_MIN_GROUP_SIZE},
     ]
-    return MethodCard(plan.year, plan.name, ordered, rules, vetoes, bands, facts, survey)
 
 
 POLICY_TEXT = {

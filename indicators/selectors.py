@@ -37,6 +37,7 @@ def categories_of(*, library: Library) -> list[Category]:
 
 def indicators_search(
     *,
+    queryset: QuerySet[Indicator] | None = None,
     library: Library | None = None,
     q: str = "",
     category: str = "",
@@ -46,7 +47,8 @@ def indicators_search(
     department: str = "",
     include_retired: bool = False,
 ) -> QuerySet[Indicator]:
-    qs = Indicator.objects.select_related("category", "library").prefetch_related("departments")
+    qs = (queryset if queryset is not None else Indicator.objects).select_related("category", "library")
+    qs = qs.prefetch_related("departments")
     if library is not None:
         qs = qs.filter(library=library)
     if not include_retired:

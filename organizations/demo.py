@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import Role
@@ -131,7 +132,7 @@ def _security_trail() -> None:
     if not AuditEvent.objects.filter(action="auth.denied_anonymous").exists():
         night = timezone.now() - dt.timedelta(hours=9)
         for i in range(37):
-            path = ("/api/v1/scores/", "/api/v1/budget-projects/", "/api/v1/departments/")[i % 3]
+            path = reverse(("score-list", "budget-project-list", "department-list")[i % 3])
             count_anonymous_denial(
                 source_ip="203.0.113.45", path=path, reason="NotAuthenticated", now=night + dt.timedelta(seconds=i)
             )

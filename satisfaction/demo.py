@@ -9,6 +9,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from organizations.models import Department, Region
@@ -342,7 +343,8 @@ def seed(stdout=None) -> dict:
             plain = ["".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)) for _ in range(sr.quota + 20)]
             if sr.region.code in ("chengdong", "qingxi"):
                 full = " · quota full: the page says so" if sr.is_full else ""
-                links.append(f"/satisfaction/s/{survey.public_key}/{format_code(plain[-1])}/ ({sr.region.name}{full})")
+                link = reverse("satisfaction:public_code", args=[survey.public_key, format_code(plain[-1])])
+                links.append(f"{link} ({sr.region.name}{full})")
 
     # An open-link survey of the service halls, with phone checks and no answers yet.
     code = f"s{year}-hall"

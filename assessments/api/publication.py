@@ -18,6 +18,7 @@ from ..models import Assignment, Exemption, Publication
 from ..recompute import periods_of
 from ..services.events import EXEMPTION_PERIODS
 from ..services.publication import publication_checklist, scores_publish
+from .filters import ExemptionFilter, PublicationFilter
 
 PERIODS = ["Q1", "Q2", "Q3", "Q4", "annual"]
 
@@ -97,6 +98,7 @@ class PublicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = PublicationSerializer
     queryset = Publication.objects.none()
+    filterset_class = PublicationFilter
     required_perms = {"create": P.PUBLISH_SCORES}
 
     def check_permissions(self, request):
@@ -107,20 +109,7 @@ class PublicationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             self.permission_denied(request)
 
     def get_queryset(self):
-        qs = Publication.objects.select_related("plan", "published_by").order_by("-plan__year", "period")
-        year = self.request.query_params.get("year")
-        if year:
-            if not str(year).isdigit():
-                raise ValidationError({"year": [_("Enter a whole number.")]})
-            qs = qs.filter(plan__year=int(year))
-        return qs
-
-    @extend_schema(
-        parameters=[OpenApiParameter("year", int)],
-        responses={200: PublicationSerializer(many=True)},
-    )
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+        return Publication.objects.select_related("plan", "published_by").order_by("-plan__year", "period")
 
     @extend_schema(request=PublishSerializer, responses={201: PublicationSerializer, 409: ChecklistSerializer})
     def create(self, request):
@@ -158,6 +147,7 @@ class ExemptionViewSet(
 
     serializer_class = ExemptionSerializer
     queryset = Exemption.objects.none()
+    filterset_class = ExemptionFilter
     required_perms = {"create": P.RECORD_EVENT, "destroy": P.RECORD_EVENT}
 
     def check_permissions(self, request):
@@ -171,25 +161,13 @@ class ExemptionViewSet(
         qs = Exemption.objects.select_related(
             "assignment__plan", "assignment__department", "assignment__indicator", "granted_by"
         ).order_by("assignment__department__order", "assignment__indicator__code", "period")
-        qs = scope_to_user(
+        return scope_to_user(
             qs,
             user=self.request.user,
             all_perm=P.READ_ALL_SCORES,
             own_perm=P.READ_OWN_SCORES,
             field="assignment__department",
         )
-        p = self.request.query_params
-        if p.get("year"):
-            if not str(p["year"]).isdigit():
-                raise ValidationError({"year": [_("Enter a whole number.")]})
-            qs = qs.filter(assignment__plan__year=int(p["year"]))
-        if p.get("department"):
-            qs = qs.filter(assignment__department__code=p["department"])
-        return qs
-
-    @extend_schema(parameters=[OpenApiParameter("year", int), OpenApiParameter("department", str)])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=ExemptionCreateSerializer, responses={201: ExemptionSerializer})
     def create(self, request):

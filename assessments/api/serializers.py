@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -96,7 +97,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_url(self, obj) -> str:
-        return f"/assessments/evidence/{obj.pk}/"
+        return reverse("assessments:evidence_download", args=[obj.pk])
 
 
 class EntrySerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 """Every write of the assessments app. Keyword-only, atomic, validated and audited."""
 
 from .appeals import appeal_decide, appeal_file
+from .entries import entry_save, evidence_add, evidence_remove, report_open
 from .events import event_record, event_void, exemption_grant, exemption_revoke, grade_assessment_set
 from .plan import (
     assign_all,
@@ -10,20 +11,8 @@ from .plan import (
     quarter_reopen,
     quarter_update,
 )
-from .reports import (
-    entry_review,
-    entry_save,
-    evidence_add,
-    evidence_remove,
-    report_approve,
-    report_head_return,
-    report_open,
-    report_return,
-    report_review_complete,
-    report_signoff,
-    report_submit,
-    report_withdraw,
-)
+from .reports import report_head_return, report_signoff, report_submit, report_withdraw
+from .review import entry_review, report_approve, report_return, report_review_complete
 from .urge import reports_urge
 
 __all__ = [

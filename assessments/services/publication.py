@@ -106,14 +106,24 @@ def publication_checklist(*, plan: Plan, period: str) -> list[Blocker]:
 
     Constant in queries: one per kind of blocker, whatever the number of departments.
     """
-    qn = _quarter_of(period)
-    year = plan.year
+    exempt = _exempt(plan, period)
+    return [
+        *_report_blockers(plan, _quarter_of(period)),
+        _ungraded_blocker(plan, exempt),
+        _samples(plan, period, exempt),
+        _appeals_blocker(plan, period),
+        _recompute_blocker(plan),
+        _provisional_blocker(plan, period),
+    ]
+
+
+def _report_blockers(plan: Plan, qn: int) -> list[Blocker]:
+    """The quarter's reports filed and not yet approved, and those not filed, of every department assessed."""
     assessed = (
         Department.objects.filter(assignments__plan=plan, assignments__is_active=True)
         .distinct()
         .order_by("order", "code")
     )
-    blockers: list[Blocker] = []
     reports = {
         dept_id: (pk, status)
         for pk, dept_id, status in Report.objects.filter(quarter__plan=plan, quarter__number=qn).values_list(
@@ -128,23 +138,23 @@ def publication_checklist(*, plan: Plan, period: str) -> list[Blocker]:
             not_approved.append({**item, "status": str(ReportStatus(status).label)})
         elif status != ReportStatus.APPROVED:
             not_filed.append(item)
-    blockers.append(
+    return [
         Blocker(
             "reports_not_approved",
             gettext_noop("Reports filed and not yet approved: %(n)s"),
             not_approved,
             link=reverse("assessments:review_queue"),
-        )
-    )
-    blockers.append(
+        ),
         Blocker(
             "reports_missing",
             gettext_noop("Reports not filed: %(n)s"),
             not_filed,
-            link=reverse("assessments:health") + f"?year={year}",
-        )
-    )
-    exempt = _exempt(plan, period)
+            link=reverse("assessments:health") + f"?year={plan.year}",
+        ),
+    ]
+
+
+def _ungraded_blocker(plan: Plan, exempt) -> Blocker:
     ungraded = (
         Assignment.objects.filter(plan=plan, is_active=True, indicator__method__in=methods_with(InputKind.GRADE))
         .exclude(pk__in=GradeAssessment.objects.filter(assignment__plan=plan).values("assignment_id"))
@@ -152,16 +162,17 @@ def publication_checklist(*, plan: Plan, period: str) -> list[Blocker]:
         .select_related("department", "indicator")
         .order_by("department__order", "indicator__code")
     )
-    grades_link = reverse("assessments:grades") + f"?year={year}"
-    blockers.append(
-        Blocker(
-            "ungraded",
-            gettext_noop("Qualitative indicators not graded: %(n)s"),
-            [{"label": f"{a.department.name} · {a.indicator.name}", "link": grades_link} for a in ungraded],
-            link=grades_link,
-        )
+    grades_link = reverse("assessments:grades") + f"?year={plan.year}"
+    return Blocker(
+        "ungraded",
+        gettext_noop("Qualitative indicators not graded: %(n)s"),
+        [{"label": f"{a.department.name} · {a.indicator.name}", "link": grades_link} for a in ungraded],
+        link=grades_link,
     )
-    blockers.append(_samples(plan, period, exempt))
+
+
+def _appeals_blocker(plan: Plan, period: str) -> Blocker:
+    """Open appeals on the period's scores, and on event lines dated within the period."""
     end = _period_end(plan, period)
     appeals = (
         Appeal.objects.filter(score__plan=plan, status=Appeal.Status.OPEN)
@@ -169,51 +180,50 @@ def publication_checklist(*, plan: Plan, period: str) -> list[Blocker]:
         .select_related("department", "score")
         .order_by("filed_at")
     )
-    blockers.append(
-        Blocker(
-            "appeals",
-            gettext_noop("Appeals not decided: %(n)s"),
-            [
-                {
-                    "label": f"{a.department.name} · {a.score.period} · {a.line_snapshot.get('detail', '')[:60]}",
-                    "link": reverse("assessments:appeal_detail", args=[a.pk]),
-                }
-                for a in appeals
-                if a.score.period == period or _event_date_within(a, end)
-            ],
-            link=reverse("assessments:appeals") + "?status=open",
-        )
+    return Blocker(
+        "appeals",
+        gettext_noop("Appeals not decided: %(n)s"),
+        [
+            {
+                "label": f"{a.department.name} · {a.score.period} · {a.line_snapshot.get('detail', '')[:60]}",
+                "link": reverse("assessments:appeal_detail", args=[a.pk]),
+            }
+            for a in appeals
+            if a.score.period == period or _event_date_within(a, end)
+        ],
+        link=reverse("assessments:appeals") + "?status=open",
     )
+
+
+def _recompute_blocker(plan: Plan) -> Blocker:
     waiting = RecomputeRequest.objects.filter(plan=plan).count()
-    blockers.append(
-        Blocker(
-            "recompute",
-            gettext_noop("Recomputations waiting: %(n)s"),
-            [{"label": _("The scores are being recomputed"), "link": ""}] * waiting,
-            waivable=False,
-        )
+    return Blocker(
+        "recompute",
+        gettext_noop("Recomputations waiting: %(n)s"),
+        [{"label": _("The scores are being recomputed"), "link": ""}] * waiting,
+        waivable=False,
     )
+
+
+def _provisional_blocker(plan: Plan, period: str) -> Blocker:
     provisional = (
         Score.objects.filter(plan=plan, period=period, provisional=True)
         .select_related("department")
         .order_by("department__order")
     )
-    blockers.append(
-        Blocker(
-            "provisional",
-            gettext_noop("Provisional scores: %(n)s"),
-            [
-                {
-                    "label": s.department.name,
-                    "link": reverse("assessments:score_detail", args=[s.department.code, year, period]),
-                    "inputs": s.inputs,
-                }
-                for s in provisional
-            ],
-            link=reverse("assessments:scores") + f"?year={year}&period={period}",
-        )
+    return Blocker(
+        "provisional",
+        gettext_noop("Provisional scores: %(n)s"),
+        [
+            {
+                "label": s.department.name,
+                "link": reverse("assessments:score_detail", args=[s.department.code, plan.year, period]),
+                "inputs": s.inputs,
+            }
+            for s in provisional
+        ],
+        link=reverse("assessments:scores") + f"?year={plan.year}&period={period}",
     )
-    return blockers
 
 
 def _event_date_within(appeal: Appeal, end: dt.date) -> bool:

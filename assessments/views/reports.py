@@ -18,7 +18,7 @@ from core.views_mixins import PermMixin
 from .. import selectors, services
 from ..diff import revision_diff
 from ..models import Entry, EntryReview, Evidence, Quarter, ReportStatus
-from ..services.reports import filled_count, is_filled, needs_value
+from ..services.entries import filled_count, is_filled, needs_value
 from .common import run, version_of
 
 

@@ -422,7 +422,7 @@ class EventListView(PermMixin, View):
                 reason=request.POST.get("reason", ""),
                 success=_("The event was withdrawn."),
             )
-            return redirect(f"/assessments/events/?year={plan.year}")
+            return redirect(reverse("assessments:events") + f"?year={plan.year}")
         form = EventForm(request.POST, request.FILES, plan=plan)
         if form.is_valid():
             d = form.cleaned_data
@@ -441,7 +441,7 @@ class EventListView(PermMixin, View):
                 apply_error(form, exc)
             else:
                 messages.success(request, _("Recorded: %(event)s. The scores are being recomputed.") % {"event": event})
-                return redirect(f"/assessments/events/?year={plan.year}")
+                return redirect(reverse("assessments:events") + f"?year={plan.year}")
         request.GET = request.GET.copy()
         request.GET["year"] = str(plan.year)
         return self.get(request, form=form)
@@ -494,4 +494,4 @@ class GradesView(PermMixin, View):
             actor=request.user,
             success=_("Grade saved."),
         )
-        return redirect(f"/assessments/grades/?year={assignment.plan.year}")
+        return redirect(reverse("assessments:grades") + f"?year={assignment.plan.year}")

@@ -28,7 +28,7 @@ from .common import (
     satisfaction_cells,
     satisfaction_columns,
 )
-from .leader import progress_panel
+from .reporting import progress_panel
 
 
 @dataclass

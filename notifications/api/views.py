@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -7,20 +7,20 @@ from core.roles import P
 
 from .. import selectors, services
 from ..models import Notification
+from .filters import NotificationFilter
 from .serializers import MarkReadSerializer, NotificationSerializer
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("unread", bool)]))
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The calling user's notifications (every signed-in user has their own)."""
 
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
+    filterset_class = NotificationFilter
     required_perms = {"*": P.RECEIVE_NOTIFICATIONS}
 
     def get_queryset(self):
-        unread = self.request.query_params.get("unread") in ("1", "true")
-        return selectors.notifications_for(user=self.request.user, unread_only=unread)
+        return selectors.notifications_for(user=self.request.user)
 
     @extend_schema(
         request=MarkReadSerializer, responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}}

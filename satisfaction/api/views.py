@@ -11,7 +11,7 @@ from django.db.models import F
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,7 +22,8 @@ from core.roles import P
 
 from .. import selectors, services
 from ..answers import format_code
-from ..models import Question, Survey, SurveyRegion
+from ..models import Question, SurveyRegion
+from .filters import QuestionFilter, SurveyFilter
 from .serializers import (
     CodeBatchSerializer,
     CodeRequestSerializer,
@@ -41,11 +42,6 @@ def _version(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("year", int), OpenApiParameter("status", str, enum=list(Survey.Status.values))]
-    )
-)
 class SurveyViewSet(
     VersionedETagMixin,
     mixins.ListModelMixin,
@@ -56,6 +52,7 @@ class SurveyViewSet(
 ):
     serializer_class = SurveySerializer
     lookup_field = "code"
+    filterset_class = SurveyFilter
     required_perms = {
         "list": READ,
         "retrieve": READ,
@@ -71,13 +68,7 @@ class SurveyViewSet(
     }
 
     def get_queryset(self):
-        qs = selectors.surveys_for_user(user=self.request.user).prefetch_related("areas", "regions__region")
-        p = self.request.query_params
-        if p.get("year"):
-            qs = qs.filter(year=p["year"]) if p["year"].isdigit() else qs.none()
-        if p.get("status"):
-            qs = qs.filter(status=p["status"])
-        return qs
+        return selectors.surveys_for_user(user=self.request.user).prefetch_related("areas", "regions__region")
 
     def perform_create(self, serializer):
         serializer.instance = services.survey_create(data=dict(serializer.validated_data), actor=self.request.user)
@@ -180,9 +171,9 @@ class SurveyViewSet(
         return response
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("survey", str, description="Survey code")]))
 class QuestionViewSet(viewsets.ModelViewSet):
     serializer_class = QuestionSerializer
+    filterset_class = QuestionFilter
     required_perms = {"list": READ, "retrieve": READ, "*": MANAGE}
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
@@ -194,9 +185,6 @@ class QuestionViewSet(viewsets.ModelViewSet):
             .prefetch_related("choices")
             .order_by("survey_id", F("area__order").asc(nulls_last=True), "order", "id")
         )
-        code = self.request.query_params.get("survey")
-        if code:
-            qs = qs.filter(survey__code=code)
         return qs
 
     def _save(self, serializer, question=None):
