@@ -25,7 +25,7 @@ def notify(
     link: str = "",
     level: str = Notification.Level.INFO,
     email: bool = True,
-) -> list[Notification]:
+) -> int:
     """Create a notification for each user; e-mail them after the transaction commits.
 
     ``title`` and ``body`` are already translated text (render them in the recipient's
@@ -82,51 +82,89 @@ def claim_alerts(keys: Iterable[tuple]) -> set[tuple]:
 
     Keys are (kind, department_id, period, level, subject). INSERT … ON CONFLICT DO NOTHING
     RETURNING is atomic in PostgreSQL and SQLite: of two workers racing, each key is returned
-    to exactly one of them.
+    to exactly one of them. The keys go in sorted, so two workers claiming overlapping keys take
+    their row locks in the same order. On PostgreSQL all of them are one statement (one array a
+    column), however many there are.
     """
     from django.db import connection
 
-    keys = list(dict.fromkeys(keys))
+    keys = sorted(set(keys))
     if not keys:
         return set()
     table = AlertKey._meta.db_table
     now = timezone.now()
     claimed: set[tuple] = set()
+    returning = "RETURNING kind, department_id, period, level, subject"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [list(c) for c in zip(*keys, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {table} (kind, department_id, period, level, subject, created_at) "  # noqa: S608
+                "SELECT k.kind, k.department_id, k.period, k.level, k.subject, %s FROM unnest("
+                "%s::varchar[], %s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[]) "
+                f"AS k(kind, department_id, period, level, subject) ON CONFLICT DO NOTHING {returning}",
+                [now, *columns],
+            )
+            return {tuple(row) for row in cursor.fetchall()}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
             params = [v for k in chunk for v in (k[0], k[1], k[2], k[3], k[4], now)]
             cursor.execute(
                 f"INSERT INTO {table} (kind, department_id, period, level, subject, created_at) "  # noqa: S608
-                f"VALUES {placeholders} ON CONFLICT DO NOTHING "
-                "RETURNING kind, department_id, period, level, subject",
+                f"VALUES {placeholders} ON CONFLICT DO NOTHING {returning}",
                 params,
             )
             claimed.update(tuple(row) for row in cursor.fetchall())
     return claimed
 
 
-def notify_many(messages: Iterable[dict]) -> list[Notification]:
-    """Create many notifications in one insert; each message is notify()'s keyword arguments."""
+def notify_many(messages: Iterable[dict]) -> int:
+    """Create many notifications in one insert; each message is notify()'s keyword arguments.
+    Returns the number created. The rows are plain values (a job may send tens of thousands):
+    on PostgreSQL one INSERT … SELECT FROM unnest of one array a column."""
     rows = []
     for m in messages:
-        for u in {u.pk: u for u in m["users"]}.values():
-            if u.is_active:
-                rows.append(
-                    Notification(
-                        user=u,
-                        kind=m["kind"],
-                        title=str(m["title"])[:200],
-                        body=str(m.get("body", "")),
-                        link=m.get("link", ""),
-                        level=m.get("level", Notification.Level.INFO),
-                        email_wanted=m.get("email", True),
-                    )
-                )
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
-    _queue_email([n.pk for n in created if n.pk is not None and n.email_wanted])
-    return created
+        title = str(m["title"])[:200]
+        body = str(m.get("body", ""))
+        kind, link = m["kind"], m.get("link", "")
+        level = m.get("level", Notification.Level.INFO)
+        email = bool(m.get("email", True))
+        seen = set()
+        for u in m["users"]:
+            if u.pk not in seen and u.is_active:
+                seen.add(u.pk)
+                rows.append((u.pk, kind, level, title, body, link, email))
+    if not rows:
+        return 0
+    _queue_email(_insert(rows))
+    return len(rows)
+
+
+def _insert(rows: list[tuple]) -> list[int]:
+    """Insert (user id, kind, level, title, body, link, e-mail wanted) rows; the ids to e-mail."""
+    from django.db import connection
+
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        created = Notification.objects.bulk_create(
+            [
+                Notification(user_id=u, kind=k, level=lv, title=t, body=b, link=li, email_wanted=e, created_at=now)
+                for u, k, lv, t, b, li, e in rows
+            ],
+            batch_size=1000,
+        )
+        return [n.pk for n in created if n.pk is not None and n.email_wanted]
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, kind, level, title, body, link, email_wanted, created_at) "  # noqa: S608
+            "SELECT n.user_id, n.kind, n.level, n.title, n.body, n.link, n.email_wanted, %s FROM unnest("
+            "%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[], %s::boolean[]) "
+            "AS n(user_id, kind, level, title, body, link, email_wanted) RETURNING id, email_wanted",
+            [now, *(list(c) for c in zip(*rows, strict=True))],
+        )
+        return [pk for pk, wanted in cursor.fetchall() if wanted]
 
 
 def purge_old(*, now=None, batch: int = 10_000) -> int:
