@@ -14,6 +14,7 @@ from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from core.bulk import pg_array
 from core.middleware import current_request
 
 from .models import AuditEvent, AuditSettings, Outcome
@@ -117,6 +118,10 @@ def _event_fields(action, actor, token, request, object_type, object_id, object_
     }
 
 
+def _json(value) -> str | None:
+    return None if value is None else json.dumps(value, cls=DjangoJSONEncoder)
+
+
 def audit_log_many(action: str, entries: list[dict], *, actor=None) -> int:
     """One audit event per entry (each a dict of ``obj``, ``before``, ``after``, ``data``), written
     in one statement: for jobs that act on many objects at once. Same fields as ``audit_log``.
@@ -155,9 +160,12 @@ def audit_log_many(action: str, entries: list[dict], *, actor=None) -> int:
     types = ["bigint", "varchar", "varchar", "bigint", "inet", "varchar"]
     types += ["varchar", "varchar", "varchar", "varchar", "jsonb", "jsonb", "jsonb"]
     arrays = [
-        [getattr(e["actor"], "pk", None) for e in events],
-        *([e[c] for e in events] for c in columns[1:10]),
-        *([None if e[c] is None else json.dumps(e[c], cls=DjangoJSONEncoder) for e in events] for c in columns[10:]),
+        pg_array(getattr(e["actor"], "pk", None) for e in events),
+        *(pg_array(e[c] for e in events) for c in columns[1:10]),
+        *(
+            pg_array(None if e[c] is None else json.dumps(e[c], cls=DjangoJSONEncoder) for e in events)
+            for c in columns[10:]
+        ),
     ]
     with connection.cursor() as cursor:
         cursor.execute(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log_many
 from budgets import services as budget_services
 from budgets.models import BudgetProject
+from core.bulk import insert_values
 from core.roles import DEPARTMENT_ROLES, Role
 from notifications.services import claim_alerts, notify_many
 from organizations.selectors import Recipient, recipients
@@ -65,17 +66,19 @@ def record_warnings(today: dt.date | None = None) -> int:
             "respond_by": due,
         }
         if res.below_threshold:
-            new.append(W(kind=W.Kind.EXECUTION, threshold=res.checkpoint.threshold, **common))
+            new.append({"kind": W.Kind.EXECUTION.value, "threshold": res.checkpoint.threshold, **common})
         if res.gap_exceeded:
-            new.append(W(kind=W.Kind.GAP, threshold=schedule.gap_points, gap=res.gap, **common))
+            new.append({"kind": W.Kind.GAP.value, "threshold": schedule.gap_points, "gap": res.gap, **common})
     if not new:
         return 0
-    W.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    keys = {("monitoring.warning", w.department_id, w.checkpoint.isoformat(), "department", "") for w in new}
+    # Rows of plain values in one statement (a province's checkpoint warns thousands of projects);
+    # ON CONFLICT DO NOTHING keeps one warning per project × checkpoint × kind.
+    insert_values(W, new, ignore_conflicts=True)
+    keys = {("monitoring.warning", w["department_id"], w["checkpoint"].isoformat(), "department", "") for w in new}
     claimed = claim_alerts(keys)
     counts: dict[int, int] = defaultdict(int)
     for w in new:
-        counts[w.department_id] += 1
+        counts[w["department_id"]] += 1
     people, _finance = _people({k[1] for k in claimed})
     messages = []
     for key in sorted(claimed):

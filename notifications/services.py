@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import pg_array
+
 from .models import AlertKey, Notification
 
 logger = logging.getLogger(__name__)
@@ -97,7 +99,7 @@ def claim_alerts(keys: Iterable[tuple]) -> set[tuple]:
     returning = "RETURNING kind, department_id, period, level, subject"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            columns = [list(c) for c in zip(*keys, strict=True)]
+            columns = [pg_array(c) for c in zip(*keys, strict=True)]
             cursor.execute(
                 f"INSERT INTO {table} (kind, department_id, period, level, subject, created_at) "  # noqa: S608
                 "SELECT k.kind, k.department_id, k.period, k.level, k.subject, %s FROM unnest("
@@ -162,7 +164,7 @@ def _insert(rows: list[tuple]) -> list[int]:
             "SELECT n.user_id, n.kind, n.level, n.title, n.body, n.link, n.email_wanted, %s FROM unnest("
             "%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[], %s::boolean[]) "
             "AS n(user_id, kind, level, title, body, link, email_wanted) RETURNING id, email_wanted",
-            [now, *(list(c) for c in zip(*rows, strict=True))],
+            [now, *(pg_array(c) for c in zip(*rows, strict=True))],
         )
         return [pk for pk, wanted in cursor.fetchall() if wanted]
 
