@@ -32,7 +32,19 @@ def pg_array(values) -> str:
 
     psycopg2 sends a list as ``ARRAY[v1, v2, …]``, an expression PostgreSQL parses element by
     element; for thousands of rows one literal per column parses several times faster."""
-    return "{" + ",".join(_element(v) for v in values) + "}"
+    out, seen = [], {}  # dates, decimals and the like repeat: each written once
+    for v in values:
+        kind = type(v)
+        if kind is str:
+            out.append('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        elif kind is int:
+            out.append(str(v))
+        else:
+            text = seen.get(v)
+            if text is None:
+                text = seen[v] = _element(v)
+            out.append(text)
+    return "{" + ",".join(out) + "}"
 
 
 def insert_values(model: type[models.Model], rows: list[dict], *, ignore_conflicts: bool = False) -> int:
@@ -45,25 +57,29 @@ def insert_values(model: type[models.Model], rows: list[dict], *, ignore_conflic
         return len(created)
     now = timezone.now()
     given = set().union(*(row.keys() for row in rows))
-    columns, casts, arrays = [], [], []
+    columns, selected, arrays, names, constants = [], [], [], [], []
     for field in model._meta.concrete_fields:
         if field.primary_key and field.attname not in given:
             continue
+        column = connection.ops.quote_name(field.column)
+        cast = field.cast_db_type(connection)
+        columns.append(column)
         if field.attname in given:
-            values = [row.get(field.attname) for row in rows]
-        else:
+            names.append(f"c{len(names)}")
+            selected.append(f"u.{names[-1]}")
+            arrays.append((pg_array(row.get(field.attname) for row in rows), cast))
+        else:  # the same value on every row: one parameter, not an array
             if getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False):
                 default = now
             else:
                 default = field.get_db_prep_save(field.get_default(), connection)
-            values = [default] * len(rows)
-        columns.append(connection.ops.quote_name(field.column))
-        casts.append(f"%s::{field.cast_db_type(connection)}[]")
-        arrays.append(pg_array(values))
+            selected.append(f"%s::{cast}")
+            constants.append(default)
     sql = (
         f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"SELECT * FROM unnest({', '.join(casts)})" + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
+        f"SELECT {', '.join(selected)} FROM unnest({', '.join(f'%s::{cast}[]' for _, cast in arrays)}) "
+        f"AS u({', '.join(names)})" + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, arrays)
+        cursor.execute(sql, [*constants, *(literal for literal, _ in arrays)])
         return cursor.rowcount

@@ -80,6 +80,12 @@ def record_warnings(today: dt.date | None = None) -> int:
     for w in new:
         counts[w["department_id"]] += 1
     people, _finance = _people({k[1] for k in claimed})
+    # Each text translated once, filled in per department.
+    title = _("Execution warning at the %(checkpoint)s checkpoint: respond by %(date)s")
+    body = _(
+        "%(n)s warning(s) on your projects. Respond to each: continue with measures, adjust, or "
+        "cancel. Without a response the project's unreleased tranches are paused."
+    )
     messages = []
     for key in sorted(claimed):
         messages.append(
@@ -87,13 +93,8 @@ def record_warnings(today: dt.date | None = None) -> int:
                 "users": people.get(key[1], []),
                 "kind": "monitoring.warning",
                 "level": "warning",
-                "title": _("Execution warning at the %(checkpoint)s checkpoint: respond by %(date)s")
-                % {"checkpoint": key[2], "date": due.isoformat()},
-                "body": _(
-                    "%(n)s warning(s) on your projects. Respond to each: continue with measures, adjust, or "
-                    "cancel. Without a response the project's unreleased tranches are paused."
-                )
-                % {"n": counts[key[1]]},
+                "title": title % {"checkpoint": key[2], "date": due.isoformat()},
+                "body": body % {"n": counts[key[1]]},
                 "link": f"/monitoring/warnings/?status={W.Status.OPEN}",
             }
         )
@@ -103,13 +104,14 @@ def record_warnings(today: dt.date | None = None) -> int:
 
 def _claim_lapsed(today: dt.date, now) -> list[tuple]:
     """Mark every open warning past its deadline lapsed, in one statement; the rows this caller
-    changed: (id, project, department, checkpoint, kind, respond by), in id order."""
+    changed: (id, project, department, checkpoint, kind, respond by, project name), in id order."""
     table = W._meta.db_table
+    projects = BudgetProject._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, paused_at = %s, version = version + 1 "  # noqa: S608
-            "WHERE status = %s AND respond_by < %s "
-            "RETURNING id, project_id, department_id, checkpoint, kind, respond_by",
+            f"UPDATE {table} w SET status = %s, paused_at = %s, version = w.version + 1 "  # noqa: S608
+            f"FROM {projects} p WHERE p.id = w.project_id AND w.status = %s AND w.respond_by < %s "
+            "RETURNING w.id, w.project_id, w.department_id, w.checkpoint, w.kind, w.respond_by, p.name",
             [W.Status.LAPSED, now, W.Status.OPEN, today],
         )
         return sorted(cursor.fetchall())
@@ -140,25 +142,28 @@ def enforce_response_deadlines(today: dt.date | None = None) -> int:
                 "after": {"status": W.Status.LAPSED, "paused_at": now},
                 "data": {"project": project_id, "respond_by": respond_by},
             }
-            for pk, project_id, _dept, checkpoint, kind, respond_by in lapsed
+            for pk, project_id, _dept, checkpoint, kind, respond_by, _name in lapsed
         ],
     )
+    # Each text translated once, filled in per project.
+    no_response = _("No response to the %(checkpoint)s warning by %(date)s")
     reasons = {
-        project_id: _("No response to the %(checkpoint)s warning by %(date)s")
-        % {"checkpoint": warnings[0][3].isoformat(), "date": warnings[0][5].isoformat()}
+        project_id: no_response % {"checkpoint": warnings[0][3].isoformat(), "date": warnings[0][5].isoformat()}
         for project_id, warnings in by_project.items()
     }
     # All the projects' tranches in a few statements, however many projects lapsed.
     paused_by_project = budget_services.tranches_pause_many(reasons=reasons)
-    names = dict(BudgetProject.objects.filter(pk__in=list(by_project)).order_by().values_list("pk", "name"))
+    names = {row[1]: row[6] for row in lapsed}
     people, finance = _people({row[2] for row in lapsed})
     messages = []
+    paused_title = _("Tranches paused: %(project)s")
+    paused_body = _("%(reason)s; %(n)s unreleased tranche(s) paused until finance lifts the pause.")
     for project_id, warnings in by_project.items():
         pk, _project, dept_id = warnings[0][:3]
         reason = reasons[project_id]
         paused = paused_by_project.get(project_id, [])
-        title = _("Tranches paused: %(project)s") % {"project": names.get(project_id, project_id)}
-        body = _("%(reason)s; %(n)s unreleased tranche(s) paused until finance lifts the pause.") % {
+        title = paused_title % {"project": names.get(project_id, project_id)}
+        body = paused_body % {
             "reason": reason,
             "n": len(paused),
         }

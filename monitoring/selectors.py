@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from assessments.models import Entry, ReportStatus
 from budgets import selectors as budget_selectors
-from budgets.models import BudgetTarget
+from budgets.choices import ProjectStatus
+from budgets.models import BudgetProject, BudgetTarget
 
 from . import rules
 from . import workdays as workdays_mod
@@ -56,8 +57,7 @@ def _completions(ids, *, on: datetime.date) -> dict[int, Decimal]:
     gives the progress of the assignment of that indicator. Projects without any reported linked
     target are absent (no gap rule applies to them).
     """
-    ids = list(ids)
-    if not ids:
+    if isinstance(ids, list | tuple | set) and not ids:
         return {}
     links = list(
         BudgetTarget.objects.filter(project_id__in=ids, indicator__isnull=False).values_list(
@@ -97,7 +97,10 @@ def project_results(*, year: int, on: datetime.date) -> list[ProjectResult]:
         .order_by("pk")
         .values_list("pk", "department_id", "amount", "spent")
     )
-    completions = _completions([p[0] for p in projects], on=on)
+    # The projects as a subquery: thousands of ids would each be a parameter of the query.
+    completions = _completions(
+        BudgetProject.objects.filter(year=year, status=ProjectStatus.APPROVED).values("pk"), on=on
+    )
     return [
         ProjectResult(
             pk,

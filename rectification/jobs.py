@@ -61,6 +61,10 @@ def send_alerts(today: dt.date | None = None) -> int:
             by_role[u.role].append(u)
         else:
             by_dept[u.department_id].append(u)
+    # Each text translated once, filled in per item.
+    reminder = _("Reminder: rectification “%(title)s” is due on %(date)s (%(days)s days left)")
+    overdue = _("Overdue: rectification “%(title)s” was due on %(date)s")
+    escalation = _("Escalation: %(department)s has not rectified “%(title)s” (due %(date)s)")
     messages = []
     for key in sorted(claimed):
         item = targets[key]
@@ -71,7 +75,7 @@ def send_alerts(today: dt.date | None = None) -> int:
                 {
                     "users": by_dept.get(item["department_id"], []),
                     "kind": key[0],
-                    "title": _("Reminder: rectification “%(title)s” is due on %(date)s (%(days)s days left)")
+                    "title": reminder
                     % {"title": item["title"], "date": deadline, "days": (item["deadline"] - today).days},
                     "link": link,
                 }
@@ -82,8 +86,7 @@ def send_alerts(today: dt.date | None = None) -> int:
                     "users": by_dept.get(item["department_id"], []),
                     "kind": key[0],
                     "level": "danger",
-                    "title": _("Overdue: rectification “%(title)s” was due on %(date)s")
-                    % {"title": item["title"], "date": deadline},
+                    "title": overdue % {"title": item["title"], "date": deadline},
                     "link": link,
                 }
             )
@@ -93,7 +96,7 @@ def send_alerts(today: dt.date | None = None) -> int:
                     "users": by_role.get(item["issuer"], []),
                     "kind": "rectification.escalated",
                     "level": "danger",
-                    "title": _("Escalation: %(department)s has not rectified “%(title)s” (due %(date)s)")
+                    "title": escalation
                     % {"department": item["department__name"], "title": item["title"], "date": deadline},
                     "link": link,
                 }
