@@ -109,9 +109,9 @@ def _claim_lapsed(today: dt.date, now) -> list[tuple]:
     projects = BudgetProject._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} w SET status = %s, paused_at = %s, version = w.version + 1 "  # noqa: S608
-            f"FROM {projects} p WHERE p.id = w.project_id AND w.status = %s AND w.respond_by < %s "
-            "RETURNING w.id, w.project_id, w.department_id, w.checkpoint, w.kind, w.respond_by, p.name",
+            f"UPDATE {table} SET status = %s, paused_at = %s, version = version + 1 "  # noqa: S608
+            "WHERE status = %s AND respond_by < %s RETURNING id, project_id, department_id, checkpoint, kind, "
+            f"respond_by, (SELECT p.name FROM {projects} p WHERE p.id = project_id)",
             [W.Status.LAPSED, now, W.Status.OPEN, today],
         )
         return sorted(cursor.fetchall())

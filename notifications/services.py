@@ -123,28 +123,36 @@ def claim_alerts(keys: Iterable[tuple]) -> set[tuple]:
 
 def notify_many(messages: Iterable[dict]) -> int:
     """Create many notifications in one insert; each message is notify()'s keyword arguments.
-    Returns the number created. The rows are plain values (a job may send tens of thousands):
-    on PostgreSQL one INSERT … SELECT FROM unnest of one array a column."""
-    rows = []
+    Returns the number created. A job may send tens of thousands: on PostgreSQL the messages
+    (kind, level, title, body, link) go once each and the rows as (user, message) pairs, in one
+    INSERT … SELECT from the two joined by the message's position."""
+    texts, rows = [], []
     for m in messages:
-        title = str(m["title"])[:200]
-        body = str(m.get("body", ""))
-        kind, link = m["kind"], m.get("link", "")
-        level = m.get("level", Notification.Level.INFO)
-        email = bool(m.get("email", True))
         seen = set()
         for u in m["users"]:
             if u.pk not in seen and u.is_active:
                 seen.add(u.pk)
-                rows.append((u.pk, kind, level, title, body, link, email))
+                rows.append((u.pk, len(texts) + 1))
+        if seen:
+            texts.append(
+                (
+                    m["kind"],
+                    m.get("level", Notification.Level.INFO),
+                    str(m["title"])[:200],
+                    str(m.get("body", "")),
+                    m.get("link", ""),
+                    bool(m.get("email", True)),
+                )
+            )
     if not rows:
         return 0
-    _queue_email(_insert(rows))
+    _queue_email(_insert(texts, rows))
     return len(rows)
 
 
-def _insert(rows: list[tuple]) -> list[int]:
-    """Insert (user id, kind, level, title, body, link, e-mail wanted) rows; the ids to e-mail."""
+def _insert(texts: list[tuple], rows: list[tuple]) -> list[int]:
+    """Insert the (user id, message position from 1) rows of the (kind, level, title, body, link,
+    e-mail wanted) messages; returns the ids to e-mail."""
     from django.db import connection
 
     now = timezone.now()
@@ -152,7 +160,8 @@ def _insert(rows: list[tuple]) -> list[int]:
         created = Notification.objects.bulk_create(
             [
                 Notification(user_id=u, kind=k, level=lv, title=t, body=b, link=li, email_wanted=e, created_at=now)
-                for u, k, lv, t, b, li, e in rows
+                for u, n in rows
+                for k, lv, t, b, li, e in [texts[n - 1]]
             ],
             batch_size=1000,
         )
@@ -161,10 +170,12 @@ def _insert(rows: list[tuple]) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (user_id, kind, level, title, body, link, email_wanted, created_at) "  # noqa: S608
-            "SELECT n.user_id, n.kind, n.level, n.title, n.body, n.link, n.email_wanted, %s FROM unnest("
-            "%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[], %s::boolean[]) "
-            "AS n(user_id, kind, level, title, body, link, email_wanted) RETURNING id, email_wanted",
-            [now, *(pg_array(c) for c in zip(*rows, strict=True))],
+            "SELECT r.user_id, m.kind, m.level, m.title, m.body, m.link, m.email_wanted, %s "
+            "FROM unnest(%s::bigint[], %s::integer[]) AS r(user_id, message) "
+            "JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[], %s::boolean[]) "
+            "WITH ORDINALITY AS m(kind, level, title, body, link, email_wanted, n) ON m.n = r.message "
+            "RETURNING id, email_wanted",
+            [now, *(pg_array(c) for c in zip(*rows, strict=True)), *(pg_array(c) for c in zip(*texts, strict=True))],
         )
         return [pk for pk, wanted in cursor.fetchall() if wanted]
 
