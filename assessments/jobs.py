@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from core.roles import Role
 from notifications.services import claim_alerts, notify_many
-from organizations.models import Department, User
+from organizations.models import Department
+from organizations.selectors import Recipient, recipients
 
 from .models import Assignment, Entry, Plan, Quarter, Report, ReportStatus, ScoreEvent
 from .progress import is_lagging
@@ -56,14 +58,10 @@ def _submitted(quarter_ids) -> dict[int, dict[int, Report]]:
     return out
 
 
-def _people(dept_ids) -> tuple[dict[int, list[User]], list[User]]:
-    by_dept: dict[int, list[User]] = defaultdict(list)
+def _people(dept_ids) -> tuple[dict[int, list[Recipient]], list[Recipient]]:
+    by_dept: dict[int, list[Recipient]] = defaultdict(list)
     supervisors = []
-    for u in (
-        User.objects.filter(is_active=True)
-        .filter(role__in=[Role.FILER, Role.DEPT_HEAD, Role.SUPERVISOR])
-        .only("id", "role", "department_id", "email", "is_active", "username")
-    ):
+    for u in recipients(roles=[Role.FILER, Role.DEPT_HEAD, Role.SUPERVISOR]):
         if u.role == Role.SUPERVISOR:
             supervisors.append(u)
         elif u.department_id in dept_ids:
@@ -234,33 +232,43 @@ def send_lag_warnings(today: dt.date | None = None) -> int:
     """Lag ≥ the plan's threshold on the latest submitted or approved values warns the department
     and the supervision office, once per assignment and quarter."""
     today = today or timezone.localdate()
-    rows = list(
+    # The latest quarter each department reported with a lag (submitted or approved) decides: read
+    # the reports first (one a department and quarter), then only the lagging entries of the
+    # latest ones; the lag threshold is compared in SQL (lag ≥ threshold, as in is_lagging).
+    reports = (
+        Report.objects.filter(quarter__plan__status=Plan.Status.ACTIVE, status__in=SUBMITTED)
+        .filter(Exists(Entry.objects.filter(report_id=OuterRef("pk"), lag__isnull=False)))
+        .order_by()
+        .values_list("pk", "department_id", "quarter__number")
+    )
+    latest: dict[int, int] = {}
+    numbers: dict[int, tuple[int, int]] = {}
+    for pk, d, number in reports:
+        latest[d] = max(latest.get(d, 0), number)
+        numbers[pk] = (d, number)
+    current = [pk for pk, (d, number) in numbers.items() if number == latest[d]]
+    rows = (
         Entry.objects.filter(
-            report__quarter__plan__status=Plan.Status.ACTIVE, report__status__in=SUBMITTED, lag__isnull=False
+            report_id__in=current, lag__isnull=False, lag__gte=F("report__quarter__plan__lag_threshold")
         )
         .order_by()
         .values(
             "assignment_id",
             "lag",
             "report__department_id",
-            "report__quarter_id",
             "report__quarter__number",
             "report__quarter__plan__year",
             "report__quarter__plan__lag_threshold",
             "assignment__indicator__name",
         )
+        if current
+        else []
     )
-    latest: dict[int, int] = {}
-    for r in rows:  # the latest quarter reported by each department
-        d = r["report__department_id"]
-        latest[d] = max(latest.get(d, 0), r["report__quarter__number"])
     keys, info = [], {}
     for r in rows:
-        d = r["report__department_id"]
-        if r["report__quarter__number"] != latest[d] or not is_lagging(
-            r["lag"], r["report__quarter__plan__lag_threshold"]
-        ):
+        if not is_lagging(r["lag"], r["report__quarter__plan__lag_threshold"]):
             continue
+        d = r["report__department_id"]
         period = f"{r['report__quarter__plan__year']}Q{r['report__quarter__number']}"
         key = ("lag", d, period, "warning", f"a{r['assignment_id']}")
         keys.append(key)

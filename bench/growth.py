@@ -3,8 +3,8 @@
 Each size runs in a process of its own (``bench/run.py --size S|L|XL`` on its own database,
 generated once) with the in-process measures; the results are joined by measure into one table:
 each time on S, L and XL, and the growth factor L→XL beside the data's growth (10×). The targets
-on XL: a full recomputation ≤ 12 s growing ≤ 10×; one department ≤ 50 ms; the scores API and the
-jobs constant in queries (their own rows say so); survey results ≤ 2 s.
+on XL: a full recomputation ≤ 12 s growing ≤ 10×; one department ≤ 50 ms; each job run ≤ 1 s, as on
+city-L; the scores API and the jobs constant in queries (their own rows say so); survey results ≤ 2 s.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def xl_target(measure: str, xl: float, growth: float | None) -> tuple[str, bool 
         return "XL ≤ 50 ms", xl <= 0.05
     if measure.startswith("satisfaction results"):
         return "XL ≤ 2 s", xl <= 2
+    if measure.endswith("(one job run)"):
+        return "XL ≤ 1 s", xl <= 1
     return "—", None
 
 

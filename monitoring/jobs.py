@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log_many
 from budgets import services as budget_services
+from budgets.models import BudgetProject
+from core.bulk import insert_values
 from core.roles import DEPARTMENT_ROLES, Role
 from notifications.services import claim_alerts, notify_many
-from organizations.models import User
+from organizations.selectors import Recipient, recipients
 
 from . import selectors
 from .models import MonitoringWarning
@@ -28,12 +30,10 @@ from .models import MonitoringWarning
 W = MonitoringWarning
 
 
-def _people(dept_ids) -> tuple[dict[int, list[User]], list[User]]:
-    by_dept: dict[int, list[User]] = defaultdict(list)
+def _people(dept_ids) -> tuple[dict[int, list[Recipient]], list[Recipient]]:
+    by_dept: dict[int, list[Recipient]] = defaultdict(list)
     finance = []
-    for u in User.objects.filter(is_active=True, role__in=[*DEPARTMENT_ROLES, Role.FINANCE]).only(
-        "id", "role", "department_id", "email", "is_active", "username"
-    ):
+    for u in recipients(roles=[*DEPARTMENT_ROLES, Role.FINANCE]):
         if u.role == Role.FINANCE:
             finance.append(u)
         elif u.department_id in dept_ids:
@@ -56,8 +56,8 @@ def record_warnings(today: dt.date | None = None) -> int:
         if res.checkpoint is None:
             continue
         common = {
-            "project": r.project,
-            "department": r.department,
+            "project_id": r.project_id,
+            "department_id": r.department_id,
             "year": year,
             "checkpoint": res.checkpoint.date,
             "execution_rate": res.execution_rate,
@@ -66,18 +66,26 @@ def record_warnings(today: dt.date | None = None) -> int:
             "respond_by": due,
         }
         if res.below_threshold:
-            new.append(W(kind=W.Kind.EXECUTION, threshold=res.checkpoint.threshold, **common))
+            new.append({"kind": W.Kind.EXECUTION.value, "threshold": res.checkpoint.threshold, **common})
         if res.gap_exceeded:
-            new.append(W(kind=W.Kind.GAP, threshold=schedule.gap_points, gap=res.gap, **common))
+            new.append({"kind": W.Kind.GAP.value, "threshold": schedule.gap_points, "gap": res.gap, **common})
     if not new:
         return 0
-    W.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
-    keys = {("monitoring.warning", w.department_id, w.checkpoint.isoformat(), "department", "") for w in new}
+    # Rows of plain values in one statement (a province's checkpoint warns thousands of projects);
+    # ON CONFLICT DO NOTHING keeps one warning per project × checkpoint × kind.
+    insert_values(W, new, ignore_conflicts=True)
+    keys = {("monitoring.warning", w["department_id"], w["checkpoint"].isoformat(), "department", "") for w in new}
     claimed = claim_alerts(keys)
     counts: dict[int, int] = defaultdict(int)
     for w in new:
-        counts[w.department_id] += 1
+        counts[w["department_id"]] += 1
     people, _finance = _people({k[1] for k in claimed})
+    # Each text translated once, filled in per department.
+    title = _("Execution warning at the %(checkpoint)s checkpoint: respond by %(date)s")
+    body = _(
+        "%(n)s warning(s) on your projects. Respond to each: continue with measures, adjust, or "
+        "cancel. Without a response the project's unreleased tranches are paused."
+    )
     messages = []
     for key in sorted(claimed):
         messages.append(
@@ -85,13 +93,8 @@ def record_warnings(today: dt.date | None = None) -> int:
                 "users": people.get(key[1], []),
                 "kind": "monitoring.warning",
                 "level": "warning",
-                "title": _("Execution warning at the %(checkpoint)s checkpoint: respond by %(date)s")
-                % {"checkpoint": key[2], "date": due.isoformat()},
-                "body": _(
-                    "%(n)s warning(s) on your projects. Respond to each: continue with measures, adjust, or "
-                    "cancel. Without a response the project's unreleased tranches are paused."
-                )
-                % {"n": counts[key[1]]},
+                "title": title % {"checkpoint": key[2], "date": due.isoformat()},
+                "body": body % {"n": counts[key[1]]},
                 "link": f"/monitoring/warnings/?status={W.Status.OPEN}",
             }
         )
@@ -99,16 +102,19 @@ def record_warnings(today: dt.date | None = None) -> int:
     return len(claimed)
 
 
-def _claim_lapsed(today: dt.date, now) -> list[int]:
-    """Mark every open warning past its deadline lapsed, in one statement; the ids this caller changed."""
+def _claim_lapsed(today: dt.date, now) -> list[tuple]:
+    """Mark every open warning past its deadline lapsed, in one statement; the rows this caller
+    changed: (id, project, department, checkpoint, kind, respond by, project name), in id order."""
     table = W._meta.db_table
+    projects = BudgetProject._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, paused_at = %s, version = version + 1 "  # noqa: S608
-            "WHERE status = %s AND respond_by < %s RETURNING id",
+            "WHERE status = %s AND respond_by < %s RETURNING id, project_id, department_id, checkpoint, kind, "
+            f"respond_by, (SELECT p.name FROM {projects} p WHERE p.id = project_id)",
             [W.Status.LAPSED, now, W.Status.OPEN, today],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return sorted(cursor.fetchall())
 
 
 @transaction.atomic
@@ -117,45 +123,52 @@ def enforce_response_deadlines(today: dt.date | None = None) -> int:
     and the department, audit it. Returns the number of warnings that lapsed in this run."""
     today = today or timezone.localdate()
     now = timezone.now()
-    ids = _claim_lapsed(today, now)
-    if not ids:
+    lapsed = _claim_lapsed(today, now)
+    if not lapsed:
         return 0
-    lapsed = list(W.objects.filter(pk__in=ids).select_related("project", "department").order_by("pk"))
-    by_project: dict[int, list[W]] = defaultdict(list)
-    for w in lapsed:
-        by_project[w.project_id].append(w)
+    by_project: dict[int, list[tuple]] = defaultdict(list)
+    for row in lapsed:
+        by_project[row[1]].append(row)
+    kinds = dict(W.Kind.choices)
+    # One audit event per lapsed warning, written in one statement from the values the UPDATE returned.
     audit_log_many(
         "monitoring.warning.lapsed",
         [
             {
-                "obj": w,
+                "object_type": W._meta.label_lower,
+                "object_id": pk,
+                "object_repr": f"{project_id} {checkpoint} {kinds.get(kind, kind)}",  # str(warning)
                 "before": {"status": W.Status.OPEN, "paused_at": None},
                 "after": {"status": W.Status.LAPSED, "paused_at": now},
-                "data": {"project": w.project_id, "respond_by": w.respond_by},
+                "data": {"project": project_id, "respond_by": respond_by},
             }
-            for w in lapsed
+            for pk, project_id, _dept, checkpoint, kind, respond_by, _name in lapsed
         ],
     )
+    # Each text translated once, filled in per project.
+    no_response = _("No response to the %(checkpoint)s warning by %(date)s")
     reasons = {
-        project_id: _("No response to the %(checkpoint)s warning by %(date)s")
-        % {"checkpoint": warnings[0].checkpoint.isoformat(), "date": warnings[0].respond_by.isoformat()}
+        project_id: no_response % {"checkpoint": warnings[0][3].isoformat(), "date": warnings[0][5].isoformat()}
         for project_id, warnings in by_project.items()
     }
     # All the projects' tranches in a few statements, however many projects lapsed.
     paused_by_project = budget_services.tranches_pause_many(reasons=reasons)
-    people, finance = _people({w.department_id for w in lapsed})
+    names = {row[1]: row[6] for row in lapsed}
+    people, finance = _people({row[2] for row in lapsed})
     messages = []
+    paused_title = _("Tranches paused: %(project)s")
+    paused_body = _("%(reason)s; %(n)s unreleased tranche(s) paused until finance lifts the pause.")
     for project_id, warnings in by_project.items():
-        w = warnings[0]
+        pk, _project, dept_id = warnings[0][:3]
         reason = reasons[project_id]
         paused = paused_by_project.get(project_id, [])
-        title = _("Tranches paused: %(project)s") % {"project": w.project.name}
-        body = _("%(reason)s; %(n)s unreleased tranche(s) paused until finance lifts the pause.") % {
+        title = paused_title % {"project": names.get(project_id, project_id)}
+        body = paused_body % {
             "reason": reason,
             "n": len(paused),
         }
-        link = f"/monitoring/warnings/{w.pk}/"
-        for users in (people.get(w.department_id, []), finance):
+        link = f"/monitoring/warnings/{pk}/"
+        for users in (people.get(dept_id, []), finance):
             messages.append(
                 {
                     "users": users,
@@ -167,4 +180,4 @@ def enforce_response_deadlines(today: dt.date | None = None) -> int:
                 }
             )
     notify_many(messages)
-    return len(ids)
+    return len(lapsed)

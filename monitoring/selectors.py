@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from assessments.models import Entry, ReportStatus
 from budgets import selectors as budget_selectors
-from budgets.models import BudgetTarget
+from budgets.choices import ProjectStatus
+from budgets.models import BudgetProject, BudgetTarget
 
 from . import rules
 from . import workdays as workdays_mod
@@ -42,15 +43,21 @@ def schedule_for(year: int) -> MonitoringSchedule:
     return MonitoringSchedule.objects.filter(year=year).first() or MonitoringSchedule(year=year)
 
 
-def _completions(projects, *, on: datetime.date) -> dict[int, Decimal]:
+@dataclasses.dataclass
+class ProjectResult:
+    project_id: int
+    department_id: int
+    result: rules.Result
+
+
+def _completions(ids, *, on: datetime.date) -> dict[int, Decimal]:
     """Project id → mean reported progress (percent) of its targets linked to library indicators.
 
     For each linked target, the latest counted report of the project's department up to ``on``
     gives the progress of the assignment of that indicator. Projects without any reported linked
     target are absent (no gap rule applies to them).
     """
-    ids = [p.pk for p in projects]
-    if not ids:
+    if isinstance(ids, list | tuple | set) and not ids:
         return {}
     links = list(
         BudgetTarget.objects.filter(project_id__in=ids, indicator__isnull=False).values_list(
@@ -82,28 +89,33 @@ def _completions(projects, *, on: datetime.date) -> dict[int, Decimal]:
     return {pid: (sum(vs, Decimal(0)) / len(vs)).quantize(Decimal("0.01")) for pid, vs in values.items()}
 
 
-def project_results(*, year: int, on: datetime.date) -> list[Row]:
-    """Every approved project's result at ``on`` (no user: for the warning job)."""
+def project_results(*, year: int, on: datetime.date) -> list[ProjectResult]:
+    """Every approved project's result at ``on`` (no user: for the warning job), as plain values."""
     schedule = schedule_for(year)
-    projects = list(budget_selectors.approved_projects_with_spent_all(year=year))
-    completions = _completions(projects, on=on)
+    projects = list(
+        budget_selectors.approved_projects_with_spent_all(year=year)
+        .order_by("pk")
+        .values_list("pk", "department_id", "amount", "spent")
+    )
+    # The projects as a subquery: thousands of ids would each be a parameter of the query.
+    completions = _completions(
+        BudgetProject.objects.filter(year=year, status=ProjectStatus.APPROVED).values("pk"), on=on
+    )
     return [
-        Row(
-            p,
-            p.department,
-            p.amount,
-            p.spent,
+        ProjectResult(
+            pk,
+            department_id,
             rules.assess(
-                spent=p.spent,
-                amount=p.amount,
-                completion=completions.get(p.pk),
+                spent=spent,
+                amount=amount,
+                completion=completions.get(pk),
                 year=year,
                 on=on,
                 schedule=schedule.checkpoints,
                 gap_points=schedule.gap_points,
             ),
         )
-        for p in projects
+        for pk, department_id, amount, spent in projects
     ]
 
 
@@ -144,7 +156,7 @@ def monitoring_rows(*, user, year: int, on: datetime.date | None = None) -> tupl
     on = on or timezone.localdate()
     schedule = schedule_for(year)
     projects = list(budget_selectors.approved_projects_with_spent(user=user, year=year))
-    completions = _completions(projects, on=on)
+    completions = _completions([p.pk for p in projects], on=on)
     rows = []
     by_dept: dict[int, list] = {}
     for p in projects:

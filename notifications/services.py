@@ -11,6 +11,8 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from core.bulk import pg_array
+
 from .models import AlertKey, Notification
 
 logger = logging.getLogger(__name__)
@@ -25,7 +27,7 @@ def notify(
     link: str = "",
     level: str = Notification.Level.INFO,
     email: bool = True,
-) -> list[Notification]:
+) -> int:
     """Create a notification for each user; e-mail them after the transaction commits.
 
     ``title`` and ``body`` are already translated text (render them in the recipient's
@@ -82,51 +84,100 @@ def claim_alerts(keys: Iterable[tuple]) -> set[tuple]:
 
     Keys are (kind, department_id, period, level, subject). INSERT … ON CONFLICT DO NOTHING
     RETURNING is atomic in PostgreSQL and SQLite: of two workers racing, each key is returned
-    to exactly one of them.
+    to exactly one of them. The keys go in sorted, so two workers claiming overlapping keys take
+    their row locks in the same order. On PostgreSQL all of them are one statement (one array a
+    column), however many there are.
     """
     from django.db import connection
 
-    keys = list(dict.fromkeys(keys))
+    keys = sorted(set(keys))
     if not keys:
         return set()
     table = AlertKey._meta.db_table
     now = timezone.now()
     claimed: set[tuple] = set()
+    returning = "RETURNING kind, department_id, period, level, subject"
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            columns = [pg_array(c) for c in zip(*keys, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {table} (kind, department_id, period, level, subject, created_at) "  # noqa: S608
+                "SELECT k.kind, k.department_id, k.period, k.level, k.subject, %s FROM unnest("
+                "%s::varchar[], %s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[]) "
+                f"AS k(kind, department_id, period, level, subject) ON CONFLICT DO NOTHING {returning}",
+                [now, *columns],
+            )
+            return {tuple(row) for row in cursor.fetchall()}
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
             params = [v for k in chunk for v in (k[0], k[1], k[2], k[3], k[4], now)]
             cursor.execute(
                 f"INSERT INTO {table} (kind, department_id, period, level, subject, created_at) "  # noqa: S608
-                f"VALUES {placeholders} ON CONFLICT DO NOTHING "
-                "RETURNING kind, department_id, period, level, subject",
+                f"VALUES {placeholders} ON CONFLICT DO NOTHING {returning}",
                 params,
             )
             claimed.update(tuple(row) for row in cursor.fetchall())
     return claimed
 
 
-def notify_many(messages: Iterable[dict]) -> list[Notification]:
-    """Create many notifications in one insert; each message is notify()'s keyword arguments."""
-    rows = []
+def notify_many(messages: Iterable[dict]) -> int:
+    """Create many notifications in one insert; each message is notify()'s keyword arguments.
+    Returns the number created. A job may send tens of thousands: on PostgreSQL the messages
+    (kind, level, title, body, link) go once each and the rows as (user, message) pairs, in one
+    INSERT … SELECT from the two joined by the message's position."""
+    texts, rows = [], []
     for m in messages:
-        for u in {u.pk: u for u in m["users"]}.values():
-            if u.is_active:
-                rows.append(
-                    Notification(
-                        user=u,
-                        kind=m["kind"],
-                        title=str(m["title"])[:200],
-                        body=str(m.get("body", "")),
-                        link=m.get("link", ""),
-                        level=m.get("level", Notification.Level.INFO),
-                        email_wanted=m.get("email", True),
-                    )
+        seen = set()
+        for u in m["users"]:
+            if u.pk not in seen and u.is_active:
+                seen.add(u.pk)
+                rows.append((u.pk, len(texts) + 1))
+        if seen:
+            texts.append(
+                (
+                    m["kind"],
+                    m.get("level", Notification.Level.INFO),
+                    str(m["title"])[:200],
+                    str(m.get("body", "")),
+                    m.get("link", ""),
+                    bool(m.get("email", True)),
                 )
-    created = Notification.objects.bulk_create(rows, batch_size=1000)
-    _queue_email([n.pk for n in created if n.pk is not None and n.email_wanted])
-    return created
+            )
+    if not rows:
+        return 0
+    _queue_email(_insert(texts, rows))
+    return len(rows)
+
+
+def _insert(texts: list[tuple], rows: list[tuple]) -> list[int]:
+    """Insert the (user id, message position from 1) rows of the (kind, level, title, body, link,
+    e-mail wanted) messages; returns the ids to e-mail."""
+    from django.db import connection
+
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        created = Notification.objects.bulk_create(
+            [
+                Notification(user_id=u, kind=k, level=lv, title=t, body=b, link=li, email_wanted=e, created_at=now)
+                for u, n in rows
+                for k, lv, t, b, li, e in [texts[n - 1]]
+            ],
+            batch_size=1000,
+        )
+        return [n.pk for n in created if n.pk is not None and n.email_wanted]
+    table = Notification._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, kind, level, title, body, link, email_wanted, created_at) "  # noqa: S608
+            "SELECT r.user_id, m.kind, m.level, m.title, m.body, m.link, m.email_wanted, %s "
+            "FROM unnest(%s::bigint[], %s::integer[]) AS r(user_id, message) "
+            "JOIN unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::text[], %s::varchar[], %s::boolean[]) "
+            "WITH ORDINALITY AS m(kind, level, title, body, link, email_wanted, n) ON m.n = r.message "
+            "RETURNING id, email_wanted",
+            [now, *(pg_array(c) for c in zip(*rows, strict=True)), *(pg_array(c) for c in zip(*texts, strict=True))],
+        )
+        return [pk for pk, wanted in cursor.fetchall() if wanted]
 
 
 def purge_old(*, now=None, batch: int = 10_000) -> int:

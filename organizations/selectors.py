@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from django.db.models import QuerySet
 
 from core.roles import DEPARTMENT_ROLES
@@ -48,6 +50,22 @@ def users_of_department(*, department_id: int, roles) -> QuerySet[User]:
 
 def users_with_role(*, roles) -> QuerySet[User]:
     return User.objects.filter(role__in=list(roles), is_active=True)
+
+
+class Recipient(NamedTuple):
+    """An active user as a job notifies them: id, role and department, no model instance (the jobs
+    of a province read thousands). ``notify_many`` takes these like users."""
+
+    pk: int
+    role: str
+    department_id: int | None
+    is_active: bool = True
+
+
+def recipients(*, roles) -> list[Recipient]:
+    """Every active user holding one of ``roles``, as plain values."""
+    rows = User.objects.filter(is_active=True, role__in=list(roles)).order_by("pk")
+    return [Recipient(pk, role, dept) for pk, role, dept in rows.values_list("pk", "role", "department_id")]
 
 
 def tokens_for_user(*, user: User, username: str | None = None) -> QuerySet:

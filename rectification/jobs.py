@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.roles import DEPARTMENT_ROLES
 from notifications.services import claim_alerts, notify_many
-from organizations.models import User
+from organizations.selectors import Recipient, recipients
 
 from .models import Issuer, Item, Status
 
@@ -23,22 +23,23 @@ REMINDER_DAYS = 7  # remind from a week before the deadline
 ESCALATION_DAYS = 5  # escalate to the issuing office five days after the deadline
 
 
-def _key(kind: str, item: Item, level: str) -> tuple:
-    return (kind, item.department_id, str(item.year), level, f"item:{item.pk}")
+def _key(kind: str, item: dict, level: str) -> tuple:
+    return (kind, item["department_id"], str(item["year"]), level, f"item:{item['pk']}")
 
 
 @transaction.atomic
 def send_alerts(today: dt.date | None = None) -> int:
     """Reminders, overdue alerts and escalations of items still open; returns the alerts sent."""
     today = today or timezone.localdate()
-    items = list(
+    # Plain values: a province has thousands of open items near or past their deadline.
+    items = (
         Item.objects.filter(status=Status.OPEN, deadline__lte=today + dt.timedelta(days=REMINDER_DAYS))
-        .select_related("department")
         .order_by("pk")
+        .values("pk", "department_id", "year", "deadline", "title", "issuer", "department__name")
     )
     keys, targets = [], {}
     for item in items:
-        if item.deadline >= today:
+        if item["deadline"] >= today:
             k = _key("rectification.reminder", item, "department")
             keys.append(k)
             targets[k] = item
@@ -46,56 +47,57 @@ def send_alerts(today: dt.date | None = None) -> int:
         k = _key("rectification.overdue", item, "department")
         keys.append(k)
         targets[k] = item
-        if (today - item.deadline).days >= ESCALATION_DAYS:
+        if (today - item["deadline"]).days >= ESCALATION_DAYS:
             k = _key("rectification.overdue", item, "escalated")
             keys.append(k)
             targets[k] = item
     claimed = claim_alerts(keys)
     if not claimed:
         return 0
-    by_dept: dict[int, list[User]] = defaultdict(list)
-    by_role: dict[str, list[User]] = defaultdict(list)
-    for u in User.objects.filter(is_active=True, role__in=[*DEPARTMENT_ROLES, *Issuer.values]).only(
-        "id", "role", "department_id", "email", "is_active", "username"
-    ):
+    by_dept: dict[int, list[Recipient]] = defaultdict(list)
+    by_role: dict[str, list[Recipient]] = defaultdict(list)
+    for u in recipients(roles=[*DEPARTMENT_ROLES, *Issuer.values]):
         if u.role in Issuer.values:
             by_role[u.role].append(u)
         else:
             by_dept[u.department_id].append(u)
+    # Each text translated once, filled in per item.
+    reminder = _("Reminder: rectification “%(title)s” is due on %(date)s (%(days)s days left)")
+    overdue = _("Overdue: rectification “%(title)s” was due on %(date)s")
+    escalation = _("Escalation: %(department)s has not rectified “%(title)s” (due %(date)s)")
     messages = []
     for key in sorted(claimed):
         item = targets[key]
-        link = f"/rectification/{item.pk}/"
-        deadline = item.deadline.isoformat()
+        link = f"/rectification/{item['pk']}/"
+        deadline = item["deadline"].isoformat()
         if key[0] == "rectification.reminder":
             messages.append(
                 {
-                    "users": by_dept.get(item.department_id, []),
+                    "users": by_dept.get(item["department_id"], []),
                     "kind": key[0],
-                    "title": _("Reminder: rectification “%(title)s” is due on %(date)s (%(days)s days left)")
-                    % {"title": item.title, "date": deadline, "days": (item.deadline - today).days},
+                    "title": reminder
+                    % {"title": item["title"], "date": deadline, "days": (item["deadline"] - today).days},
                     "link": link,
                 }
             )
         elif key[3] == "department":
             messages.append(
                 {
-                    "users": by_dept.get(item.department_id, []),
+                    "users": by_dept.get(item["department_id"], []),
                     "kind": key[0],
                     "level": "danger",
-                    "title": _("Overdue: rectification “%(title)s” was due on %(date)s")
-                    % {"title": item.title, "date": deadline},
+                    "title": overdue % {"title": item["title"], "date": deadline},
                     "link": link,
                 }
             )
         else:
             messages.append(
                 {
-                    "users": by_role.get(item.issuer, []),
+                    "users": by_role.get(item["issuer"], []),
                     "kind": "rectification.escalated",
                     "level": "danger",
-                    "title": _("Escalation: %(department)s has not rectified “%(title)s” (due %(date)s)")
-                    % {"department": item.department.name, "title": item.title, "date": deadline},
+                    "title": escalation
+                    % {"department": item["department__name"], "title": item["title"], "date": deadline},
                     "link": link,
                 }
             )

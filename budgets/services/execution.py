@@ -18,7 +18,6 @@ from core.numbers import q2, to_decimal, yuan
 
 from .. import evaluation as ev
 from ..choices import TrancheStatus
-from ..locking import lock_projects
 from ..models import BudgetProject, BudgetTarget, SpendingRecord, Tranche
 from .common import ZERO, _date_in_year, _full_clean, _lock, _money, _require_approved, _text
 
@@ -138,11 +137,18 @@ def tranches_pause_many(*, reasons: Mapping[int, str], actor=None) -> dict[int, 
     statements that does not grow with the projects: the projects locked in id order, their
     unpaused unreleased tranches paused, one audit event per project that had any."""
     reasons = {pk: _text(reason, "reason", required=True, max_length=500) for pk, reason in reasons.items()}
-    projects = {p.pk: p for p in lock_projects(sorted(reasons))}
+    # The projects locked in id order as ids: a province's checkpoint may lapse thousands of
+    # them, and only those with a tranche to pause are read whole (for their audit event).
+    locked = list(
+        BudgetProject.objects.select_for_update(of=("self",), no_key=True)
+        .filter(pk__in=sorted(reasons))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     by_project: dict[int, list[int]] = {}
     for pk, project_id in (
         Tranche.objects.select_for_update(of=("self",))
-        .filter(project_id__in=projects, paused_at__isnull=True)
+        .filter(project_id__in=locked, paused_at__isnull=True)
         .exclude(status=TrancheStatus.RELEASED)
         .order_by("pk")
         .values_list("pk", "project_id")
@@ -156,6 +162,7 @@ def tranches_pause_many(*, reasons: Mapping[int, str], actor=None) -> dict[int, 
         ids_by_reason.setdefault(reasons[project_id], []).extend(ids)
     for reason, ids in ids_by_reason.items():
         Tranche.objects.filter(pk__in=ids).update(paused_at=now, pause_reason=reason)
+    projects = BudgetProject.objects.select_related("department").in_bulk(list(by_project))
     audit_log_many(
         "budgets.tranches.paused",
         [
