@@ -52,6 +52,7 @@ from .execution import (
     tranches_resume,
 )
 from .library import sheet_grade
+from .reallocations import reallocation_approve, reallocation_request, reallocation_resubmit, reallocation_return
 from .results import policy_save, recommendation_decide, recommendations_generate
 from .sheets import (
     next_code,
@@ -113,6 +114,10 @@ __all__ = [
     "project_return",
     "project_submit",
     "project_update",
+    "reallocation_approve",
+    "reallocation_request",
+    "reallocation_resubmit",
+    "reallocation_return",
     "recommendation_decide",
     "recommendations_generate",
     "sheet_problems",
