@@ -330,6 +330,7 @@ def reallocation_approve(*, reallocation: Reallocation, actor, expected_version=
             )
             tranche.condition_targets.clear()
             tranche.delete()
+            reallocation.source_tranche = None
         else:
             tranche.amount = t_after
             tranche.save(update_fields=["amount"])
