@@ -43,7 +43,8 @@ def seed(stdout=None) -> dict:
                 voucher=f"PZ{year}{project.pk:04d}09",
             )
     warnings = _warnings(today, finance)
-    return {"schedules": MonitoringSchedule.objects.count(), "created": 1, **warnings}
+    reallocations = _reallocations(finance)
+    return {"schedules": MonitoringSchedule.objects.count(), "created": 1, **warnings, **reallocations}
 
 
 def _warnings(today: dt.date, finance) -> dict:
@@ -94,3 +95,73 @@ def _warnings(today: dt.date, finance) -> dict:
                 reason="已督促项目单位加快实施进度,年底前完成全部支付。",
             )
     return {"warnings": W.objects.count(), "paused": W.objects.filter(status="lapsed").count()}
+
+
+def _reallocations(finance) -> dict:
+    """Budget reallocations opened from warnings answered "adjust": the first approved by finance
+    (money moved to another project of the department, or back to the pool), the second awaiting
+    finance. Warnings answered "adjust" come first; else an unanswered one is answered so."""
+    from budgets import reallocation_selectors
+    from budgets import services as budgets_services
+    from budgets.models import Reallocation
+
+    from . import services
+    from .models import MonitoringWarning as W
+
+    if finance is None or Reallocation.objects.exists():
+        return {"reallocations": Reallocation.objects.count()}
+    filers = {u.department_id: u for u in User.objects.filter(role="filer").order_by("-pk")}
+    candidates = [
+        *W.objects.filter(response=W.Response.ADJUST).order_by("-adjustment", "pk"),
+        *W.objects.filter(status=W.Status.OPEN).order_by("pk"),
+        *W.objects.filter(status=W.Status.LAPSED, response="").order_by("pk"),
+    ]
+    made, seen = [], set()
+    for w in candidates:
+        if len(made) == 2 or w.project_id in seen or w.department_id not in filers:
+            continue
+        filer = filers[w.department_id]
+        sources = [None, *reallocation_selectors.source_tranches(department_id=w.department_id, year=w.year).filter(
+            project=w.project
+        )]
+        found = None
+        for tranche in sources:
+            left = reallocation_selectors.available_from(project=w.project, tranche=tranche)
+            amount = min(left * D("0.3"), w.project.amount * D("0.2")).quantize(D("0.01"))
+            if amount > 0:
+                found = (tranche, amount)
+                break
+        if found is None:
+            continue
+        if w.response != W.Response.ADJUST:
+            w = services.warning_respond(
+                warning=w,
+                actor=filer,
+                response="adjust",
+                adjustment="reallocation",
+                reason="部分子项目年内无法实施,申请调剂资金。",
+            )
+        target = (
+            reallocation_selectors.source_projects(department_id=w.department_id, year=w.year)
+            .exclude(pk=w.project_id)
+            .first()
+        )
+        reason = (
+            "子项目选址调整,部分资金年内无法支出,调剂至本部门执行较快的项目。"
+            if target
+            else "子项目取消,结余资金申请收回统筹使用。"
+        )
+        made.append(
+            services.warning_reallocation_request(
+                warning=w,
+                actor=filer,
+                amount=found[1],
+                tranche=found[0].pk if found[0] else None,
+                reason=reason,
+                target=target.pk if target else None,
+            )
+        )
+        seen.add(w.project_id)
+    if made:
+        budgets_services.reallocation_approve(reallocation=made[0], actor=finance)
+    return {"reallocations": Reallocation.objects.count()}
