@@ -26,7 +26,11 @@ class ReallocationForm(StyledForm):
         help_text=_("Leave empty to take money of the project that no tranche holds."),
     )
     target = forms.TypedChoiceField(
-        label=_("To"), coerce=int, required=False, empty_value=None, help_text=_("Another project, or back to the pool.")
+        label=_("To"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Another project, or back to the pool."),
     )
     amount = forms.CharField(
         label=_("Amount (yuan)"),

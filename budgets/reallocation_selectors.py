@@ -28,14 +28,11 @@ def available_from(*, project: BudgetProject, tranche: Tranche | None = None, ex
     else:
         planned = Tranche.objects.filter(project=project).aggregate(s=Sum("amount"))["s"] or ZERO
         loose = (
-            SpendingRecord.objects.filter(project=project, tranche__isnull=True).aggregate(s=Sum("amount"))["s"]
-            or ZERO
+            SpendingRecord.objects.filter(project=project, tranche__isnull=True).aggregate(s=Sum("amount"))["s"] or ZERO
         )
         left = project.amount - planned - loose
     if exclude_pending_of is not False:
-        pending = Reallocation.objects.filter(
-            source=project, source_tranche=tranche, status=ReallocationStatus.PENDING
-        )
+        pending = Reallocation.objects.filter(source=project, source_tranche=tranche, status=ReallocationStatus.PENDING)
         if exclude_pending_of is not None:
             pending = pending.exclude(pk=exclude_pending_of.pk)
         left -= pending.aggregate(s=Sum("amount"))["s"] or ZERO
@@ -44,9 +41,9 @@ def available_from(*, project: BudgetProject, tranche: Tranche | None = None, ex
 
 def source_projects(*, department_id: int, year: int) -> QuerySet[BudgetProject]:
     """The department's approved projects of the year: where money may come from or go to."""
-    return BudgetProject.objects.filter(
-        department_id=department_id, year=year, status=ProjectStatus.APPROVED
-    ).order_by("code")
+    return BudgetProject.objects.filter(department_id=department_id, year=year, status=ProjectStatus.APPROVED).order_by(
+        "code"
+    )
 
 
 def source_tranches(*, department_id: int, year: int) -> QuerySet[Tranche]:

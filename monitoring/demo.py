@@ -121,9 +121,12 @@ def _reallocations(finance) -> dict:
         if len(made) == 2 or w.project_id in seen or w.department_id not in filers:
             continue
         filer = filers[w.department_id]
-        sources = [None, *reallocation_selectors.source_tranches(department_id=w.department_id, year=w.year).filter(
-            project=w.project
-        )]
+        sources = [
+            None,
+            *reallocation_selectors.source_tranches(department_id=w.department_id, year=w.year).filter(
+                project=w.project
+            ),
+        ]
         found = None
         for tranche in sources:
             left = reallocation_selectors.available_from(project=w.project, tranche=tranche)

@@ -185,9 +185,7 @@ class WarningReallocationView(WarningDetailView):
         return warning
 
     def render_form(self, request, warning, form, status=200):
-        return render(
-            request, "monitoring/reallocation_form.html", {"warning": warning, "form": form}, status=status
-        )
+        return render(request, "monitoring/reallocation_form.html", {"warning": warning, "form": form}, status=status)
 
     def get(self, request, pk):
         warning = self.warning(request, pk)

@@ -37,9 +37,7 @@ class Reallocation(models.Model):
 
     Status = ReallocationStatus
 
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     source = models.ForeignKey(
         BudgetProject, verbose_name=_("from project"), on_delete=models.PROTECT, related_name="reallocations_out"

@@ -93,9 +93,7 @@ def _check(*, department_id, source: BudgetProject, tranche_pk, target_pk, amoun
         errors.update(exc.errors or {"amount": [exc.message]})
         amount = None
     if amount is not None and "source" not in errors and "source_tranche" not in errors:
-        left = available_from(
-            project=source, tranche=tranche, exclude_pending_of=exclude if pending_count else False
-        )
+        left = available_from(project=source, tranche=tranche, exclude_pending_of=exclude if pending_count else False)
         if amount > left:
             where = (
                 _("the tranche “%(name)s”") % {"name": tranche.name}
@@ -199,9 +197,7 @@ def reallocation_request(
     return reallocation
 
 
-def _lock_request(
-    reallocation: Reallocation, extra=()
-) -> tuple[Reallocation, BudgetProject, BudgetProject | None]:
+def _lock_request(reallocation: Reallocation, extra=()) -> tuple[Reallocation, BudgetProject, BudgetProject | None]:
     """Lock the projects of the request (and ``extra`` ones) in id order, then the request; refuse
     when the request names other projects by then."""
     first = Reallocation.objects.values("source_id", "target_id").get(pk=reallocation.pk)
@@ -224,7 +220,14 @@ def _check_version(reallocation: Reallocation, expected_version) -> None:
 
 @transaction.atomic
 def reallocation_resubmit(
-    *, reallocation: Reallocation, actor, source=None, amount, reason: str, tranche=None, target=None,
+    *,
+    reallocation: Reallocation,
+    actor,
+    source=None,
+    amount,
+    reason: str,
+    tranche=None,
+    target=None,
     expected_version=None,
 ) -> Reallocation:
     """The department changes a returned request and sends it to finance again."""

@@ -174,6 +174,3 @@ class CalendarDayViewSet(
                 {"start": start, "end": end, "working_days": selectors.working_days_between(start, end)}
             ).data
         )
-
-
-

@@ -173,7 +173,7 @@ class WarningReallocationSerializer(serializers.Serializer):
     target = serializers.IntegerField(
         required=False, allow_null=True, help_text="Project the money goes to; empty: back to the pool"
     )
-    amount = serializers.CharField(help_text="Yuan, at most two decimals, e.g. \"150000.00\"")
+    amount = serializers.CharField(help_text='Yuan, at most two decimals, e.g. "150000.00"')
     reason = serializers.CharField(allow_blank=True)
 
 

@@ -43,7 +43,9 @@ def world(departments):
 
 
 def ask(user, source, amount, **kw):
-    return services.reallocation_request(actor=user, source=source, amount=amount, reason=kw.pop("reason", "结余调剂"), **kw)
+    return services.reallocation_request(
+        actor=user, source=source, amount=amount, reason=kw.pop("reason", "结余调剂"), **kw
+    )
 
 
 def test_the_available_amount_is_neither_spent_nor_planned(world):
@@ -188,9 +190,7 @@ def test_only_finance_decides_and_a_stale_page_is_refused(world, users):
     with pytest.raises(ConflictError):
         services.reallocation_approve(reallocation=r, actor=users["finance"], expected_version=r.version + 1)
     with pytest.raises(ConflictError):
-        services.reallocation_return(
-            reallocation=r, actor=users["finance"], reason="x", expected_version=r.version + 1
-        )
+        services.reallocation_return(reallocation=r, actor=users["finance"], reason="x", expected_version=r.version + 1)
 
 
 def test_return_then_resubmit(world, users):
@@ -199,9 +199,13 @@ def test_return_then_resubmit(world, users):
         services.reallocation_return(reallocation=r, actor=users["finance"], reason="  ")
     assert "reason" in exc.value.errors
     with pytest.raises(ApplicationError) as exc:  # only a returned request is sent again
-        services.reallocation_resubmit(reallocation=r, actor=users["filer"], amount="900.00", reason="再议", target=world["b"])
+        services.reallocation_resubmit(
+            reallocation=r, actor=users["filer"], amount="900.00", reason="再议", target=world["b"]
+        )
     assert exc.value.code == "invalid_state"
-    r = services.reallocation_return(reallocation=r, actor=users["finance"], reason="金额偏大", expected_version=r.version)
+    r = services.reallocation_return(
+        reallocation=r, actor=users["finance"], reason="金额偏大", expected_version=r.version
+    )
     assert r.status == "returned" and r.return_reason == "金额偏大"
     with pytest.raises(ApplicationError):  # finance cannot approve a returned request
         services.reallocation_approve(reallocation=r, actor=users["finance"])

@@ -63,8 +63,14 @@ def test_the_administrator_writes_with_the_sites_checks_and_audit(days, api_for,
     assert dup.status_code == 400 and "date" in dup.json()["errors"]
     weekday = admin.post(reverse(LIST), {"date": "2026-10-09", "kind": "workday", "name": "调休"}, format="json")
     assert weekday.status_code == 400 and "kind" in weekday.json()["errors"]
-    assert admin.post(reverse(LIST), {"date": "2026-10-10", "kind": "workday", "name": ""}, format="json").status_code == 400
-    assert admin.post(reverse(LIST), {"date": "2026-10-10", "kind": "workday", "name": "调休"}, format="json").status_code == 201
+    assert (
+        admin.post(reverse(LIST), {"date": "2026-10-10", "kind": "workday", "name": ""}, format="json").status_code
+        == 400
+    )
+    assert (
+        admin.post(reverse(LIST), {"date": "2026-10-10", "kind": "workday", "name": "调休"}, format="json").status_code
+        == 201
+    )
     detail = reverse("monitoring-calendar-detail", args=[pk])
     stale = admin.patch(detail, {"name": "国庆假期", "version": 7}, format="json")
     assert stale.status_code == 409
@@ -80,7 +86,10 @@ def test_the_administrator_writes_with_the_sites_checks_and_audit(days, api_for,
 @pytest.mark.parametrize("role", ["filer", "finance", "supervisor", "security_admin", "api_client"])
 def test_others_do_not_write(days, api_for, role):
     api = api_for(role)
-    assert api.post(reverse(LIST), {"date": "2026-10-02", "kind": "holiday", "name": "x"}, format="json").status_code == 403
+    assert (
+        api.post(reverse(LIST), {"date": "2026-10-02", "kind": "holiday", "name": "x"}, format="json").status_code
+        == 403
+    )
     detail = reverse("monitoring-calendar-detail", args=[days["national"].pk])
     assert api.delete(detail).status_code == 403
     assert CalendarDay.objects.count() == 3

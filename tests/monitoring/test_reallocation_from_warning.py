@@ -129,7 +129,13 @@ def test_return_and_resubmit_on_the_pages(setup, users, client_for):
     assert "理由不充分" in detail and reverse("budgets:reallocation_resubmit", args=[realloc.pk]) in detail
     r = filer.post(
         reverse("budgets:reallocation_resubmit", args=[realloc.pk]),
-        {"source": setup["lagging"].pk, "target": "", "amount": "800.00", "reason": "已补充", "version": realloc.version},
+        {
+            "source": setup["lagging"].pk,
+            "target": "",
+            "amount": "800.00",
+            "reason": "已补充",
+            "version": realloc.version,
+        },
     )
     assert r.status_code == 302
     realloc.refresh_from_db()
