@@ -115,6 +115,8 @@ def test_the_pages_form_list_detail_and_decision(setup, users, client_for):
     assert BudgetProject.objects.get(pk=setup["lagging"].pk).amount == D("300000.00")
     assert BudgetProject.objects.get(pk=setup["other"].pk).amount == D("1200000.00")
     assert 'id="reallocation-moved"' in finance.get(r["Location"]).content.decode()
+    project_page = filer.get(reverse("budgets:project_detail", args=[setup["other"].pk]) + "?tab=execution")
+    assert 'id="project-reallocations"' in project_page.content.decode()
 
 
 def test_return_and_resubmit_on_the_pages(setup, users, client_for):
