@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from audit.models import AuditEvent
 from budgets import reallocation_selectors as rs
@@ -93,7 +94,7 @@ def test_bad_amounts_are_field_errors(world, users, amount, field):
 
 def test_the_project_keeps_some_money(world, users):
     fresh = approved_project(world["a"].department, amount="50000.00", code="EDU-F", name="新项目")
-    with pytest.raises(ApplicationError) as exc:
+    with translation.override("en"), pytest.raises(ApplicationError) as exc:
         ask(users["filer"], fresh, "50000.00")
     assert "cancel" in exc.value.errors["amount"][0]
     assert ask(users["filer"], fresh, "49999.99").pk
