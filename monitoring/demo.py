@@ -98,55 +98,42 @@ def _warnings(today: dt.date, finance) -> dict:
 
 
 def _reallocations(finance) -> dict:
-    """Budget reallocations opened from warnings answered "adjust": the first approved by finance
-    (money moved to another project of the department, or back to the pool), the second awaiting
-    finance. Warnings answered "adjust" come first; else an unanswered one is answered so."""
+    """Two budget reallocations: the first approved by finance (money moved to another project of the
+    department, or back to the pool), the second awaiting finance. They are opened from warnings
+    answered "adjust"; without enough of those, a department asks for one directly, so the demo
+    keeps its unanswered and lapsed warnings."""
     from budgets import reallocation_selectors
     from budgets import services as budgets_services
-    from budgets.models import Reallocation
+    from budgets.choices import ProjectStatus
+    from budgets.models import BudgetProject, Reallocation
 
     from . import services
     from .models import MonitoringWarning as W
 
     if finance is None or Reallocation.objects.exists():
         return {"reallocations": Reallocation.objects.count()}
+    year = timezone.localdate().year
     filers = {u.department_id: u for u in User.objects.filter(role="filer").order_by("-pk")}
-    candidates = [
-        *W.objects.filter(response=W.Response.ADJUST).order_by("-adjustment", "pk"),
-        *W.objects.filter(status=W.Status.OPEN).order_by("pk"),
-        *W.objects.filter(status=W.Status.LAPSED, response="").order_by("pk"),
+    adjusted = list(W.objects.filter(response=W.Response.ADJUST).order_by("-adjustment", "pk"))
+    warned = {w.project_id: w for w in adjusted}
+    projects = [
+        *BudgetProject.objects.filter(pk__in=warned).order_by("pk"),
+        *BudgetProject.objects.filter(year=year, status=ProjectStatus.APPROVED).exclude(pk__in=warned).order_by("pk"),
     ]
-    made, seen = [], set()
-    for w in candidates:
-        if len(made) == 2 or w.project_id in seen or w.department_id not in filers:
+    made = []
+    for project in projects:
+        if len(made) == 2:
+            break
+        filer = filers.get(project.department_id)
+        if filer is None:
             continue
-        filer = filers[w.department_id]
-        sources = [
-            None,
-            *reallocation_selectors.source_tranches(department_id=w.department_id, year=w.year).filter(
-                project=w.project
-            ),
-        ]
-        found = None
-        for tranche in sources:
-            left = reallocation_selectors.available_from(project=w.project, tranche=tranche)
-            amount = min(left * D("0.3"), w.project.amount * D("0.2")).quantize(D("0.01"))
-            if amount > 0:
-                found = (tranche, amount)
-                break
-        if found is None:
+        left = reallocation_selectors.available_from(project=project)
+        amount = min(left * D("0.3"), project.amount * D("0.2")).quantize(D("0.01"))
+        if amount <= 0:
             continue
-        if w.response != W.Response.ADJUST:
-            w = services.warning_respond(
-                warning=w,
-                actor=filer,
-                response="adjust",
-                adjustment="reallocation",
-                reason="部分子项目年内无法实施,申请调剂资金。",
-            )
         target = (
-            reallocation_selectors.source_projects(department_id=w.department_id, year=w.year)
-            .exclude(pk=w.project_id)
+            reallocation_selectors.source_projects(department_id=project.department_id, year=project.year)
+            .exclude(pk=project.pk)
             .first()
         )
         reason = (
@@ -154,17 +141,11 @@ def _reallocations(finance) -> dict:
             if target
             else "子项目取消,结余资金申请收回统筹使用。"
         )
-        made.append(
-            services.warning_reallocation_request(
-                warning=w,
-                actor=filer,
-                amount=found[1],
-                tranche=found[0].pk if found[0] else None,
-                reason=reason,
-                target=target.pk if target else None,
-            )
-        )
-        seen.add(w.project_id)
+        fields = {"actor": filer, "amount": amount, "reason": reason, "target": target.pk if target else None}
+        if project.pk in warned:
+            made.append(services.warning_reallocation_request(warning=warned[project.pk], **fields))
+        else:
+            made.append(budgets_services.reallocation_request(source=project, **fields))
     if made:
         budgets_services.reallocation_approve(reallocation=made[0], actor=finance)
     return {"reallocations": Reallocation.objects.count()}
