@@ -5,7 +5,8 @@
 write touching the department wait. Each helper here locks one table's row (``of=("self",)``)
 with FOR NO KEY UPDATE (``no_key=True``): rows that merely reference it (a tranche, a target, an
 evaluation of the project) can still be inserted while it is held. Related rows are read, not
-locked. The order, where a service takes both, is project then recommendation.
+locked. The order, where a service takes both, is project then recommendation; a reallocation locks
+its projects in id order (``lock_projects``), then the request.
 """
 
 from __future__ import annotations

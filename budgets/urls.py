@@ -4,10 +4,16 @@ from . import views
 from .views import appraisal_import as ai
 from .views import department as dw
 from .views import library as lib
+from .views import reallocations as rv
 
 app_name = "budgets"
 
 urlpatterns = [
+    path("reallocations/", rv.ReallocationListView.as_view(), name="reallocation_list"),
+    path("reallocations/<int:pk>/", rv.ReallocationDetailView.as_view(), name="reallocation_detail"),
+    path("reallocations/<int:pk>/approve/", rv.ReallocationApproveView.as_view(), name="reallocation_approve"),
+    path("reallocations/<int:pk>/return/", rv.ReallocationReturnView.as_view(), name="reallocation_return"),
+    path("reallocations/<int:pk>/resubmit/", rv.ReallocationResubmitView.as_view(), name="reallocation_resubmit"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/new/", views.ProjectCreateView.as_view(), name="project_create"),
     path("review/", views.ReviewQueueView.as_view(), name="review_queue"),

@@ -74,6 +74,8 @@ NAVIGATION: tuple[Section, ...] = (
             Item(_("Our execution monitoring"), "monitoring:execution", P.READ_OWN_BUDGETS),
             Item(_("Monitoring warnings"), "monitoring:warning_list", P.READ_ALL_BUDGETS),
             Item(_("Our monitoring warnings"), "monitoring:warning_list", P.READ_OWN_BUDGETS),
+            Item(_("Budget reallocations"), "budgets:reallocation_list", P.READ_ALL_BUDGETS),
+            Item(_("Our budget reallocations"), "budgets:reallocation_list", P.READ_OWN_BUDGETS),
             Item(_("Budget recommendations"), "budgets:recommendation_list", P.READ_ALL_BUDGETS),
             Item(_("Budget evaluation policy"), "budgets:policy_list", P.READ_ALL_BUDGETS),
             Item(_("Appraisals and key evaluations"), "budgets:appraisal_home", P.REVIEW_BUDGET),

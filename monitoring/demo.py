@@ -43,7 +43,8 @@ def seed(stdout=None) -> dict:
                 voucher=f"PZ{year}{project.pk:04d}09",
             )
     warnings = _warnings(today, finance)
-    return {"schedules": MonitoringSchedule.objects.count(), "created": 1, **warnings}
+    reallocations = _reallocations(finance)
+    return {"schedules": MonitoringSchedule.objects.count(), "created": 1, **warnings, **reallocations}
 
 
 def _warnings(today: dt.date, finance) -> dict:
@@ -94,3 +95,57 @@ def _warnings(today: dt.date, finance) -> dict:
                 reason="已督促项目单位加快实施进度,年底前完成全部支付。",
             )
     return {"warnings": W.objects.count(), "paused": W.objects.filter(status="lapsed").count()}
+
+
+def _reallocations(finance) -> dict:
+    """Two budget reallocations: the first approved by finance (money moved to another project of the
+    department, or back to the pool), the second awaiting finance. They are opened from warnings
+    answered "adjust"; without enough of those, a department asks for one directly, so the demo
+    keeps its unanswered and lapsed warnings."""
+    from budgets import reallocation_selectors
+    from budgets import services as budgets_services
+    from budgets.choices import ProjectStatus
+    from budgets.models import BudgetProject, Reallocation
+
+    from . import services
+    from .models import MonitoringWarning as W
+
+    if finance is None or Reallocation.objects.exists():
+        return {"reallocations": Reallocation.objects.count()}
+    year = timezone.localdate().year
+    filers = {u.department_id: u for u in User.objects.filter(role="filer").order_by("-pk")}
+    adjusted = list(W.objects.filter(response=W.Response.ADJUST).order_by("-adjustment", "pk"))
+    warned = {w.project_id: w for w in adjusted}
+    projects = [
+        *BudgetProject.objects.filter(pk__in=warned).order_by("pk"),
+        *BudgetProject.objects.filter(year=year, status=ProjectStatus.APPROVED).exclude(pk__in=warned).order_by("pk"),
+    ]
+    made = []
+    for project in projects:
+        if len(made) == 2:
+            break
+        filer = filers.get(project.department_id)
+        if filer is None:
+            continue
+        left = reallocation_selectors.available_from(project=project)
+        amount = min(left * D("0.3"), project.amount * D("0.2")).quantize(D("0.01"))
+        if amount <= 0:
+            continue
+        target = (
+            reallocation_selectors.source_projects(department_id=project.department_id, year=project.year)
+            .exclude(pk=project.pk)
+            .first()
+        )
+        reason = (
+            "子项目选址调整,部分资金年内无法支出,调剂至本部门执行较快的项目。"
+            if target
+            else "子项目取消,结余资金申请收回统筹使用。"
+        )
+        fields = {"actor": filer, "amount": amount, "reason": reason, "target": target.pk if target else None}
+        if project.pk in warned:
+            made.append(services.warning_reallocation_request(warning=warned[project.pk], **fields))
+        else:
+            made.append(budgets_services.reallocation_request(source=project, **fields))
+    if made:
+        budgets_services.reallocation_approve(reallocation=made[0], actor=finance)
+    return {"reallocations": Reallocation.objects.count()}

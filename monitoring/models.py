@@ -89,6 +89,7 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.HOLIDAY)
     name = models.CharField(_("name"), max_length=100, help_text=_("e.g. National Day"))
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("calendar day")
@@ -98,6 +99,13 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.name}"
+
+    def clean(self):
+        # A weekday is a working day already: only a Saturday or Sunday can be made one (调休).
+        if self.kind == DayKind.WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError(
+                {"kind": _("A make-up working day falls on a Saturday or Sunday; a weekday is a working day already.")}
+            )
 
 
 class MonitoringWarning(models.Model):
@@ -179,3 +187,26 @@ class MonitoringWarning(models.Model):
     @property
     def is_paused(self) -> bool:
         return self.paused_at is not None and self.pause_lifted_at is None
+
+
+class WarningReallocation(models.Model):
+    """A budget reallocation request opened from a warning answered "adjust" (one open at a time)."""
+
+    warning = models.ForeignKey(
+        MonitoringWarning, verbose_name=_("warning"), on_delete=models.PROTECT, related_name="reallocation_links"
+    )
+    reallocation = models.OneToOneField(
+        "budgets.Reallocation",
+        verbose_name=_("budget reallocation"),
+        on_delete=models.PROTECT,
+        related_name="warning_link",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reallocation of a warning")
+        verbose_name_plural = _("reallocations of warnings")
+        ordering = ["warning", "-created_at"]
+
+    def __str__(self):
+        return f"{self.warning_id} → {self.reallocation_id}"

@@ -188,3 +188,30 @@ def monitoring_rows(*, user, year: int, on: datetime.date | None = None) -> tupl
         )
         dept_rows.append(DepartmentRow(items[0][0].department, amount, spent, result))
     return rows, dept_rows
+
+
+def calendar_days(*, year: int | None = None, kind: str = ""):
+    """The working calendar's days, of one year if given."""
+    qs = CalendarDay.objects.all()
+    if year:
+        qs = qs.filter(date__year=year)
+    if kind in CalendarDay.Kind.values:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("date")
+
+
+def working_days_between(start: datetime.date, end: datetime.date) -> int:
+    holidays, workdays = calendar_sets(start, end)
+    return workdays_mod.working_days_between(start, end, holidays=holidays, workdays=workdays)
+
+
+def warning_reallocations(*, warning: MonitoringWarning):
+    """The reallocation requests opened from a warning, newest first."""
+    from .models import WarningReallocation
+
+    return [
+        link.reallocation
+        for link in WarningReallocation.objects.filter(warning=warning)
+        .select_related("reallocation__source", "reallocation__target")
+        .order_by("-created_at", "-pk")
+    ]

@@ -145,3 +145,102 @@ def pause_lift(*, warning: MonitoringWarning, actor, reason: str, expected_versi
         link=link(warning),
     )
     return W.objects.get(pk=warning.pk)
+
+
+# --- Reallocation requests opened from a warning ------------------------------------------------------
+
+
+@transaction.atomic
+def warning_reallocation_request(
+    *, warning: MonitoringWarning, actor, amount, reason: str, source=None, tranche=None, target=None
+):
+    """The department, having answered "adjust", asks finance to move money (budgets.Reallocation):
+    from the warning's project (or another of its own) to another of its projects or to the pool.
+    One open request per warning: a returned one is changed and sent again, not asked anew."""
+    from budgets.models import OPEN_REALLOCATION
+
+    from .models import WarningReallocation
+
+    warning = _lock(warning)
+    if actor.role not in DEPARTMENT_ROLES or actor.department_id != warning.department_id:
+        raise ApplicationError(_("Only the department responds to its warning."), code="permission_denied")
+    if warning.response != W.Response.ADJUST:
+        raise ApplicationError(
+            _("Answer the warning with “adjust” first; a reallocation request follows from it."),
+            code="invalid_state",
+        )
+    if WarningReallocation.objects.filter(warning=warning, reallocation__status__in=OPEN_REALLOCATION).exists():
+        raise ApplicationError(
+            _("A reallocation request of this warning is still open: change and resubmit that one."),
+            code="invalid_state",
+        )
+    reallocation = budget_services.reallocation_request(
+        actor=actor,
+        source=source or warning.project_id,
+        tranche=tranche,
+        target=target,
+        amount=amount,
+        reason=reason,
+        data={"warning": warning.pk},
+    )
+    WarningReallocation.objects.create(warning=warning, reallocation=reallocation)
+    return reallocation
+
+
+# --- The working calendar ---------------------------------------------------------------------------------
+
+CALENDAR_FIELDS = ["date", "kind", "name"]
+
+
+def _calendar_clean(day) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        day.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(
+            _("Please correct the fields marked."), errors=exc.message_dict if hasattr(exc, "error_dict") else {}
+        ) from exc
+
+
+@transaction.atomic
+def calendar_day_save(*, actor, day=None, date, kind: str, name: str, expected_version=None):
+    """Add an official holiday or make-up working day to the working calendar, or change one
+    (the administrator); the same checks as the administration site's form, audited."""
+    from .models import CalendarDay
+
+    if day is not None and day.pk is not None:
+        day = CalendarDay.objects.select_for_update().get(pk=day.pk)
+        if expected_version is not None and day.version != int(expected_version):
+            raise ConflictError(_("Someone else changed this item after you opened it. Reload and try again."))
+        before = snapshot(day, fields=CALENDAR_FIELDS)
+    else:
+        day, before = CalendarDay(), None
+    day.date = date
+    day.kind = kind
+    day.name = (name or "").strip()
+    _calendar_clean(day)
+    if before is not None:
+        day.version += 1
+    day.save()
+    audit_log(
+        "monitoring.calendar.changed" if before is not None else "monitoring.calendar.added",
+        actor=actor,
+        obj=day,
+        before=before,
+        after=snapshot(day, fields=CALENDAR_FIELDS),
+    )
+    return day
+
+
+@transaction.atomic
+def calendar_day_delete(*, actor, day, expected_version=None) -> None:
+    """Remove a day from the working calendar (the administrator), audited."""
+    from .models import CalendarDay
+
+    day = CalendarDay.objects.select_for_update().get(pk=day.pk)
+    if expected_version is not None and day.version != int(expected_version):
+        raise ConflictError(_("Someone else changed this item after you opened it. Reload and try again."))
+    before = snapshot(day, fields=CALENDAR_FIELDS)
+    audit_log("monitoring.calendar.removed", actor=actor, obj=day, before=before)
+    day.delete()

@@ -10,4 +10,5 @@ urlpatterns = [
     path("warnings/<int:pk>/", views.WarningDetailView.as_view(), name="warning_detail"),
     path("warnings/<int:pk>/respond/", views.WarningRespondView.as_view(), name="warning_respond"),
     path("warnings/<int:pk>/lift/", views.PauseLiftView.as_view(), name="pause_lift"),
+    path("warnings/<int:pk>/reallocation/", views.WarningReallocationView.as_view(), name="warning_reallocation"),
 ]

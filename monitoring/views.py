@@ -95,7 +95,15 @@ class WarningDetailView(AnyPermMixin, View):
             "can_respond": can_respond,
             "can_lift": can_lift,
             "can_rectify": user.has_perm(P.REVIEW_BUDGET),
+            "reallocations": selectors.warning_reallocations(warning=warning),
         }
+        context["can_reallocate"] = (
+            user.role in DEPARTMENT_ROLES
+            and user.has_perm(P.EDIT_BUDGET)
+            and user.department_id == warning.department_id
+            and warning.response == MonitoringWarning.Response.ADJUST
+            and not any(r.is_open for r in context["reallocations"])
+        )
         if can_respond:
             context["respond_form"] = forms.get("respond_form") or RespondForm(initial={"version": warning.version})
         if can_lift:
@@ -153,3 +161,54 @@ class PauseLiftView(WarningDetailView):
                 messages.success(request, _("The pause is lifted."))
                 return redirect("monitoring:warning_detail", pk=pk)
         return self.render_page(request, warning, status=400, lift_form=form)
+
+
+class WarningReallocationView(WarningDetailView):
+    """After answering "adjust": the department asks finance to move money (a budget reallocation)."""
+
+    perms = (P.EDIT_BUDGET,)
+
+    def form(self, warning, data=None):
+        from budgets.reallocation_forms import ReallocationForm
+
+        return ReallocationForm(
+            data,
+            department_id=warning.department_id,
+            year=warning.project.year,
+            initial={"source": warning.project_id, "target": ""},
+        )
+
+    def warning(self, request, pk):
+        warning = warning_or_404(request, pk)
+        if request.user.department_id != warning.department_id:
+            raise Http404
+        return warning
+
+    def render_form(self, request, warning, form, status=200):
+        return render(request, "monitoring/reallocation_form.html", {"warning": warning, "form": form}, status=status)
+
+    def get(self, request, pk):
+        warning = self.warning(request, pk)
+        return self.render_form(request, warning, self.form(warning))
+
+    def post(self, request, pk):
+        warning = self.warning(request, pk)
+        form = self.form(warning, request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                reallocation = services.warning_reallocation_request(
+                    warning=warning,
+                    actor=request.user,
+                    source=d["source"],
+                    tranche=d.get("source_tranche"),
+                    target=d.get("target"),
+                    amount=d["amount"],
+                    reason=d["reason"],
+                )
+            except ApplicationError as exc:
+                apply_error(form, exc)
+            else:
+                messages.success(request, _("The reallocation request was sent to finance."))
+                return redirect("budgets:reallocation_detail", pk=reallocation.pk)
+        return self.render_form(request, warning, form, status=400)

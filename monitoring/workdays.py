@@ -37,3 +37,17 @@ def add_working_days(
         if is_working_day(day, holidays=holidays, workdays=workdays):
             left -= 1
     return day
+
+
+def working_days_between(
+    start: datetime.date, end: datetime.date, *, holidays: Collection = (), workdays: Collection = ()
+) -> int:
+    """The working days after ``start`` up to ``end`` inclusive (0 when ``end`` is not after ``start``),
+    so that ``add_working_days(start, working_days_between(start, end))`` is the last working day up to ``end``."""
+    count = 0
+    day = start
+    while day < end:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day, holidays=holidays, workdays=workdays):
+            count += 1
+    return count

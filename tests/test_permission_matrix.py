@@ -63,6 +63,7 @@ RECTIFICATION = DEPT | LEADERS
 EVAL = frozenset({"evaluator"})
 WORKERS = FIN | EVAL  # finance and the third-party evaluation firm (its own assigned work)
 APPRAISAL_READERS = BUDGETS | EVAL
+CALENDAR = frozenset({"admin"})  # the working calendar: kept by the system administrator
 
 WRITE_OK = frozenset({200, 201, 204, 302, 400, 409})
 OWN_DEPARTMENT = {"filer": "edu", "dept_head": "edu", "filer2": "water"}
@@ -348,6 +349,13 @@ MATRIX: list[Row] = [
     R("monitoring:warning_detail", "get", BUDGETS, pk("warning"), dept="edu"),
     R("monitoring:warning_respond", "post", DEPT, pk("warning"), dept="edu"),
     R("monitoring:pause_lift", "post", FIN, pk("warning")),
+    R("monitoring:warning_reallocation", "get", DEPT, pk("warning"), dept="edu"),
+    R("monitoring:warning_reallocation", "post", DEPT, pk("warning"), dept="edu"),
+    R("budgets:reallocation_list", "get", BUDGETS),
+    R("budgets:reallocation_detail", "get", BUDGETS, pk("reallocation"), dept="edu"),
+    R("budgets:reallocation_approve", "post", FIN, pk("reallocation")),
+    R("budgets:reallocation_return", "post", FIN, pk("reallocation")),
+    R("budgets:reallocation_resubmit", "post", DEPT, pk("reallocation"), dept="edu"),
     # --- Rectification ledger ---------------------------------------------------------------
     R("rectification:item_list", "get", RECTIFICATION),
     R("rectification:item_export", "get", RECTIFICATION),
@@ -668,6 +676,20 @@ MATRIX: list[Row] = [
     R("monitoring-warning-detail", "get", BUDGETS, pk("warning"), dept="edu"),
     R("monitoring-warning-respond", "post", DEPT, pk("warning"), dept="edu"),
     R("monitoring-warning-lift", "post", FIN, pk("warning")),
+    R("monitoring-warning-reallocation", "post", DEPT, pk("warning"), dept="edu"),
+    R("budget-reallocation-list", "get", BUDGETS),
+    R("budget-reallocation-detail", "get", BUDGETS, pk("reallocation"), dept="edu"),
+    R("budget-reallocation-approve", "post", FIN, pk("reallocation")),
+    R("budget-reallocation-return", "post", FIN, pk("reallocation")),
+    R("budget-reallocation-resubmit", "post", DEPT, pk("reallocation"), dept="edu"),
+    R("monitoring-calendar-list", "get", ALL),
+    R("monitoring-calendar-list", "post", CALENDAR, data={"date": f"{YEAR}-10-02", "kind": "holiday", "name": "国庆"}),
+    R("monitoring-calendar-detail", "get", ALL, pk("calendar_day")),
+    R("monitoring-calendar-detail", "put", CALENDAR, pk("calendar_day")),
+    R("monitoring-calendar-detail", "patch", CALENDAR, pk("calendar_day")),
+    R("monitoring-calendar-detail", "delete", CALENDAR, pk("calendar_day")),
+    R("monitoring-calendar-deadline", "get", ALL, query=f"?start={YEAR}-07-01&days=10"),
+    R("monitoring-calendar-working-days", "get", ALL, query=f"?start={YEAR}-07-01&end={YEAR}-07-31"),
     R("rectification-item-list", "get", RECTIFICATION),
     R("rectification-item-list", "post", ISSUERS),
     R("rectification-item-detail", "get", RECTIFICATION, pk("rect_edu"), dept="edu"),

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import appraisals, department, key_evaluations, library, sheets, views
+from . import appraisals, department, key_evaluations, library, reallocations, sheets, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -22,5 +22,6 @@ router.register("budget-disclosures", department.DisclosureViewSet, basename="bu
 router.register("budget-target-revisions", sheets.AdjustmentViewSet, basename="budget-target-revision")
 router.register("budget-library-indicators", library.LibraryIndicatorViewSet, basename="budget-library-indicator")
 router.register("budget-sheet-reviews", sheets.SheetReviewViewSet, basename="budget-sheet-review")
+router.register("budget-reallocations", reallocations.ReallocationViewSet, basename="budget-reallocation")
 
 urlpatterns = router.urls

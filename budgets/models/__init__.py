@@ -49,6 +49,7 @@ from .policy import (
     key_weight_errors,
 )
 from .projects import BudgetProject, BudgetTarget, ProjectRevision, linked_indicator
+from .reallocations import OPEN_REALLOCATION, Reallocation, ReallocationStatus
 from .results import Evaluation, Recommendation
 
 __all__ = [
@@ -92,6 +93,9 @@ __all__ = [
     "DisclosurePart",
     "Evaluation",
     "ProjectRevision",
+    "OPEN_REALLOCATION",
+    "Reallocation",
+    "ReallocationStatus",
     "Recommendation",
     "SpendingRecord",
     "Tranche",

@@ -49,6 +49,7 @@ from .execution import (
 )
 from .key_evaluations import key_evidence_add, key_problems, key_review, key_save, key_start, key_submit
 from .library import library_indicator_retire, library_indicator_save, retired_choice_error, sheet_grade
+from .reallocations import reallocation_approve, reallocation_request, reallocation_resubmit, reallocation_return
 from .results import policy_save, recommendation_decide, recommendations_generate
 from .sheets import (
     next_code,
@@ -115,6 +116,10 @@ __all__ = [
     "project_return",
     "project_submit",
     "project_update",
+    "reallocation_approve",
+    "reallocation_request",
+    "reallocation_resubmit",
+    "reallocation_return",
     "recommendation_decide",
     "recommendations_generate",
     "sheet_problems",

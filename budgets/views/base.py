@@ -12,7 +12,7 @@ from core.roles import P
 from core.text import render as render_text
 from core.views_mixins import PermMixin
 
-from .. import selectors, services
+from .. import reallocation_selectors, selectors, services
 from ..choices import BudgetDimension, RevisionKind
 from ..evaluation import grouped
 from ..forms import ActualsForm, ReleaseForm, ReturnForm, SpendingForm, VersionForm
@@ -136,6 +136,7 @@ def render_detail(request, project: BudgetProject, tab: str = "sheet", status: i
                 "quarters": selectors.execution_by_quarter(project=project),
                 "tranches": tranches,
                 "spending": selectors.spending_of(project=project),
+                "reallocations": list(reallocation_selectors.reallocations_of(project=project)),
             }
         )
         if is_finance and project.status == "approved":

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from budgets.api.reallocations import ReallocationSerializer
 from budgets.api.views import READ, BudgetPermission
 from core.roles import P
 
@@ -111,6 +112,7 @@ class MonitoringWarningSerializer(serializers.ModelSerializer):
     project_name = serializers.CharField(source="project.name", read_only=True)
     department = serializers.CharField(source="department.code", read_only=True)
     paused = serializers.BooleanField(source="is_paused", read_only=True)
+    reallocations = serializers.SerializerMethodField(help_text="Ids of the reallocation requests opened from it")
     response = serializers.ChoiceField(choices=MonitoringWarning.Response.choices, allow_blank=True, read_only=True)
     adjustment = serializers.ChoiceField(choices=MonitoringWarning.Adjustment.choices, allow_blank=True, read_only=True)
 
@@ -140,9 +142,13 @@ class MonitoringWarningSerializer(serializers.ModelSerializer):
             "paused_at",
             "pause_lifted_at",
             "lift_reason",
+            "reallocations",
             "version",
         ]
         read_only_fields = fields
+
+    def get_reallocations(self, obj) -> list[int]:
+        return sorted(link.reallocation_id for link in obj.reallocation_links.all())
 
 
 class WarningResponseSerializer(serializers.Serializer):
@@ -155,6 +161,20 @@ class WarningResponseSerializer(serializers.Serializer):
 class PauseLiftSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
     version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
+
+
+class WarningReallocationSerializer(serializers.Serializer):
+    source = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Project the money comes from (default: the warning's project)"
+    )
+    source_tranche = serializers.IntegerField(
+        required=False, allow_null=True, help_text="An unreleased tranche of that project, if the money comes from one"
+    )
+    target = serializers.IntegerField(
+        required=False, allow_null=True, help_text="Project the money goes to; empty: back to the pool"
+    )
+    amount = serializers.CharField(help_text='Yuan, at most two decimals, e.g. "150000.00"')
+    reason = serializers.CharField(allow_blank=True)
 
 
 @extend_schema_view(
@@ -172,7 +192,14 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     permission_classes = [BudgetPermission]
     serializer_class = MonitoringWarningSerializer
     queryset = MonitoringWarning.objects.none()
-    required_perms = {"list": READ, "retrieve": READ, "respond": P.EDIT_BUDGET, "lift": P.REVIEW_BUDGET, "*": READ}
+    required_perms = {
+        "list": READ,
+        "retrieve": READ,
+        "respond": P.EDIT_BUDGET,
+        "lift": P.REVIEW_BUDGET,
+        "reallocation": P.EDIT_BUDGET,
+        "*": READ,
+    }
 
     def get_queryset(self):
         p = self.request.query_params
@@ -182,7 +209,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             year=int(year) if year.isdigit() else None,
             status=p.get("status", ""),
             department=p.get("department", "")[:40],
-        )
+        ).prefetch_related("reallocation_links")
 
     def _warning(self, pk) -> MonitoringWarning:
         if not str(pk).isdigit():
@@ -224,3 +251,26 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             expected_version=data.validated_data.get("version"),
         )
         return Response(MonitoringWarningSerializer(self._warning(pk)).data)
+
+    @extend_schema(request=WarningReallocationSerializer, responses={201: ReallocationSerializer})
+    @action(detail=True, methods=["post"])
+    def reallocation(self, request, pk=None):
+        """After answering "adjust": ask finance to move money (a budget reallocation, 预算调剂).
+
+        At most the money neither spent nor planned of the project (or of the tranche) moves, and the
+        project keeps some. Bad fields answer 400 naming them; one open request per warning.
+        """
+        warning = self._warning(pk)
+        data = WarningReallocationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        reallocation = services.warning_reallocation_request(
+            warning=warning,
+            actor=request.user,
+            source=d.get("source"),
+            tranche=d.get("source_tranche"),
+            target=d.get("target"),
+            amount=d["amount"],
+            reason=d["reason"],
+        )
+        return Response(ReallocationSerializer(reallocation).data, status=201)

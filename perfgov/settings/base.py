@@ -231,6 +231,8 @@ SPECTACULAR_SETTINGS = {
         "AppraisalStatusEnum": "budgets.models.appraisals.WorkStatus",
         "RectificationSourceEnum": "rectification.models.Source",
         "RectificationStatusEnum": "rectification.models.Status",
+        "ReallocationStatusEnum": "budgets.models.reallocations.ReallocationStatus",
+        "CalendarDayKindEnum": "monitoring.models.DayKind",
     },
     "AUTHENTICATION_WHITELIST": [
         "organizations.authentication.ApiTokenAuthentication",

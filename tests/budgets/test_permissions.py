@@ -83,6 +83,16 @@ def world(departments, users, monkeypatch):
         project=approved, part="targets", withheld=True, reason="涉密", actor=users["finance"]
     )
     extra = revision_objects(approved=approved, submitted=submitted, filer=users["filer"], finance=users["finance"])
+    from budgets.models import Reallocation
+
+    extra["reallocation"] = Reallocation.objects.create(
+        department=approved.department,
+        year=approved.year,
+        source=approved,
+        amount=Decimal("1.00"),
+        reason="结余调剂",
+        requested_by=users["filer"],
+    )
     return extra | {
         "dsheet": dsheet,
         "devaluation": devaluation,
@@ -191,6 +201,11 @@ PAGES = [
     ("budgets:adjustment_approve", lambda w: {"pk": w["approved"].pk, "number": 1}, "post", FINANCE, True),
     ("budgets:adjustment_return", lambda w: {"pk": w["approved"].pk, "number": 1}, "post", FINANCE, True),
     ("budgets:versions", lambda w: {"pk": w["approved"].pk}, "get", READERS, True),
+    ("budgets:reallocation_list", lambda w: {}, "get", READERS, False),
+    ("budgets:reallocation_detail", lambda w: {"pk": w["reallocation"].pk}, "get", READERS, True),
+    ("budgets:reallocation_approve", lambda w: {"pk": w["reallocation"].pk}, "post", FINANCE, True),
+    ("budgets:reallocation_return", lambda w: {"pk": w["reallocation"].pk}, "post", FINANCE, True),
+    ("budgets:reallocation_resubmit", lambda w: {"pk": w["reallocation"].pk}, "post", EDITORS, True),
     ("budgets:sheet_quality", lambda w: {"pk": w["submitted"].pk}, "get", READERS, True),
     ("budgets:sheet_quality", lambda w: {"pk": w["submitted"].pk}, "post", FINANCE, True),
     ("budgets:library", lambda w: {}, "get", READERS, False),
@@ -328,6 +343,29 @@ ENDPOINTS = [
         lambda w: f"budget-target-revisions/versions/?project={w['approved'].pk}",
         "get",
         READERS,
+        True,
+    ),
+    ("budget-reallocation-list", lambda w: "budget-reallocations/", "get", READERS, False),
+    ("budget-reallocation-detail", lambda w: f"budget-reallocations/{w['reallocation'].pk}/", "get", READERS, True),
+    (
+        "budget-reallocation-approve",
+        lambda w: f"budget-reallocations/{w['reallocation'].pk}/approve/",
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budget-reallocation-return",
+        lambda w: f"budget-reallocations/{w['reallocation'].pk}/return/",
+        "post",
+        FINANCE,
+        True,
+    ),
+    (
+        "budget-reallocation-resubmit",
+        lambda w: f"budget-reallocations/{w['reallocation'].pk}/resubmit/",
+        "post",
+        EDITORS,
         True,
     ),
     ("budget-library-indicator-list", lambda w: "budget-library-indicators/", "get", READERS, False),

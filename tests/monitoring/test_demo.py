@@ -29,3 +29,23 @@ def test_demo_monitoring(monkeypatch):
     assert colours["agri"] == "green"  # 85 % after the October checkpoint of 80 %
     assert colours["edu"] == "yellow"  # the activity fund: 1150000 / 2396300 = 47.99 % < 80 %
     assert {d.result.colour for d in depts} >= {"green", "yellow"}
+
+
+def test_demo_reallocations(monkeypatch):
+    """One approved and one pending budget reallocation; the demo's unanswered and lapsed warnings stay."""
+    from budgets import demo as budgets_demo
+    from budgets.models import Reallocation
+    from indicators import demo as indicators_demo
+    from monitoring.models import MonitoringWarning, WarningReallocation
+    from organizations import demo as organizations_demo
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: dt.date(2026, 12, 4))
+    organizations_demo.seed()
+    indicators_demo.seed()
+    budgets_demo.seed()
+    demo.seed()
+    assert sorted(Reallocation.objects.values_list("status", flat=True)) == ["approved", "pending"]
+    assert WarningReallocation.objects.count() <= 2
+    assert {"open", "lapsed", "responded"} <= set(MonitoringWarning.objects.values_list("status", flat=True))
+    approved = Reallocation.objects.get(status="approved")
+    assert approved.moved["source"]["after"] != approved.moved["source"]["before"]

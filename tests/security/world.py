@@ -327,6 +327,13 @@ def build_world() -> World:
             item=o[f"rect_{code}"], upload=pdf("整改.pdf"), actor=filer if code == "edu" else filer2
         )
 
+    # A pending budget reallocation of edu (from its approved project back to the pool), and a day of
+    # the working calendar.
+    from monitoring.models import CalendarDay
+
+    o["reallocation"] = budget.reallocation_request(actor=filer, source=approved, amount="1000.00", reason="结余调剂")
+    o["calendar_day"] = CalendarDay.objects.create(date=dt.date(YEAR, 10, 1), kind="holiday", name="国庆节")
+
     o["token"], o["token_key"] = org.token_issue(user=filer, name="集成")
     o["audit_event"] = AuditEvent.objects.order_by("pk").first()
     return w
