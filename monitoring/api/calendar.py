@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import IsAuthenticatedWithRole, VersionedETagMixin
+from core.roles import P
 
 from .. import selectors, services
 from ..models import CalendarDay
@@ -98,16 +99,16 @@ class CalendarDayViewSet(
     viewsets.GenericViewSet,
 ):
     """The working calendar: one row per official holiday or make-up working day (a Saturday or
-    Sunday declared a working day). Read by every signed-in user; written by the system administrator."""
+    Sunday declared a working day). Read by every business role (reference data, like the departments); written by the system administrator."""
 
     permission_classes = [IsAuthenticatedWithRole]
     serializer_class = CalendarDaySerializer
     queryset = CalendarDay.objects.none()
     required_perms = {
-        "list": None,
-        "retrieve": None,
-        "deadline": None,
-        "working_days": None,
+        "list": P.READ_REFERENCE,
+        "retrieve": P.READ_REFERENCE,
+        "deadline": P.READ_REFERENCE,
+        "working_days": P.READ_REFERENCE,
         "create": WRITE["add"],
         "update": WRITE["change"],
         "partial_update": WRITE["change"],

@@ -46,7 +46,7 @@ def test_budget_project_from_sheet_to_recommendation(live_server, people, depart
         go(filer, "本部门预算项目")
         filer.get_by_role("link", name=budget.name).click()
         expect(filer.locator("h1")).to_contain_text("草稿")
-        expect(filer.locator(".pg-kpi").first).to_contain_text("239.63")
+        expect(filer.locator(".pg-kpi").first).to_contain_text("2,396,300.00 元")
         warning = filer.locator("section").filter(has_text="提交前请处理")
         expect(warning).to_contain_text("四个维度都至少需要一个目标。缺少：满意度。")
         expect(sheet_section(filer, "satisfaction")).to_contain_text("本维度尚无目标。")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.roles import Role
+from core.roles import BUSINESS_ROLES, Role
 from monitoring.models import CalendarDay
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,18 @@ def days(db):
     }
 
 
-@pytest.mark.parametrize("role", [r.value for r in Role])
-def test_every_signed_in_user_reads_the_year(days, api_for, role):
+@pytest.mark.parametrize("role", sorted(BUSINESS_ROLES))
+def test_every_business_role_reads_the_year(days, api_for, role):
     r = api_for(role).get(reverse(LIST) + "?year=2026")
     assert r.status_code == 200
     rows = r.json()["results"]
     assert [(d["date"], d["kind"]) for d in rows] == [("2026-09-27", "workday"), ("2026-10-01", "holiday")]
+
+
+@pytest.mark.parametrize("role", sorted(set(Role) - BUSINESS_ROLES))
+def test_the_security_and_audit_administrators_read_no_calendar(days, api_for, role):
+    assert api_for(role).get(reverse(LIST) + "?year=2026").status_code == 403
+    assert api_for(role).get(reverse("monitoring-calendar-deadline") + "?start=2026-09-30&days=1").status_code == 403
 
 
 def test_anonymous_reads_nothing(days, api_for):
