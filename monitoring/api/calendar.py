@@ -99,7 +99,8 @@ class CalendarDayViewSet(
     viewsets.GenericViewSet,
 ):
     """The working calendar: one row per official holiday or make-up working day (a Saturday or
-    Sunday declared a working day). Read by every business role (reference data, like the departments); written by the system administrator."""
+    Sunday declared a working day). Read by every business role (reference data, like the
+    departments); written by the system administrator."""
 
     permission_classes = [IsAuthenticatedWithRole]
     serializer_class = CalendarDaySerializer
