@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 
 from core.numbers import q2
+from core.roles import own_only
 
 from .choices import EvaluationStatus, ProjectStatus
 from .department_evaluation import DepartmentDimension
@@ -55,11 +56,11 @@ def sheets_for_user(*, user, year: int | None = None, department: str = "", stat
     return qs.order_by("-year", "department__order", "department__code")
 
 
-def sheet_get_for_user(*, user, pk: int) -> DepartmentSheet:
-    """The sheet if the user may see it; DepartmentSheet.DoesNotExist otherwise (404 on both doors)."""
-    return scoped(DepartmentSheet.objects.select_related("department", "submitted_by", "reviewed_by"), user=user).get(
-        pk=pk
-    )
+def sheet_get_for_user(*, user, pk: int, own: bool = False) -> DepartmentSheet:
+    """The sheet if the user may see it; DepartmentSheet.DoesNotExist otherwise (404 on both doors).
+    ``own``: only for the department's own filer or head, for what the department alone does."""
+    sheets = scoped(DepartmentSheet.objects.select_related("department", "submitted_by", "reviewed_by"), user=user)
+    return (own_only(sheets, user) if own else sheets).get(pk=pk)
 
 
 def targets_of(*, sheet: DepartmentSheet) -> list[DepartmentTarget]:

@@ -17,7 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractQuarter
 
 from core.numbers import q2
-from core.roles import P
+from core.roles import P, own_only
 from organizations.models import Department
 from organizations.selectors import scope_to_user
 
@@ -88,11 +88,11 @@ def projects_for_user(
     ).order_by("-year", "department__order", "code")
 
 
-def project_get_for_user(*, user, pk: int) -> BudgetProject:
-    """The project if the user may see it; BudgetProject.DoesNotExist otherwise (404 on both doors)."""
-    return scoped(BudgetProject.objects.select_related("department", "submitted_by", "reviewed_by"), user=user).get(
-        pk=pk
-    )
+def project_get_for_user(*, user, pk: int, own: bool = False) -> BudgetProject:
+    """The project if the user may see it; BudgetProject.DoesNotExist otherwise (404 on both doors).
+    ``own``: only for the department's own filer or head, for what the department alone does."""
+    projects = scoped(BudgetProject.objects.select_related("department", "submitted_by", "reviewed_by"), user=user)
+    return (own_only(projects, user) if own else projects).get(pk=pk)
 
 
 def targets_of(*, project: BudgetProject) -> list[BudgetTarget]:

@@ -204,3 +204,25 @@ def has_any_perm(user, perms: str | tuple[str, ...] | None) -> bool:
     if perms is None:
         return True
     return any(user.has_perm(p) for p in ((perms,) if isinstance(perms, str) else perms))
+
+
+def acts_for(user, department_id: int | None, perm: str | None = None) -> bool:
+    """Whether ``user`` works on ``department_id``'s own data: a department filer or head of that
+    department (holding ``perm`` when one is named). The one place where "a department sees and
+    changes only its own" is decided for an object already read; lists are narrowed by each app's
+    ``scope_to_user`` selectors."""
+    return (
+        user.role in DEPARTMENT_ROLES
+        and department_id is not None
+        and user.department_id == department_id
+        and (perm is None or user.has_perm(perm))
+    )
+
+
+def own_only(queryset, user, field: str = "department_id"):
+    """``queryset`` narrowed to ``user``'s own department's rows (by ``field``), or to nothing for
+    anyone but a department filer or head: the ``own=True`` of the ``*_get_for_user`` selectors, for
+    the department's own actions on an object everyone in scope may read."""
+    if user.role not in DEPARTMENT_ROLES or user.department_id is None:
+        return queryset.none()
+    return queryset.filter(**{field: user.department_id})

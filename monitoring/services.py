@@ -10,7 +10,7 @@ from audit.services import audit_log, snapshot
 from budgets import services as budget_services
 from budgets.models import Tranche
 from core.errors import ApplicationError, ConflictError
-from core.roles import DEPARTMENT_ROLES, P, Role
+from core.roles import DEPARTMENT_ROLES, P, Role, acts_for
 from notifications.services import notify
 from organizations.selectors import users_of_department, users_with_role
 
@@ -57,7 +57,7 @@ def warning_respond(
     request, which finance is told of) or cancel — each with a reason. A late answer is recorded;
     a pause already made stays until finance lifts it."""
     warning = _lock(warning)
-    if actor.role not in DEPARTMENT_ROLES or actor.department_id != warning.department_id:
+    if not acts_for(actor, warning.department_id):
         raise ApplicationError(_("Only the department responds to its warning."), code="permission_denied")
     _check_version(warning, expected_version)
     if warning.status == W.Status.RESPONDED:
@@ -162,7 +162,7 @@ def warning_reallocation_request(
     from .models import WarningReallocation
 
     warning = _lock(warning)
-    if actor.role not in DEPARTMENT_ROLES or actor.department_id != warning.department_id:
+    if not acts_for(actor, warning.department_id):
         raise ApplicationError(_("Only the department responds to its warning."), code="permission_denied")
     if warning.response != W.Response.ADJUST:
         raise ApplicationError(

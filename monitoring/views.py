@@ -12,7 +12,7 @@ from django.views import View
 from budgets import selectors as budget_selectors
 from budgets.views.base import AnyPermMixin
 from core.errors import ApplicationError
-from core.roles import DEPARTMENT_ROLES, P
+from core.roles import P, acts_for, own_only
 from core.views_mixins import apply_error
 
 from . import selectors, services
@@ -70,8 +70,10 @@ class WarningListView(AnyPermMixin, View):
         )
 
 
-def warning_or_404(request, pk: int) -> MonitoringWarning:
-    warning = selectors.warnings_for_user(user=request.user).filter(pk=pk).first()
+def warning_or_404(request, pk: int, own: bool = False) -> MonitoringWarning:
+    """The warning if the user may see it (``own``: only for its department's own users), else 404."""
+    warnings = selectors.warnings_for_user(user=request.user)
+    warning = (own_only(warnings, request.user) if own else warnings).filter(pk=pk).first()
     if warning is None:
         raise Http404
     return warning
@@ -83,11 +85,7 @@ class WarningDetailView(AnyPermMixin, View):
 
     def render_page(self, request, warning, status=200, **forms):
         user = request.user
-        can_respond = (
-            user.role in DEPARTMENT_ROLES
-            and user.department_id == warning.department_id
-            and warning.status != MonitoringWarning.Status.RESPONDED
-        )
+        can_respond = acts_for(user, warning.department_id) and warning.status != MonitoringWarning.Status.RESPONDED
         can_lift = user.has_perm(P.REVIEW_BUDGET) and warning.is_paused
         context = {
             "warning": warning,
@@ -98,9 +96,7 @@ class WarningDetailView(AnyPermMixin, View):
             "reallocations": selectors.warning_reallocations(warning=warning),
         }
         context["can_reallocate"] = (
-            user.role in DEPARTMENT_ROLES
-            and user.has_perm(P.EDIT_BUDGET)
-            and user.department_id == warning.department_id
+            acts_for(user, warning.department_id, P.EDIT_BUDGET)
             and warning.response == MonitoringWarning.Response.ADJUST
             and not any(r.is_open for r in context["reallocations"])
         )
@@ -179,10 +175,7 @@ class WarningReallocationView(WarningDetailView):
         )
 
     def warning(self, request, pk):
-        warning = warning_or_404(request, pk)
-        if request.user.department_id != warning.department_id:
-            raise Http404
-        return warning
+        return warning_or_404(request, pk, own=True)
 
     def render_form(self, request, warning, form, status=200):
         return render(request, "monitoring/reallocation_form.html", {"warning": warning, "form": form}, status=status)

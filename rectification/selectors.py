@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from core.roles import P
+from core.roles import P, own_only
 from organizations.selectors import scope_to_user
 
 from .models import Item, Source, Status
@@ -51,9 +51,11 @@ def items_for_user(
     return qs.order_by("deadline", "department__order", "pk")
 
 
-def item_get_for_user(*, user, pk: int) -> Item:
-    """The item if the user may see it; ``Item.DoesNotExist`` otherwise (its existence is not revealed)."""
-    return items_for_user(user=user).get(pk=pk)
+def item_get_for_user(*, user, pk: int, own: bool = False) -> Item:
+    """The item if the user may see it; ``Item.DoesNotExist`` otherwise (its existence is not revealed).
+    ``own``: only for the department's own users, for what the department alone does with it."""
+    items = items_for_user(user=user)
+    return (own_only(items, user) if own else items).get(pk=pk)
 
 
 def items_from_source(*, user, source: str, source_id: int) -> list[Item]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log, snapshot
 from core.errors import ApplicationError, ConflictError
-from core.roles import DEPARTMENT_ROLES, P, Role
+from core.roles import DEPARTMENT_ROLES, P, Role, acts_for
 from core.uploads import check_upload
 from notifications.services import notify
 from organizations.models import Department
@@ -84,7 +84,7 @@ def issuer_of(actor) -> str:
 
 
 def _check_worker(actor, item: Item) -> None:
-    if actor.role not in DEPARTMENT_ROLES or actor.department_id != item.department_id:
+    if not acts_for(actor, item.department_id):
         raise ApplicationError(_("Only the responsible department works on this item."), code="permission_denied")
 
 

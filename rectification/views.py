@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ApplicationError
-from core.roles import P
+from core.roles import P, acts_for
 from core.uploads import serve_file
 from core.views_mixins import PermMixin, apply_error
 from organizations.models import Department
@@ -186,7 +186,7 @@ class ItemDetailView(ReadMixin, View):
 
     def render_page(self, request, item, status=200, **forms):
         user = request.user
-        is_worker = user.has_perm(P.WORK_RECTIFICATION) and user.department_id == item.department_id
+        is_worker = acts_for(user, item.department_id, P.WORK_RECTIFICATION)
         is_issuer = user.has_perm(P.ISSUE_RECTIFICATION) and user.role == item.issuer
         context = {
             "item": item,

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from core.api import VersionedETagMixin
 from core.errors import ApplicationError
-from core.roles import DEPARTMENT_ROLES, P
+from core.roles import DEPARTMENT_ROLES, P, acts_for
 from organizations.selectors import scope_to_user
 
 from .. import selectors, services
@@ -143,7 +143,7 @@ class ReportViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMo
         )
 
     def _own(self, report):
-        if report.department_id != self.request.user.department_id:
+        if not acts_for(self.request.user, report.department_id):
             raise Http404
         return report
 
@@ -252,7 +252,7 @@ class EntryViewSet(VersionedETagMixin, mixins.RetrieveModelMixin, mixins.UpdateM
     @extend_schema(request=EntrySerializer, responses={200: EntrySerializer})
     def partial_update(self, request, pk=None):
         entry = self.get_object()
-        if entry.report.department_id != request.user.department_id:
+        if not acts_for(request.user, entry.report.department_id):
             raise Http404
         serializer = EntrySerializer(entry, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -282,7 +282,7 @@ class EntryViewSet(VersionedETagMixin, mixins.RetrieveModelMixin, mixins.UpdateM
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
         entry = self.get_object()
-        if entry.report.department_id != request.user.department_id:
+        if not acts_for(request.user, entry.report.department_id):
             raise Http404
         data = EvidenceUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.http import Http404
 from django.utils import timezone
 
-from core.roles import DEPARTMENT_ROLES, P
+from core.roles import DEPARTMENT_ROLES, P, own_only
 from organizations.models import Department, User
 from organizations.selectors import scope_to_user
 
@@ -35,10 +35,12 @@ def reports_for_user(*, user) -> QuerySet[Report]:
     return scope_to_user(qs, user=user, all_perm=P.READ_ALL_REPORTS, own_perm=P.READ_OWN_REPORTS)
 
 
-def report_get_for_user(*, user, pk: int) -> Report:
-    """The report if the user may see it; otherwise 404 (its existence is not revealed)."""
+def report_get_for_user(*, user, pk: int, own: bool = False) -> Report:
+    """The report if the user may see it; otherwise 404 (its existence is not revealed). ``own``: only
+    for the department's own filer or head, for what the department alone does with it."""
+    reports = reports_for_user(user=user)
     try:
-        return reports_for_user(user=user).get(pk=pk)
+        return (own_only(reports, user) if own else reports).get(pk=pk)
     except Report.DoesNotExist:
         raise Http404 from None
 

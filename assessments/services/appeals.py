@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.errors import ApplicationError
-from core.roles import Role
+from core.roles import Role, acts_for
 from core.uploads import check_upload
 from notifications.services import notify
 from organizations.selectors import users_of_department, users_with_role
@@ -32,7 +32,7 @@ APPEALABLE = (LedgerLine.Kind.INDICATOR, LedgerLine.Kind.DEDUCTION, LedgerLine.K
 @transaction.atomic
 def appeal_file(*, score: Score, line_key: str, reason: str, actor, evidence=None) -> Appeal:
     """A department appeals one line of its published score within the plan's window (异议申诉)."""
-    if actor.department_id != score.department_id:
+    if not acts_for(actor, score.department_id):
         raise ApplicationError(_("Only the department concerned can appeal its score."), code="forbidden")
     if not score.published:
         raise ApplicationError(_("Appeals are possible once the results are published."), code="not_published")

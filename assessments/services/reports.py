@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import audit_log
 from core.errors import ApplicationError, ConflictError
-from core.roles import Role
+from core.roles import Role, acts_for
 from notifications.services import notify
 from organizations.selectors import users_of_department, users_with_role
 
@@ -177,7 +177,7 @@ def report_signoff(*, report: Report, actor, expected_version: int | None = None
     report = _lock(report, expected_version)
     if report.status != ReportStatus.PENDING_HEAD:
         raise ApplicationError(_("The report is not waiting for a sign-off."), code="not_pending")
-    if actor.department_id != report.department_id:
+    if not acts_for(actor, report.department_id):
         raise ApplicationError(_("Only the head of this department can sign off."), code="forbidden")
     _check_open(report.quarter)
     revision = report.revisions.get(number=report.revision)
@@ -223,7 +223,7 @@ def report_withdraw(*, report: Report, actor, expected_version: int | None = Non
     report = _lock(report, expected_version)
     if report.status not in (ReportStatus.SUBMITTED, ReportStatus.PENDING_HEAD):
         raise ApplicationError(_("Only a submitted report can be withdrawn."), code="not_submitted")
-    if actor.department_id != report.department_id:
+    if not acts_for(actor, report.department_id):
         raise ApplicationError(_("Only the department's own users can withdraw its report."), code="forbidden")
     _check_open(report.quarter)
     revision = report.revisions.get(number=report.revision)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ApplicationError, ConflictError
-from core.roles import DEPARTMENT_ROLES, P
+from core.roles import DEPARTMENT_ROLES, P, acts_for
 from core.uploads import serve_file
 from core.views_mixins import PermMixin
 
@@ -77,7 +77,7 @@ def _error_anchor(key: str) -> str:
 def _report_context(request, report, errors=None):
     user = request.user
     entries = selectors.entries_for_report(report)
-    own = user.department_id == report.department_id and user.role in DEPARTMENT_ROLES
+    own = acts_for(user, report.department_id)
     can_edit = own and user.has_perm(P.FILE_REPORT) and report.is_editable and not report.quarter.is_closed()
     can_review = user.has_perm(P.REVIEW_REPORT) and report.status == ReportStatus.SUBMITTED
     for e in entries:
@@ -233,9 +233,7 @@ class EvidenceRemoveView(PermMixin, View):
 
     def post(self, request, pk):
         evidence = get_object_or_404(Evidence.objects.select_related("entry__report__quarter"), pk=pk)
-        report = selectors.report_get_for_user(user=request.user, pk=evidence.entry.report_id)
-        if request.user.department_id != report.department_id:
-            raise Http404
+        report = selectors.report_get_for_user(user=request.user, pk=evidence.entry.report_id, own=True)
         run(request, services.evidence_remove, evidence=evidence, actor=request.user)
         if request.headers.get("HX-Request"):
             entry = evidence.entry
@@ -256,9 +254,7 @@ class ReportSubmitView(PermMixin, View):
     perm = P.FILE_REPORT
 
     def post(self, request, pk):
-        report = selectors.report_get_for_user(user=request.user, pk=pk)
-        if request.user.department_id != report.department_id:
-            raise Http404
+        report = selectors.report_get_for_user(user=request.user, pk=pk, own=True)
         try:
             report = services.report_submit(report=report, actor=request.user, expected_version=version_of(request))
         except ApplicationError as exc:
@@ -279,9 +275,7 @@ class ReportWithdrawView(PermMixin, View):
     perm = P.FILE_REPORT
 
     def post(self, request, pk):
-        report = selectors.report_get_for_user(user=request.user, pk=pk)
-        if request.user.department_id != report.department_id:
-            raise Http404
+        report = selectors.report_get_for_user(user=request.user, pk=pk, own=True)
         try:
             services.report_withdraw(report=report, actor=request.user, expected_version=version_of(request))
         except ApplicationError as exc:

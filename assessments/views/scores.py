@@ -16,7 +16,7 @@ from django.views import View
 
 from core.errors import ApplicationError
 from core.numbers import typed_number
-from core.roles import DEPARTMENT_ROLES, P
+from core.roles import P, acts_for
 from core.uploads import serve_file
 from core.views_mixins import PermMixin, apply_error
 from indicators.models import Category
@@ -241,7 +241,7 @@ class ScoreDetailView(PermMixin, View):
         lines = selectors.ledger_of(score)
         publication = selectors.publication_of(plan=score.plan, period=period)
         window_open = publication is not None and timezone.localdate() <= publication.appeal_deadline
-        own = request.user.department_id == score.department_id and request.user.role in DEPARTMENT_ROLES
+        own = acts_for(request.user, score.department_id)
         appeals = list(score.appeals.select_related("filed_by", "decided_by"))
         open_keys = {a.line_key for a in appeals if a.status == Appeal.Status.OPEN}
         can_exempt = request.user.has_perm(P.RECORD_EVENT)
@@ -451,9 +451,7 @@ class EventEvidenceView(PermMixin, View):
     def get(self, request, pk):
         event = get_object_or_404(ScoreEvent, pk=pk)
         user = request.user
-        allowed = user.has_perm(P.READ_ALL_SCORES) or (
-            user.role in DEPARTMENT_ROLES and user.department_id == event.department_id
-        )
+        allowed = user.has_perm(P.READ_ALL_SCORES) or acts_for(user, event.department_id)
         if not allowed or not event.evidence:
             raise Http404
         return serve_file(event.evidence, name=event.evidence_name, content_type="application/octet-stream")

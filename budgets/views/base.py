@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from core.roles import P
+from core.roles import P, acts_for
 from core.text import render as render_text
 from core.views_mixins import PermMixin
 
@@ -28,15 +28,15 @@ class AnyPermMixin(PermMixin):
     perms: tuple[str, ...] = READ_PERMS
 
 
-def project_or_404(request, pk: int) -> BudgetProject:
+def project_or_404(request, pk: int, own: bool = False) -> BudgetProject:
     try:
-        return selectors.project_get_for_user(user=request.user, pk=pk)
+        return selectors.project_get_for_user(user=request.user, pk=pk, own=own)
     except BudgetProject.DoesNotExist:
         raise Http404 from None
 
 
 def can_edit_sheet(user, project: BudgetProject) -> bool:
-    return user.has_perm(P.EDIT_BUDGET) and user.department_id == project.department_id and project.is_editable
+    return acts_for(user, project.department_id, P.EDIT_BUDGET) and project.is_editable
 
 
 def group_label(group: str) -> str:

@@ -14,7 +14,7 @@ from django.views import View
 from core.errors import ApplicationError
 from core.forms import StyledForm
 from core.numbers import to_decimal
-from core.roles import P
+from core.roles import P, acts_for
 from core.views_mixins import PermMixin, apply_error
 from indicators.choices import Method
 from indicators.models import Indicator
@@ -28,9 +28,9 @@ from ..models import DepartmentEvaluation, DepartmentSheet, DepartmentTarget, Di
 from .base import AnyPermMixin, ledger_rows
 
 
-def sheet_or_404(request, pk: int) -> DepartmentSheet:
+def sheet_or_404(request, pk: int, own: bool = False) -> DepartmentSheet:
     try:
-        return dsel.sheet_get_for_user(user=request.user, pk=pk)
+        return dsel.sheet_get_for_user(user=request.user, pk=pk, own=own)
     except DepartmentSheet.DoesNotExist:
         raise Http404 from None
 
@@ -92,7 +92,7 @@ def render_sheet(request, sheet: DepartmentSheet, *, status: int = 200, errors: 
         t.points = points.get(t.pk)
         t.error = (errors or {}).get(f"actual_{t.pk}") or (errors or {}).get(f"not_applicable_reason_{t.pk}")
     is_finance = user.has_perm(P.REVIEW_BUDGET)
-    can_edit = user.has_perm(P.EDIT_BUDGET) and user.department_id == sheet.department_id and sheet.is_editable
+    can_edit = acts_for(user, sheet.department_id, P.EDIT_BUDGET) and sheet.is_editable
     evaluation = dsel.latest_evaluation(sheet=sheet)
     amount, spent, count = dsel.department_budget(department_id=sheet.department_id, year=sheet.year)
     context = {
@@ -148,9 +148,7 @@ class DepartmentSheetActionView(PermMixin, View):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, pk, **kwargs):
-        sheet = sheet_or_404(request, pk)
-        if self.step in self.DEPARTMENT_STEPS and request.user.department_id != sheet.department_id:
-            raise Http404
+        sheet = sheet_or_404(request, pk, own=self.step in self.DEPARTMENT_STEPS)
         try:
             message = getattr(self, f"do_{self.step}")(request, sheet, **kwargs)
         except ApplicationError as exc:

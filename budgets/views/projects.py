@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -108,9 +108,7 @@ class _SheetMixin(PermMixin):
     perm = P.EDIT_BUDGET
 
     def project(self, request, pk):
-        project = project_or_404(request, pk)
-        if request.user.department_id != project.department_id:
-            raise Http404
+        project = project_or_404(request, pk, own=True)
         return project
 
 

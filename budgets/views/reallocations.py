@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ApplicationError
-from core.roles import P
+from core.roles import P, acts_for
 from core.views_mixins import apply_error
 
 from .. import reallocation_selectors, selectors, services
@@ -34,8 +34,7 @@ def reallocation_or_404(request, pk: int) -> Reallocation:
 
 def can_resubmit(user, reallocation: Reallocation) -> bool:
     return (
-        user.has_perm(P.EDIT_BUDGET)
-        and user.department_id == reallocation.department_id
+        acts_for(user, reallocation.department_id, P.EDIT_BUDGET)
         and reallocation.status == Reallocation.Status.RETURNED
     )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.errors import ApplicationError
-from core.roles import P
+from core.roles import P, acts_for
 from core.text import render as render_text
 from core.views_mixins import PermMixin, apply_error
 
@@ -92,9 +92,7 @@ def sheet_context(user, project) -> dict:
                 "sheet_version": sheet_selectors.version_in_force(project=project),
                 "adjustments": list(sheet_selectors.adjustments_of(project=project).order_by("-number")),
                 "pending_adjustment": pending,
-                "can_adjust": user.has_perm(P.EDIT_BUDGET)
-                and user.department_id == project.department_id
-                and pending is None,
+                "can_adjust": acts_for(user, project.department_id, P.EDIT_BUDGET) and pending is None,
             }
         )
     return context
@@ -106,9 +104,7 @@ class AdjustmentCreateView(PermMixin, View):
     perm = P.EDIT_BUDGET
 
     def project(self, request, pk):
-        project = project_or_404(request, pk)
-        if request.user.department_id != project.department_id:
-            raise Http404
+        project = project_or_404(request, pk, own=True)
         return project
 
     def render_form(self, request, project, form, status=200):
@@ -275,7 +271,7 @@ class LibraryListView(AnyPermMixin, View):
         pid = request.GET.get("project", "")
         if pid.isdigit():
             project = project_or_404(request, int(pid))
-            if not (request.user.department_id == project.department_id and project.is_editable):
+            if not (acts_for(request.user, project.department_id) and project.is_editable):
                 project = None
         query = request.GET.copy()
         query.pop("page", None)

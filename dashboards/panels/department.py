@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Plan
 from core.numbers import chart_number, yuan_to_wan
-from core.roles import DEPARTMENT_ROLES, P
+from core.roles import DEPARTMENT_ROLES, P, acts_for
 from organizations.models import Department
 from satisfaction.selectors import min_group_size
 
@@ -58,7 +58,7 @@ class DepartmentScope:
 
     def may(self, all_perm: str, own_perm: str) -> bool:
         if self.own:
-            return self.user.department_id == self.department.pk and self.user.has_perm(own_perm)
+            return acts_for(self.user, self.department.pk, own_perm)
         return self.user.has_perm(all_perm)
 
     @cached_property
