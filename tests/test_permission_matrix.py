@@ -64,6 +64,8 @@ EVAL = frozenset({"evaluator"})
 WORKERS = FIN | EVAL  # finance and the third-party evaluation firm (its own assigned work)
 APPRAISAL_READERS = BUDGETS | EVAL
 CALENDAR = frozenset({"admin"})  # the working calendar: kept by the system administrator
+# ... and read by every business role (reference data), not the security or audit administrator.
+CALENDAR_READ = ALL - {"security_admin", "auditor"}
 
 WRITE_OK = frozenset({200, 201, 204, 302, 400, 409})
 OWN_DEPARTMENT = {"filer": "edu", "dept_head": "edu", "filer2": "water"}
@@ -682,14 +684,14 @@ MATRIX: list[Row] = [
     R("budget-reallocation-approve", "post", FIN, pk("reallocation")),
     R("budget-reallocation-return", "post", FIN, pk("reallocation")),
     R("budget-reallocation-resubmit", "post", DEPT, pk("reallocation"), dept="edu"),
-    R("monitoring-calendar-list", "get", ALL),
+    R("monitoring-calendar-list", "get", CALENDAR_READ),
     R("monitoring-calendar-list", "post", CALENDAR, data={"date": f"{YEAR}-10-02", "kind": "holiday", "name": "国庆"}),
-    R("monitoring-calendar-detail", "get", ALL, pk("calendar_day")),
+    R("monitoring-calendar-detail", "get", CALENDAR_READ, pk("calendar_day")),
     R("monitoring-calendar-detail", "put", CALENDAR, pk("calendar_day")),
     R("monitoring-calendar-detail", "patch", CALENDAR, pk("calendar_day")),
     R("monitoring-calendar-detail", "delete", CALENDAR, pk("calendar_day")),
-    R("monitoring-calendar-deadline", "get", ALL, query=f"?start={YEAR}-07-01&days=10"),
-    R("monitoring-calendar-working-days", "get", ALL, query=f"?start={YEAR}-07-01&end={YEAR}-07-31"),
+    R("monitoring-calendar-deadline", "get", CALENDAR_READ, query=f"?start={YEAR}-07-01&days=10"),
+    R("monitoring-calendar-working-days", "get", CALENDAR_READ, query=f"?start={YEAR}-07-01&end={YEAR}-07-31"),
     R("rectification-item-list", "get", RECTIFICATION),
     R("rectification-item-list", "post", ISSUERS),
     R("rectification-item-detail", "get", RECTIFICATION, pk("rect_edu"), dept="edu"),
