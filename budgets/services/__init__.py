@@ -9,10 +9,6 @@ from .adjustments import adjustment_approve, adjustment_request, adjustment_retu
 from .appraisal_work import AssignmentClosed, NotAssigned, latest_self_evaluation
 from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot
 from .department import (
-    department_actuals_record,
-    department_evaluation_compute,
-    department_evaluation_confirm,
-    department_evaluation_publish,
     department_policy_save,
     department_sheet_approve,
     department_sheet_create,
@@ -20,6 +16,12 @@ from .department import (
     department_sheet_submit,
     department_target_delete,
     department_target_save,
+)
+from .department_evaluations import (
+    department_actuals_record,
+    department_evaluation_compute,
+    department_evaluation_confirm,
+    department_evaluation_publish,
 )
 from .disclosure import disclosure_set
 from .evaluations import evaluation_compute, evaluation_confirm, evaluation_publish, missing_actuals
