@@ -33,8 +33,9 @@ from . import services
 from .importing import RowError, choice_of, read_workbook
 from .models import Conclusion, ExAnteAssessment, ExAnteDimension
 from .services.appraisal_sheets import score_value
-from .services.appraisals import _check_actor, _lock_exante, _require_editable_work
+from .services.appraisal_work import _check_actor, _require_editable_work
 from .services.common import _check_version, _text
+from .services.exante import _lock_exante
 
 LINE_COLUMNS = ["dimension", "criteria", "points", "score", "comment"]
 CONCLUSION_COLUMNS = ["conclusion", "required_changes", "summary"]

@@ -6,27 +6,9 @@ recommendations (docs/budgets.md).
 """
 
 from .adjustments import adjustment_approve, adjustment_request, adjustment_return
-from .appraisals import (
-    AssignmentClosed,
-    NotAssigned,
-    exante_block,
-    exante_evidence_add,
-    exante_problems,
-    exante_required,
-    exante_review,
-    exante_save,
-    exante_start,
-    exante_submit,
-    latest_self_evaluation,
-    package_create,
-    package_update,
-)
+from .appraisal_work import AssignmentClosed, NotAssigned, latest_self_evaluation
 from .common import PROJECT_FIELDS, TARGET_FIELDS, sheet_snapshot
 from .department import (
-    department_actuals_record,
-    department_evaluation_compute,
-    department_evaluation_confirm,
-    department_evaluation_publish,
     department_policy_save,
     department_sheet_approve,
     department_sheet_create,
@@ -35,8 +17,24 @@ from .department import (
     department_target_delete,
     department_target_save,
 )
+from .department_evaluations import (
+    department_actuals_record,
+    department_evaluation_compute,
+    department_evaluation_confirm,
+    department_evaluation_publish,
+)
 from .disclosure import disclosure_set
 from .evaluations import evaluation_compute, evaluation_confirm, evaluation_publish, missing_actuals
+from .exante import (
+    exante_block,
+    exante_evidence_add,
+    exante_problems,
+    exante_required,
+    exante_review,
+    exante_save,
+    exante_start,
+    exante_submit,
+)
 from .execution import (
     actuals_record,
     spending_record,
@@ -62,6 +60,7 @@ from .sheets import (
     target_delete,
     target_save,
 )
+from .work_packages import package_create, package_update
 
 __all__ = [
     "AssignmentClosed",

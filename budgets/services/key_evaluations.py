@@ -44,8 +44,8 @@ from .appraisal_sheets import (
     sheet_total,
     year_weights,
 )
-from .appraisals import (
-    KEY_FIELDS,
+from .appraisal_work import (
+    WORK_FIELDS,
     _check_actor,
     _link,
     _notify_finance,
@@ -57,6 +57,8 @@ from .appraisals import (
     latest_self_evaluation,
 )
 from .common import _check_version, _text
+
+KEY_FIELDS = WORK_FIELDS + ["grade", "findings", "self_evaluation", "entered_as_total"]
 
 
 def _state(key: KeyEvaluation) -> dict:

@@ -191,7 +191,7 @@ def project_submit(*, project: BudgetProject, actor, expected_version: int | Non
             code="incomplete_sheet",
         )
     # A new project at or above the year's threshold needs a supporting ex-ante assessment.
-    from .appraisals import exante_block
+    from .exante import exante_block
 
     blocked = exante_block(project)
     if blocked is not None:
