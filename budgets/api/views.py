@@ -35,9 +35,6 @@ from .filters import (
 )
 
 READ = (P.READ_OWN_BUDGETS, P.READ_ALL_BUDGETS)
-YEAR = OpenApiParameter("year", int, description="Year of the projects")
-DEPARTMENT = OpenApiParameter("department", str, description="Department code")
-PROJECT = OpenApiParameter("project", int, description="Project id")
 
 
 # The project's permission: a ``required_perms`` value may be a tuple, of which any one will do.
