@@ -168,10 +168,15 @@ def latest_evaluation(*, project: BudgetProject) -> Evaluation | None:
     return Evaluation.objects.filter(project=project).select_related("computed_by").order_by("-number").first()
 
 
+def latest_evaluations(qs: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    """Of ``qs``, the evaluations that are the latest of their project."""
+    latest = Evaluation.objects.filter(project=OuterRef("project")).order_by("-number").values("pk")[:1]
+    return qs.filter(pk=Subquery(latest))
+
+
 def evaluations_for_user(*, user, year: int | None = None, department: str = "") -> QuerySet[Evaluation]:
     """The latest evaluation of each project the user may see."""
-    latest = Evaluation.objects.filter(project=OuterRef("project")).order_by("-number").values("pk")[:1]
-    qs = scoped(Evaluation.objects.all(), user=user, field="project__department").filter(pk=Subquery(latest))
+    qs = latest_evaluations(scoped(Evaluation.objects.all(), user=user, field="project__department"))
     if year:
         qs = qs.filter(project__year=year)
     if department:

@@ -136,6 +136,27 @@ class ChoiceFilter(filters.ChoiceFilter):
         return super().filter(qs, self.lookup(value) if self.lookup else value)
 
 
+class KnownValueFilter(TextFilter):
+    """One of fixed values, e.g. a status; any other value filters nothing (neither refused nor empty)."""
+
+    def __init__(self, *args, values, **kwargs):
+        self.values = list(values)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value not in self.values:
+            return qs
+        return super().filter(qs, value)
+
+
+def known_value_filter(field_name: str, *, values, label: str = "") -> KnownValueFilter:
+    """A ``KnownValueFilter`` shown in the schema as text with its values."""
+    values = list(values)
+    made = KnownValueFilter(field_name=field_name, values=values, label=label)
+    schema = {"type": "string", "enum": values} | ({"description": label} if label else {})
+    return extend_schema_field(schema)(made)
+
+
 def choice_filter(field_name: str, *, choices, message, lookup=None) -> ChoiceFilter:
     """A ``ChoiceFilter`` shown in the schema as text with its values (whatever the stored type)."""
     choices = list(choices)

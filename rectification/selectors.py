@@ -41,14 +41,16 @@ def items_for_user(
     if department:
         qs = qs.filter(department__code=department)
     if overdue is not None:
-        today = today or timezone.localdate()
-        late = {"deadline__lt": today}
-        qs = (
-            qs.filter(**late).exclude(status=Status.CLOSED)
-            if overdue
-            else qs.exclude(pk__in=Item.objects.filter(**late).exclude(status=Status.CLOSED).values("pk"))
-        )
+        qs = overdue_or_not(qs, overdue=overdue, today=today)
     return qs.order_by("deadline", "department__order", "pk")
+
+
+def overdue_or_not(qs: QuerySet[Item], *, overdue: bool, today: dt.date | None = None) -> QuerySet[Item]:
+    """Of ``qs``, the items past their deadline and not closed (``overdue``), or the others."""
+    late = {"deadline__lt": today or timezone.localdate()}
+    if overdue:
+        return qs.filter(**late).exclude(status=Status.CLOSED)
+    return qs.exclude(pk__in=Item.objects.filter(**late).exclude(status=Status.CLOSED).values("pk"))
 
 
 def item_get_for_user(*, user, pk: int, own: bool = False) -> Item:

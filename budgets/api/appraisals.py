@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -31,18 +31,15 @@ from ..models import (
     ExAnteAssessment,
     ExAnteLine,
     WorkPackage,
-    WorkStatus,
 )
 from ..services.appraisals import check_package_open, is_evaluator
 from .appraisal_import import ExAnteImportMixin
+from .filters import ExAnteFilter, WorkPackageFilter
 from .serializers import DepartmentRefSerializer, ProjectRefSerializer
-from .views import BudgetPermission, _int
+from .views import BudgetPermission
 
 READ = (P.READ_OWN_BUDGETS, P.READ_ALL_BUDGETS, P.EVALUATE_ASSIGNED)
 WORKERS = (P.REVIEW_BUDGET, P.EVALUATE_ASSIGNED)
-YEAR = OpenApiParameter("year", int, description="Year of the projects")
-PROJECT = OpenApiParameter("project", int, description="Project id")
-STATUS = OpenApiParameter("status", str, enum=WorkStatus.values)
 
 
 # --- serializers -----------------------------------------------------------------------------------------------
@@ -204,7 +201,6 @@ def _package(request, pk) -> WorkPackage | None:
         raise Http404 from None
 
 
-@extend_schema_view(list=extend_schema(parameters=[YEAR]))
 class WorkPackageViewSet(
     VersionedETagMixin,
     mixins.ListModelMixin,
@@ -217,10 +213,11 @@ class WorkPackageViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = PackageSerializer
     queryset = WorkPackage.objects.none()
+    filterset_class = WorkPackageFilter
     required_perms = {"list": WORKERS, "retrieve": WORKERS, "*": P.REVIEW_BUDGET}
 
     def get_queryset(self):
-        return aps.packages_for_user(user=self.request.user, year=_int(self.request.query_params.get("year")))
+        return aps.packages_for_user(user=self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = PackageSerializer(data=request.data)
@@ -274,23 +271,16 @@ class _WorkViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveMod
             raise Http404 from None
 
 
-@extend_schema_view(list=extend_schema(parameters=[YEAR, PROJECT, STATUS]))
 class ExAnteViewSet(ExAnteImportMixin, _WorkViewSet):
     """Ex-ante performance assessments (事前绩效评估) with their five-dimension score sheets."""
 
     serializer_class = ExAnteSerializer
     queryset = ExAnteAssessment.objects.none()
+    filterset_class = ExAnteFilter
     required_perms = {**_WorkViewSet.required_perms, "import_": WORKERS, "import_template": WORKERS}
 
     def get_queryset(self):
-        p = self.request.query_params
-        qs = aps.exante_for_user(
-            user=self.request.user,
-            year=_int(p.get("year")),
-            project=_int(p.get("project")),
-            status=p.get("status", "") if p.get("status") in WorkStatus.values else "",
-        )
-        return qs.prefetch_related("lines__evidence")
+        return aps.exante_for_user(user=self.request.user).prefetch_related("lines__evidence")
 
     @extend_schema(request=StartSerializer, responses={201: ExAnteSerializer})
     def create(self, request, *args, **kwargs):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -34,10 +34,8 @@ from ..models import (
 )
 from ..services.department import TARGET_FIELDS
 from . import serializers as s
-from .views import READ, YEAR, BudgetPermission, _int
-
-SHEET = OpenApiParameter("sheet", int, description="Department-wide sheet id")
-
+from .filters import DepartmentEvaluationFilter, DepartmentSheetFilter, DepartmentTargetFilter, DisclosureFilter
+from .views import READ, BudgetPermission, _int
 
 # --- serializers --------------------------------------------------------------------------------
 
@@ -258,10 +256,7 @@ def _version(request) -> int | None:
     return data.validated_data.get("version")
 
 
-@extend_schema_view(
-    list=extend_schema(parameters=[YEAR, OpenApiParameter("department", str), OpenApiParameter("status", str)]),
-    retrieve=extend_schema(responses={200: DepartmentSheetDetailSerializer}),
-)
+@extend_schema_view(retrieve=extend_schema(responses={200: DepartmentSheetDetailSerializer}))
 class DepartmentSheetViewSet(
     VersionedETagMixin,
     mixins.ListModelMixin,
@@ -274,6 +269,7 @@ class DepartmentSheetViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = DepartmentSheetSerializer
     queryset = DepartmentSheet.objects.none()
+    filterset_class = DepartmentSheetFilter
     required_perms = {
         "list": READ,
         "retrieve": READ,
@@ -283,15 +279,7 @@ class DepartmentSheetViewSet(
     }
 
     def get_queryset(self):
-        p = self.request.query_params
-        if p.get("year") and _int(p.get("year")) is None:
-            return DepartmentSheet.objects.none()
-        return dsel.sheets_for_user(
-            user=self.request.user,
-            year=_int(p.get("year")),
-            department=p.get("department", ""),
-            status=p.get("status", ""),
-        )
+        return dsel.sheets_for_user(user=self.request.user)
 
     def get_serializer_class(self):
         return DepartmentSheetDetailSerializer if self.action == "retrieve" else DepartmentSheetSerializer
@@ -358,22 +346,19 @@ class DepartmentSheetViewSet(
         return Response(DepartmentEvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(parameters=[SHEET]))
 class DepartmentTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
     """Targets of department-wide sheets; written by the department while its sheet is a draft or returned."""
 
     permission_classes = [BudgetPermission]
     serializer_class = DepartmentTargetSerializer
     queryset = DepartmentTarget.objects.none()
+    filterset_class = DepartmentTargetFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.EDIT_BUDGET}
 
     def get_queryset(self):
         qs = selectors.scoped(
             DepartmentTarget.objects.select_related("sheet"), user=self.request.user, field="sheet__department"
         )
-        sheet = self.request.query_params.get("sheet")
-        if sheet:
-            qs = qs.filter(sheet_id=sheet) if sheet.isdigit() else qs.none()
         return qs.order_by("sheet_id", "order", "id")
 
     def _data(self, serializer) -> dict:
@@ -405,18 +390,17 @@ class DepartmentTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(list=extend_schema(parameters=[YEAR, OpenApiParameter("status", str)]))
 class DepartmentEvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     """Department-wide evaluations with their ledgers; finance confirms and publishes the latest."""
 
     permission_classes = [BudgetPermission]
     serializer_class = DepartmentEvaluationSerializer
     queryset = DepartmentEvaluation.objects.none()
+    filterset_class = DepartmentEvaluationFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
 
     def get_queryset(self):
-        p = self.request.query_params
-        return dsel.evaluations_for_user(user=self.request.user, year=_int(p.get("year")), status=p.get("status", ""))
+        return dsel.evaluations_for_user(user=self.request.user)
 
     @extend_schema(request=None, responses={200: DepartmentEvaluationSerializer})
     @action(detail=True, methods=["post"])
@@ -487,7 +471,6 @@ class DepartmentPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
         return self.update(request, year=year)
 
 
-@extend_schema_view(list=extend_schema(parameters=[YEAR]))
 class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Disclosure decisions: finance withholds an item's targets or evaluation with a reason (不予公开原因),
     or discloses it again. POST sets the decision of an item and part (creating or updating it)."""
@@ -495,10 +478,11 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     permission_classes = [BudgetPermission]
     serializer_class = DisclosureSerializer
     queryset = Disclosure.objects.none()
+    filterset_class = DisclosureFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
 
     def get_queryset(self):
-        return dsel.disclosures_for_user(user=self.request.user, year=_int(self.request.query_params.get("year")))
+        return dsel.disclosures_for_user(user=self.request.user)
 
     @extend_schema(request=DisclosureSerializer, responses={200: DisclosureSerializer})
     def create(self, request, *args, **kwargs):

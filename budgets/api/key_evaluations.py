@@ -7,7 +7,7 @@ the evaluation firm writes only the work of its own packages while their period 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -18,12 +18,9 @@ from core.roles import P
 from .. import appraisal_selectors as aps
 from .. import services
 from ..choices import GRADES
-from ..models import MAX_TEXT, KeyEvaluation, KeyLine, WorkStatus
+from ..models import MAX_TEXT, KeyEvaluation, KeyLine
 from .appraisals import (
-    PROJECT,
-    STATUS,
     WORK_FIELDS,
-    YEAR,
     AppraisalEvidenceUploadSerializer,
     EvidenceRefSerializer,
     LineWriteSerializer,
@@ -34,6 +31,7 @@ from .appraisals import (
     _WorkSerializer,
     _WorkViewSet,
 )
+from .filters import KeyEvaluationFilter
 from .serializers import DepartmentRefSerializer
 from .views import _int
 
@@ -99,23 +97,16 @@ class GapSerializer(serializers.Serializer):
     abs_gap = serializers.DecimalField(max_digits=7, decimal_places=2)
 
 
-@extend_schema_view(list=extend_schema(parameters=[YEAR, PROJECT, STATUS]))
 class KeyEvaluationViewSet(_WorkViewSet):
     """Key evaluations (财政重点评价) with their four-dimension sheets, beside the self-evaluations."""
 
     serializer_class = KeySerializer
     queryset = KeyEvaluation.objects.none()
+    filterset_class = KeyEvaluationFilter
     required_perms = {**_WorkViewSet.required_perms, "create": P.REVIEW_BUDGET, "gaps": P.REVIEW_BUDGET}
 
     def get_queryset(self):
-        p = self.request.query_params
-        qs = aps.keys_for_user(
-            user=self.request.user,
-            year=_int(p.get("year")),
-            project=_int(p.get("project")),
-            status=p.get("status", "") if p.get("status") in WorkStatus.values else "",
-        )
-        return qs.prefetch_related("lines__evidence")
+        return aps.keys_for_user(user=self.request.user).prefetch_related("lines__evidence")
 
     def _fresh(self, key):
         return aps.keys_for_user(user=self.request.user).prefetch_related("lines__evidence").get(pk=key.pk)
@@ -186,8 +177,11 @@ class KeyEvaluationViewSet(_WorkViewSet):
         )
         return Response(KeySerializer(self._fresh(key)).data)
 
-    @extend_schema(parameters=[YEAR], responses={200: GapSerializer(many=True)})
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="Year of the projects")],
+        responses={200: GapSerializer(many=True)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def gaps(self, request):
         """Per department: mean self-evaluation, mean key score, mean gap and mean absolute gap of a year."""
         year = _int(request.query_params.get("year"))

@@ -19,6 +19,7 @@ from core.roles import P
 from .. import importing, library_import, services, sheet_selectors, targetrules
 from ..choices import BudgetDimension, BudgetSubdimension, Operator
 from ..models import MAX_TEXT, LibraryIndicator, Sector
+from .filters import LibraryIndicatorFilter
 from .serializers import ImportRowErrorSerializer
 from .views import READ, BudgetPermission, _int, project_for
 
@@ -143,17 +144,6 @@ class LibraryIndicatorDetailSerializer(LibraryIndicatorSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Text in name, code or definition"),
-            OpenApiParameter("sector", str, description="Sector code"),
-            OpenApiParameter("dimension", str, enum=BudgetDimension.values),
-            OpenApiParameter("subdimension", str, enum=BudgetSubdimension.values),
-            OpenApiParameter(
-                "state", str, enum=["retired", "all"], description="Retired indicators only, or all (default: in use)"
-            ),
-        ]
-    ),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("project", int, description="Benchmarks for this project (same category first)")]
     ),
@@ -172,18 +162,16 @@ class LibraryIndicatorViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = LibraryIndicatorSerializer
     queryset = LibraryIndicator.objects.none()
+    filterset_class = LibraryIndicatorFilter
     required_perms = {"list": READ, "retrieve": READ, "sectors": READ, "*": P.MANAGE_BUDGET_LIBRARY}
 
     def get_queryset(self):
-        p = self.request.query_params
-        return sheet_selectors.library_search(
-            q=p.get("q", ""),
-            sector=p.get("sector", ""),
-            dimension=p.get("dimension", ""),
-            subdimension=p.get("subdimension", ""),
-            active_only=self.action == "list",
-            state=p.get("state", "") if self.action == "list" else "all",
-        )
+        return sheet_selectors.library_search(state="all")
+
+    def filter_queryset(self, queryset):
+        # Only the list is searched (those in use unless ``state``): one indicator is found by its id
+        # whatever the parameters.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _fresh(self, indicator):
         return sheet_selectors.library_search(state="all").get(pk=indicator.pk)
@@ -269,6 +257,6 @@ class LibraryIndicatorViewSet(
         return LibraryIndicatorDetailSerializer if self.action == "retrieve" else LibraryIndicatorSerializer
 
     @extend_schema(responses={200: SectorSerializer(many=True)})
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def sectors(self, request):
         return Response(SectorSerializer(sheet_selectors.sectors(), many=True).data)

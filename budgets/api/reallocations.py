@@ -6,7 +6,7 @@ department sees its own requests only, another department's answer 404.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,8 +15,9 @@ from core.api import VersionedETagMixin
 from core.roles import P
 
 from .. import reallocation_selectors, services
-from ..models import Reallocation, ReallocationStatus
-from .views import READ, BudgetPermission, _int
+from ..models import Reallocation
+from .filters import ReallocationFilter
+from .views import READ, BudgetPermission
 
 
 class ReallocationSerializer(serializers.ModelSerializer):
@@ -77,16 +78,6 @@ class ReallocationResubmitSerializer(ReallocationDecisionSerializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("status", str, enum=ReallocationStatus.values),
-            OpenApiParameter("department", str, description="Department code"),
-            OpenApiParameter("project", int, description="From or to this project"),
-        ]
-    )
-)
 class ReallocationViewSet(
     VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -95,6 +86,7 @@ class ReallocationViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = ReallocationSerializer
     queryset = Reallocation.objects.none()
+    filterset_class = ReallocationFilter
     required_perms = {
         "list": READ,
         "retrieve": READ,
@@ -104,14 +96,7 @@ class ReallocationViewSet(
     }
 
     def get_queryset(self):
-        p = self.request.query_params
-        return reallocation_selectors.reallocations_for_user(
-            user=self.request.user,
-            year=_int(p.get("year")),
-            status=p.get("status", ""),
-            department=p.get("department", "")[:40],
-            project=_int(p.get("project")),
-        )
+        return reallocation_selectors.reallocations_for_user(user=self.request.user)
 
     @extend_schema(request=ReallocationDecisionSerializer, responses={200: ReallocationSerializer})
     @action(detail=True, methods=["post"])

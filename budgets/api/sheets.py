@@ -7,7 +7,7 @@ sees and asks for revisions of its own department's projects only; another depar
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -19,10 +19,8 @@ from core.text import render
 from .. import selectors, services, sheet_selectors, targetrules
 from ..choices import GRADES, BudgetDimension
 from ..models import SheetReview, TargetAdjustment
+from .filters import AdjustmentFilter, SheetReviewFilter
 from .views import READ, BudgetPermission, _int, _own_project, project_for
-
-PROJECT = OpenApiParameter("project", int, description="Project id")
-
 
 # ---- serializers --------------------------------------------------------------------------
 
@@ -158,13 +156,13 @@ class SheetGradeSerializer(serializers.Serializer):
 # ---- viewsets -----------------------------------------------------------------------------
 
 
-@extend_schema_view(list=extend_schema(parameters=[PROJECT]))
 class AdjustmentViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Mid-year revisions of approved target sheets (绩效目标调整): asked by the department, decided by finance."""
 
     permission_classes = [BudgetPermission]
     serializer_class = AdjustmentSerializer
     queryset = TargetAdjustment.objects.none()
+    filterset_class = AdjustmentFilter
     required_perms = {
         "list": READ,
         "retrieve": READ,
@@ -180,9 +178,6 @@ class AdjustmentViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.Retrie
             user=self.request.user,
             field="project__department",
         )
-        project = self.request.query_params.get("project")
-        if project:
-            qs = qs.filter(project_id=_int(project) or 0)
         return qs.order_by("project_id", "-number")
 
     @extend_schema(request=AdjustmentCreateSerializer, responses={201: AdjustmentSerializer})
@@ -232,7 +227,7 @@ class AdjustmentViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.Retrie
     @extend_schema(
         parameters=[OpenApiParameter("project", int, required=True)], responses={200: VersionRowSerializer(many=True)}
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def versions(self, request):
         """Every version of the project's approved sheet, oldest first; the last is in force."""
         pid = _int(request.query_params.get("project"))
@@ -253,21 +248,17 @@ class AdjustmentViewSet(VersionedETagMixin, mixins.ListModelMixin, mixins.Retrie
         return Response(VersionRowSerializer(rows, many=True).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[PROJECT, OpenApiParameter("year", int)]))
 class SheetReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Finance's grade of each target sheet's quality (优/良/中/差) with the flags seen when grading."""
 
     permission_classes = [BudgetPermission]
     serializer_class = SheetReviewSerializer
     queryset = SheetReview.objects.none()
+    filterset_class = SheetReviewFilter
     required_perms = {"list": READ, "retrieve": READ, "flags": READ, "create": P.REVIEW_BUDGET}
 
     def get_queryset(self):
-        p = self.request.query_params
-        qs = sheet_selectors.reviews_for_user(user=self.request.user, year=_int(p.get("year")))
-        if p.get("project"):
-            qs = qs.filter(project_id=_int(p["project"]) or 0)
-        return qs
+        return sheet_selectors.reviews_for_user(user=self.request.user)
 
     @extend_schema(request=SheetGradeSerializer, responses={200: SheetReviewSerializer})
     def create(self, request, *args, **kwargs):
@@ -287,7 +278,7 @@ class SheetReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(
         parameters=[OpenApiParameter("project", int, required=True)], responses={200: FlagSerializer(many=True)}
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def flags(self, request):
         """The quality flags of the project's sheet as it is now."""
         pid = _int(request.query_params.get("project"))

@@ -23,14 +23,18 @@ from core.roles import P
 from indicators.models import Indicator
 
 from .. import exports, importing, selectors, services
-from ..choices import ProjectStatus
 from ..models import BudgetProject, BudgetTarget, Evaluation, Recommendation, SpendingRecord, Tranche
 from . import serializers as s
+from .filters import (
+    EvaluationFilter,
+    ProjectFilter,
+    RecommendationFilter,
+    SpendingFilter,
+    TargetFilter,
+    TrancheFilter,
+)
 
 READ = (P.READ_OWN_BUDGETS, P.READ_ALL_BUDGETS)
-YEAR = OpenApiParameter("year", int, description="Year of the projects")
-DEPARTMENT = OpenApiParameter("department", str, description="Department code")
-PROJECT = OpenApiParameter("project", int, description="Project id")
 
 
 # The project's permission: a ``required_perms`` value may be a tuple, of which any one will do.
@@ -70,17 +74,7 @@ def _indicator(project: BudgetProject, code: str | None):
     return ind
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            YEAR,
-            DEPARTMENT,
-            OpenApiParameter("status", str, enum=ProjectStatus.values),
-            OpenApiParameter("q", str, description="Text in name or code"),
-        ]
-    ),
-    retrieve=extend_schema(responses={200: s.ProjectDetailSerializer}),
-)
+@extend_schema_view(retrieve=extend_schema(responses={200: s.ProjectDetailSerializer}))
 class BudgetProjectViewSet(
     VersionedETagMixin,
     mixins.ListModelMixin,
@@ -94,6 +88,7 @@ class BudgetProjectViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = s.ProjectSerializer
     queryset = BudgetProject.objects.none()
+    filterset_class = ProjectFilter
     required_perms = {
         "list": READ,
         "retrieve": READ,
@@ -112,16 +107,7 @@ class BudgetProjectViewSet(
     }
 
     def get_queryset(self):
-        p = self.request.query_params
-        qs = selectors.projects_for_user(
-            user=self.request.user,
-            year=_int(p.get("year")),
-            department=p.get("department", ""),
-            status=p.get("status", ""),
-            q=p.get("q", "")[:100],
-        )
-        if p.get("year") and _int(p.get("year")) is None:
-            return qs.none()
+        qs = selectors.projects_for_user(user=self.request.user)
         if self.action == "retrieve":
             qs = qs.prefetch_related("targets__indicator")
         return qs
@@ -189,7 +175,7 @@ class BudgetProjectViewSet(
         return Response(s.ProjectSerializer(project_for(request, pk)).data)
 
     @extend_schema(responses={200: s.RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def revisions(self, request, pk=None):
         """Every stored revision of the sheet, newest first."""
         project = project_for(request, pk)
@@ -266,13 +252,13 @@ class BudgetProjectViewSet(
         return Response(result.as_json(), status=status.HTTP_200_OK if result.valid else status.HTTP_400_BAD_REQUEST)
 
 
-@extend_schema_view(list=extend_schema(parameters=[PROJECT]))
 class BudgetTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
     """Targets of the sheets; written by the department while its sheet is a draft or returned."""
 
     permission_classes = [BudgetPermission]
     serializer_class = s.TargetSerializer
     queryset = BudgetTarget.objects.none()
+    filterset_class = TargetFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.EDIT_BUDGET}
 
     def get_queryset(self):
@@ -281,9 +267,6 @@ class BudgetTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
             user=self.request.user,
             field="project__department",
         )
-        project = self.request.query_params.get("project")
-        if project:
-            qs = qs.filter(project_id=project) if project.isdigit() else qs.none()
         return qs.order_by("project_id", "order", "id")
 
     def _data(self, serializer, project) -> dict:
@@ -322,7 +305,6 @@ class BudgetTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(list=extend_schema(parameters=[PROJECT]))
 class SpendingViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -332,6 +314,7 @@ class SpendingViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = s.SpendingSerializer
     queryset = SpendingRecord.objects.none()
+    filterset_class = SpendingFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
 
     def get_queryset(self):
@@ -340,9 +323,6 @@ class SpendingViewSet(
             user=self.request.user,
             field="project__department",
         )
-        project = self.request.query_params.get("project")
-        if project:
-            qs = qs.filter(project_id=project) if project.isdigit() else qs.none()
         return qs.order_by("project_id", "date", "id")
 
     def create(self, request, *args, **kwargs):
@@ -354,7 +334,6 @@ class SpendingViewSet(
         return Response(s.SpendingSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema_view(list=extend_schema(parameters=[PROJECT]))
 class TrancheViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -363,6 +342,7 @@ class TrancheViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = s.TrancheSerializer
     queryset = Tranche.objects.none()
+    filterset_class = TrancheFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
 
     def get_queryset(self):
@@ -371,9 +351,6 @@ class TrancheViewSet(
             user=self.request.user,
             field="project__department",
         )
-        project = self.request.query_params.get("project")
-        if project:
-            qs = qs.filter(project_id=project) if project.isdigit() else qs.none()
         return qs.order_by("project_id", "order", "id")
 
     def create(self, request, *args, **kwargs):
@@ -403,23 +380,14 @@ class TrancheViewSet(
         return Response(s.TrancheSerializer(tranche).data)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            YEAR,
-            DEPARTMENT,
-            PROJECT,
-            OpenApiParameter("all", bool, description="Every evaluation, not only each project's latest"),
-        ]
-    ),
-    retrieve=extend_schema(responses={200: s.EvaluationDetailSerializer}),
-)
+@extend_schema_view(retrieve=extend_schema(responses={200: s.EvaluationDetailSerializer}))
 class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     """Project self-evaluations; the detail carries the ledger whose lines sum exactly to ``total``."""
 
     permission_classes = [BudgetPermission]
     serializer_class = s.EvaluationSerializer
     queryset = Evaluation.objects.none()
+    filterset_class = EvaluationFilter
     required_perms = {"list": READ, "retrieve": READ, "confirm": P.REVIEW_BUDGET, "publish": P.REVIEW_BUDGET}
 
     @extend_schema(request=None, responses={200: s.EvaluationDetailSerializer})
@@ -437,38 +405,22 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.EvaluationDetailSerializer(evaluation).data)
 
     def get_queryset(self):
-        p = self.request.query_params
-        user = self.request.user
-        if self.action in ("retrieve", "confirm", "publish") or p.get("all") in ("1", "true"):
-            qs = selectors.scoped(
-                Evaluation.objects.select_related("project", "project__department", "computed_by"),
-                user=user,
-                field="project__department",
-            )
-            if p.get("year"):
-                qs = qs.filter(project__year=_int(p["year"]) or 0)
-            if p.get("department"):
-                qs = qs.filter(project__department__code=p["department"])
-        else:
-            qs = selectors.evaluations_for_user(user=user, year=_int(p.get("year")), department=p.get("department", ""))
-        if p.get("project"):
-            qs = qs.filter(project_id=_int(p["project"]) or 0)
+        qs = selectors.scoped(
+            Evaluation.objects.select_related("project", "project__department", "computed_by"),
+            user=self.request.user,
+            field="project__department",
+        )
         return qs.order_by("project_id", "-number")
+
+    def filter_queryset(self, queryset):
+        # Only the list is filtered (each project's latest unless ``all``): one evaluation is found
+        # by its id whatever the parameters.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def get_serializer_class(self):
         return s.EvaluationDetailSerializer if self.action == "retrieve" else s.EvaluationSerializer
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, description="Budget year (default: the current year)"),
-            DEPARTMENT,
-            OpenApiParameter("status", str),
-            OpenApiParameter("kind", str),
-        ]
-    )
-)
 class RecommendationViewSet(
     VersionedETagMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -477,6 +429,7 @@ class RecommendationViewSet(
     permission_classes = [BudgetPermission]
     serializer_class = s.RecommendationSerializer
     queryset = Recommendation.objects.none()
+    filterset_class = RecommendationFilter
     required_perms = {
         "list": P.READ_ALL_BUDGETS,
         "retrieve": P.READ_ALL_BUDGETS,
@@ -491,10 +444,14 @@ class RecommendationViewSet(
     def get_queryset(self):
         if self.action != "list":
             return Recommendation.objects.select_related("project", "department", "evaluation", "decided_by")
-        p = self.request.query_params
-        return selectors.recommendations_list(
-            year=self._year(), department=p.get("department", ""), status=p.get("status", ""), kind=p.get("kind", "")
-        )
+        return Recommendation.objects.select_related(
+            "project", "department", "evaluation", "key_evaluation", "decided_by"
+        ).order_by("department__order", "project__code")
+
+    def filter_queryset(self, queryset):
+        # Only the list is filtered (of the current year by default): one recommendation is found
+        # by its id whatever the parameters.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
     def _decide(self, request, decision: str):
         body = request.data.copy() if hasattr(request.data, "copy") else {}
@@ -534,7 +491,7 @@ class RecommendationViewSet(
         return Response(counts)
 
     @extend_schema(parameters=[OpenApiParameter("year", int)], responses={200: s.SummaryRowSerializer(many=True)})
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def summary(self, request):
         """Next year's recommended amounts by department."""
         rows = selectors.recommendation_summary(year=self._year())

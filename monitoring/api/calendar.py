@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from core.roles import P
 
 from .. import selectors, services
 from ..models import CalendarDay
+from .filters import CalendarDayFilter
 
 MAX_DAYS = 366
 MAX_SPAN = datetime.timedelta(days=3 * 366)
@@ -79,12 +79,6 @@ WRITE = {"add": "monitoring.add_calendarday", "change": "monitoring.change_calen
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, description="Only the days of this year"),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=CalendarDay.Kind.values),
-        ]
-    ),
     create=extend_schema(request=CalendarDayWriteSerializer, responses={201: CalendarDaySerializer}),
     update=extend_schema(request=CalendarDayWriteSerializer, responses={200: CalendarDaySerializer}),
     partial_update=extend_schema(request=CalendarDayPatchSerializer, responses={200: CalendarDaySerializer}),
@@ -105,6 +99,7 @@ class CalendarDayViewSet(
     permission_classes = [IsAuthenticatedWithRole]
     serializer_class = CalendarDaySerializer
     queryset = CalendarDay.objects.none()
+    filterset_class = CalendarDayFilter
     required_perms = {
         "list": P.READ_REFERENCE,
         "retrieve": P.READ_REFERENCE,
@@ -117,11 +112,7 @@ class CalendarDayViewSet(
     }
 
     def get_queryset(self):
-        p = self.request.query_params
-        year = p.get("year", "")
-        return selectors.calendar_days(
-            year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None, kind=p.get("kind", "")
-        )
+        return selectors.calendar_days()
 
     def create(self, request, *args, **kwargs):
         """Add a holiday or make-up working day. One row per date; a make-up working day is a Saturday or Sunday."""

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from core.roles import P
 
 from .. import rules, selectors, services
 from ..models import MonitoringWarning
+from .filters import WarningFilter
 
 
 class ResultSerializer(serializers.Serializer):
@@ -177,21 +178,13 @@ class WarningReallocationSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=MonitoringWarning.Status.values),
-            OpenApiParameter("department", OpenApiTypes.STR, description="Department code"),
-        ]
-    )
-)
 class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Dual-monitoring warnings: the department responds within the working days given; finance lifts a pause."""
 
     permission_classes = [BudgetPermission]
     serializer_class = MonitoringWarningSerializer
     queryset = MonitoringWarning.objects.none()
+    filterset_class = WarningFilter
     required_perms = {
         "list": READ,
         "retrieve": READ,
@@ -202,14 +195,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     }
 
     def get_queryset(self):
-        p = self.request.query_params
-        year = p.get("year", "")
-        return selectors.warnings_for_user(
-            user=self.request.user,
-            year=int(year) if year.isdigit() else None,
-            status=p.get("status", ""),
-            department=p.get("department", "")[:40],
-        ).prefetch_related("reallocation_links")
+        return selectors.warnings_for_user(user=self.request.user).prefetch_related("reallocation_links")
 
     def _warning(self, pk) -> MonitoringWarning:
         if not str(pk).isdigit():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -21,8 +21,9 @@ from core.roles import P
 from organizations.models import Department
 
 from .. import selectors, services, sources
-from ..models import Item, Source, Status
+from ..models import Item, Source
 from . import serializers as s
+from .filters import ItemFilter
 
 READ = (P.READ_ALL_RECTIFICATION, P.READ_OWN_RECTIFICATION)
 
@@ -34,24 +35,14 @@ def _item(request, pk) -> Item:
         raise Http404 from None
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("year", int),
-            OpenApiParameter("source", str, enum=Source.values),
-            OpenApiParameter("status", str, enum=Status.values),
-            OpenApiParameter("department", str, description="Department code"),
-            OpenApiParameter("overdue", bool, description="true: overdue only; false: not overdue"),
-        ]
-    ),
-    retrieve=extend_schema(responses={200: s.RectificationItemDetailSerializer}),
-)
+@extend_schema_view(retrieve=extend_schema(responses={200: s.RectificationItemDetailSerializer}))
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Rectification items (整改事项) and their transitions: progress, evidence, submit, close, reject."""
 
     permission_classes = [BudgetPermission]
     serializer_class = s.RectificationItemSerializer
     queryset = Item.objects.none()
+    filterset_class = ItemFilter
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     required_perms = {
         "list": READ,
@@ -66,17 +57,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     }
 
     def get_queryset(self):
-        p = self.request.query_params
-        year = p.get("year", "")
-        overdue = {"true": True, "1": True, "false": False, "0": False}.get(p.get("overdue", "").lower())
-        qs = selectors.items_for_user(
-            user=self.request.user,
-            year=int(year) if year.isdigit() else None,
-            source=p.get("source", ""),
-            status=p.get("status", ""),
-            department=p.get("department", "")[:40],
-            overdue=overdue,
-        )
+        qs = selectors.items_for_user(user=self.request.user)
         if self.action == "retrieve":
             qs = qs.prefetch_related("evidence__uploaded_by", "steps__actor")
         return qs

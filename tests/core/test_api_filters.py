@@ -45,6 +45,48 @@ DECLARED = {
         "include_retired": "boolean",
     },
     "/api/v1/notifications/": {"unread": "boolean"},
+    "/api/v1/budget-projects/": {"year": "integer", "department": "string", "status": "string", "q": "string"},
+    "/api/v1/budget-targets/": {"project": "integer"},
+    "/api/v1/budget-spending/": {"project": "integer"},
+    "/api/v1/budget-tranches/": {"project": "integer"},
+    "/api/v1/budget-evaluations/": {"year": "integer", "department": "string", "project": "integer", "all": "boolean"},
+    "/api/v1/budget-recommendations/": {
+        "year": "integer",
+        "department": "string",
+        "status": "string",
+        "kind": "string",
+    },
+    "/api/v1/budget-work-packages/": {"year": "integer"},
+    "/api/v1/budget-exante-assessments/": {"year": "integer", "project": "integer", "status": "string"},
+    "/api/v1/budget-key-evaluations/": {"year": "integer", "project": "integer", "status": "string"},
+    "/api/v1/budget-library-indicators/": {
+        "q": "string",
+        "sector": "string",
+        "dimension": "string",
+        "subdimension": "string",
+        "state": "string",
+    },
+    "/api/v1/budget-target-revisions/": {"project": "integer"},
+    "/api/v1/budget-sheet-reviews/": {"project": "integer", "year": "integer"},
+    "/api/v1/budget-reallocations/": {
+        "year": "integer",
+        "status": "string",
+        "department": "string",
+        "project": "integer",
+    },
+    "/api/v1/department-sheets/": {"year": "integer", "department": "string", "status": "string"},
+    "/api/v1/department-targets/": {"sheet": "integer"},
+    "/api/v1/department-evaluations/": {"year": "integer", "status": "string"},
+    "/api/v1/budget-disclosures/": {"year": "integer"},
+    "/api/v1/monitoring/warnings/": {"year": "integer", "status": "string", "department": "string"},
+    "/api/v1/monitoring/calendar/": {"year": "integer", "kind": "string"},
+    "/api/v1/rectification-items/": {
+        "year": "integer",
+        "source": "string",
+        "status": "string",
+        "department": "string",
+        "overdue": "boolean",
+    },
 }
 
 
@@ -68,6 +110,26 @@ def test_the_schema_lists_the_periods_a_filter_accepts(schema):
 
     assert enum("/api/v1/reports/") == ["Q1", "Q2", "Q3", "Q4"]
     assert enum("/api/v1/scores/") == ["Q1", "Q2", "Q3", "Q4", "annual"]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "values"),
+    [
+        ("/api/v1/budget-projects/", "status", "budgets.choices.ProjectStatus"),
+        ("/api/v1/budget-exante-assessments/", "status", "budgets.models.WorkStatus"),
+        ("/api/v1/budget-reallocations/", "status", "budgets.models.ReallocationStatus"),
+        ("/api/v1/budget-library-indicators/", "dimension", "budgets.choices.BudgetDimension"),
+        ("/api/v1/monitoring/warnings/", "status", "monitoring.models.WarningStatus"),
+        ("/api/v1/monitoring/calendar/", "kind", "monitoring.models.DayKind"),
+        ("/api/v1/rectification-items/", "source", "rectification.models.Source"),
+        ("/api/v1/rectification-items/", "status", "rectification.models.Status"),
+    ],
+)
+def test_the_schema_lists_the_values_a_text_filter_takes(schema, path, name, values):
+    from django.utils.module_loading import import_string
+
+    (param,) = [p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == name]
+    assert sorted(param["schema"]["enum"]) == sorted(import_string(values).values)
 
 
 def _get(api_for, role, path, **params):
