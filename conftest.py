@@ -20,6 +20,17 @@ def _missing(what: str):
     pytest.skip(f"{what} not configured")
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (zh-hans): a request made in English activates
+    English for the thread, which must not carry over into the next test."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def postgres(db):
     from django.db import connection

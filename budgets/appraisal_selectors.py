@@ -2,7 +2,7 @@
 
 Finance and the read-all roles see everything; a department sees the concluded work on its own
 projects; a third-party evaluation firm sees only the work of its own packages (anything else is
-"not found"), and uses it only while the package's period runs (services.appraisals).
+"not found"), and uses it only while the package's period runs (services.appraisal_work).
 """
 
 from __future__ import annotations

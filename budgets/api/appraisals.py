@@ -32,7 +32,7 @@ from ..models import (
     ExAnteLine,
     WorkPackage,
 )
-from ..services.appraisals import check_package_open, is_evaluator
+from ..services.appraisal_work import check_package_open, is_evaluator
 from .appraisal_import import ExAnteImportMixin
 from .filters import ExAnteFilter, WorkPackageFilter
 from .serializers import DepartmentRefSerializer, ProjectRefSerializer

@@ -236,18 +236,15 @@ class DisclosureSerializer(serializers.ModelSerializer):
 # --- viewsets -----------------------------------------------------------------------------------
 
 
-def sheet_for(request, pk) -> DepartmentSheet:
+def sheet_for(request, pk, own: bool = False) -> DepartmentSheet:
     try:
-        return dsel.sheet_get_for_user(user=request.user, pk=int(pk))
+        return dsel.sheet_get_for_user(user=request.user, pk=int(pk), own=own)
     except (DepartmentSheet.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
 
 
 def _own_sheet(request, pk) -> DepartmentSheet:
-    sheet = sheet_for(request, pk)
-    if request.user.department_id != sheet.department_id:
-        raise Http404
-    return sheet
+    return sheet_for(request, pk, own=True)
 
 
 def _version(request) -> int | None:

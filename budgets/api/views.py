@@ -45,20 +45,18 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
-def project_for(request, pk) -> BudgetProject:
-    """The project if the caller may see it; 404 otherwise (its existence is not revealed)."""
+def project_for(request, pk, own: bool = False) -> BudgetProject:
+    """The project if the caller may see it (``own``: only its department's own users); 404 otherwise
+    (its existence is not revealed)."""
     pk = pk.pk if isinstance(pk, BudgetProject) else pk
     try:
-        return selectors.project_get_for_user(user=request.user, pk=int(pk))
+        return selectors.project_get_for_user(user=request.user, pk=int(pk), own=own)
     except (BudgetProject.DoesNotExist, TypeError, ValueError):
         raise Http404 from None
 
 
 def _own_project(request, pk) -> BudgetProject:
-    project = project_for(request, pk)
-    if request.user.department_id != project.department_id:
-        raise Http404
-    return project
+    return project_for(request, pk, own=True)
 
 
 def _indicator(project: BudgetProject, code: str | None):

@@ -36,7 +36,7 @@ from ..models import (
     WorkPackage,
     WorkStatus,
 )
-from ..services.appraisals import AssignmentClosed, NotAssigned, check_package_open, is_evaluator
+from ..services.appraisal_work import AssignmentClosed, NotAssigned, check_package_open, is_evaluator
 from .base import AnyPermMixin
 
 READ = (P.READ_OWN_BUDGETS, P.READ_ALL_BUDGETS, P.EVALUATE_ASSIGNED)

@@ -16,7 +16,7 @@ from core.views_mixins import apply_error
 from .. import services
 from ..appraisal_forms import EvidenceForm, KeyForm, ReviewForm, SubmitForm
 from ..models import WorkStatus
-from ..services.appraisals import is_evaluator
+from ..services.appraisal_work import is_evaluator
 from .appraisals import READ, WORKERS, _ReviewView, _show_errors, _write, can_work, key_or_404
 from .base import AnyPermMixin
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from budgets import services
 from budgets.models import AppraisalEvidence, Evaluation, KeyEvaluation, Recommendation
-from budgets.services.appraisals import AssignmentClosed, NotAssigned
+from budgets.services.appraisal_work import AssignmentClosed, NotAssigned
 from core.errors import ApplicationError, ConflictError
 
 from .appraisal_world import TODAY, package

@@ -198,11 +198,13 @@ def replicated(postgres, tmp_path_factory, users, departments):
             stderr=subprocess.DEVNULL,
         )
         url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        # The first page loads the application: on a busy machine that can take several seconds.
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
             try:
-                requests.get(url + "/accounts/login/", timeout=2)
+                requests.get(url + "/accounts/login/", timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.2)
         yield url, clusters, name
     finally:
