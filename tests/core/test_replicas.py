@@ -112,6 +112,7 @@ class Clusters:
             "-X",
             "stream",
             "--no-sync",
+            "--checkpoint=fast",  # the default spreads the backup's checkpoint over minutes
         )
         self.start(self.replica, self.replica_port)
 
