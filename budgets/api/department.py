@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import VersionedETagMixin
 from core.errors import ApplicationError
 from core.roles import P
-from core.text import render
 from indicators.models import Indicator
 
 from .. import department_selectors as dsel
@@ -30,210 +29,12 @@ from ..models import (
     DepartmentTarget,
     DepartmentWidePolicy,
     Disclosure,
-    DisclosurePart,
 )
 from ..services.department import TARGET_FIELDS
+from . import department_serializers as ds
 from . import serializers as s
 from .filters import DepartmentEvaluationFilter, DepartmentSheetFilter, DepartmentTargetFilter, DisclosureFilter
 from .views import READ, BudgetPermission, _int
-
-# --- serializers --------------------------------------------------------------------------------
-
-
-class DepartmentTargetSerializer(serializers.ModelSerializer):
-    sheet = serializers.PrimaryKeyRelatedField(queryset=DepartmentSheet.objects.all())
-    target_text = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = DepartmentTarget
-        fields = [
-            "id",
-            "sheet",
-            "dimension",
-            "name",
-            "operator",
-            "value",
-            "upper",
-            "unit",
-            "weight",
-            "order",
-            "target_text",
-            "actual",
-            "actual_note",
-            "not_applicable",
-            "not_applicable_reason",
-            "actual_recorded_at",
-            "version",
-        ]
-        read_only_fields = [
-            "actual",
-            "actual_note",
-            "not_applicable",
-            "not_applicable_reason",
-            "actual_recorded_at",
-            "version",
-        ]
-
-
-class DepartmentSheetSerializer(serializers.ModelSerializer):
-    department = s.DepartmentRefSerializer(read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = DepartmentSheet
-        fields = [
-            "id",
-            "department",
-            "year",
-            "status",
-            "return_reason",
-            "submitted_at",
-            "submitted_by",
-            "reviewed_at",
-            "reviewed_by",
-            "updated_at",
-            "version",
-        ]
-        read_only_fields = [f for f in fields if f != "year"]
-
-
-class DepartmentSheetDetailSerializer(DepartmentSheetSerializer):
-    targets = serializers.SerializerMethodField()
-    budget = serializers.SerializerMethodField()
-
-    class Meta(DepartmentSheetSerializer.Meta):
-        fields = [*DepartmentSheetSerializer.Meta.fields, "targets", "budget"]
-        read_only_fields = fields
-
-    @extend_schema_field(DepartmentTargetSerializer(many=True))
-    def get_targets(self, obj):
-        return DepartmentTargetSerializer(dsel.targets_of(sheet=obj), many=True).data
-
-    @extend_schema_field(
-        {
-            "type": "object",
-            "properties": {
-                "amount": {"type": "string"},
-                "spent": {"type": "string"},
-                "projects": {"type": "integer"},
-            },
-        }
-    )
-    def get_budget(self, obj):
-        amount, spent, count = dsel.department_budget(department_id=obj.department_id, year=obj.year)
-        return {"amount": str(amount), "spent": str(spent), "projects": count}
-
-
-class DepartmentEvaluationSerializer(serializers.ModelSerializer):
-    sheet = serializers.PrimaryKeyRelatedField(read_only=True)
-    department = serializers.SerializerMethodField()
-    year = serializers.IntegerField(source="sheet.year", read_only=True)
-    grade_label = serializers.CharField(source="get_grade_display", read_only=True)
-    computed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    ledger = serializers.SerializerMethodField()
-
-    class Meta:
-        model = DepartmentEvaluation
-        fields = [
-            "id",
-            "sheet",
-            "department",
-            "year",
-            "number",
-            "total",
-            "grade",
-            "grade_label",
-            "amount",
-            "spent",
-            "execution_rate",
-            "projects",
-            "weights",
-            "computed_at",
-            "computed_by",
-            "status",
-            "confirmed_at",
-            "published_at",
-            "assessment_grade",
-            "ledger",
-        ]
-        read_only_fields = fields
-
-    @extend_schema_field(s.DepartmentRefSerializer)
-    def get_department(self, obj):
-        d = obj.sheet.department
-        return {"code": d.code, "name": d.name}
-
-    @extend_schema_field(s.LedgerLineSerializer(many=True))
-    def get_ledger(self, obj):
-        out = []
-        for line in obj.ledger:
-            detail = line.get("detail") or {}
-            out.append({**line, "detail": render(detail.get("message", ""), detail.get("args"))})
-        return out
-
-
-class DepartmentPolicySerializer(serializers.ModelSerializer):
-    updated_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    assessment_indicator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    assessment_indicator_code = serializers.CharField(
-        write_only=True,
-        required=False,
-        allow_blank=True,
-        max_length=40,
-        help_text="Code of a qualitative indicator of the year's library (empty: none linked).",
-    )
-
-    class Meta:
-        model = DepartmentWidePolicy
-        fields = [
-            "year",
-            "weight_execution",
-            "weight_running_cost",
-            "weight_management",
-            "weight_output",
-            "weight_effect",
-            "weight_sustainability",
-            "weight_satisfaction",
-            "assessment_indicator",
-            "assessment_indicator_code",
-            "updated_at",
-            "updated_by",
-            "version",
-        ]
-        read_only_fields = ["year", "updated_at", "updated_by", "version"]
-
-
-class DisclosureSerializer(serializers.ModelSerializer):
-    project = serializers.PrimaryKeyRelatedField(queryset=BudgetProject.objects.all(), required=False, allow_null=True)
-    department_sheet = serializers.PrimaryKeyRelatedField(
-        queryset=DepartmentSheet.objects.all(), required=False, allow_null=True
-    )
-    part = serializers.ChoiceField(DisclosurePart.choices)
-    reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=2000, help_text="不予公开原因: required when withheld."
-    )
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
-    version = serializers.IntegerField(required=False, help_text="The version you read; a stale one gives 409.")
-
-    class Meta:
-        model = Disclosure
-        fields = [
-            "id",
-            "project",
-            "department_sheet",
-            "part",
-            "withheld",
-            "reason",
-            "decided_by",
-            "decided_at",
-            "version",
-        ]
-        read_only_fields = ["id", "decided_by", "decided_at"]
-        validators = []  # one decision per item and part: the service updates the existing one
-
-
-# --- viewsets -----------------------------------------------------------------------------------
 
 
 def sheet_for(request, pk, own: bool = False) -> DepartmentSheet:
@@ -253,7 +54,7 @@ def _version(request) -> int | None:
     return data.validated_data.get("version")
 
 
-@extend_schema_view(retrieve=extend_schema(responses={200: DepartmentSheetDetailSerializer}))
+@extend_schema_view(retrieve=extend_schema(responses={200: ds.DepartmentSheetDetailSerializer}))
 class DepartmentSheetViewSet(
     VersionedETagMixin,
     mixins.ListModelMixin,
@@ -264,7 +65,7 @@ class DepartmentSheetViewSet(
     """Department-wide target sheets (部门整体绩效目标) with their workflow and evaluation actions."""
 
     permission_classes = [BudgetPermission]
-    serializer_class = DepartmentSheetSerializer
+    serializer_class = ds.DepartmentSheetSerializer
     queryset = DepartmentSheet.objects.none()
     filterset_class = DepartmentSheetFilter
     required_perms = {
@@ -279,27 +80,27 @@ class DepartmentSheetViewSet(
         return dsel.sheets_for_user(user=self.request.user)
 
     def get_serializer_class(self):
-        return DepartmentSheetDetailSerializer if self.action == "retrieve" else DepartmentSheetSerializer
+        return ds.DepartmentSheetDetailSerializer if self.action == "retrieve" else ds.DepartmentSheetSerializer
 
     def create(self, request, *args, **kwargs):
-        serializer = DepartmentSheetSerializer(data=request.data)
+        serializer = ds.DepartmentSheetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         if request.user.department is None:
             raise ApplicationError(_("Only a department user opens its sheet."), code="permission_denied")
         sheet = services.department_sheet_create(
             department=request.user.department, year=serializer.validated_data["year"], actor=request.user
         )
-        return Response(DepartmentSheetSerializer(sheet).data, status=status.HTTP_201_CREATED)
+        return Response(ds.DepartmentSheetSerializer(sheet).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.VersionSerializer, responses={200: DepartmentSheetSerializer})
+    @extend_schema(request=s.VersionSerializer, responses={200: ds.DepartmentSheetSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit the sheet; refused (400) unless each of the six dimensions has a target."""
         sheet = _own_sheet(request, pk)
         sheet = services.department_sheet_submit(sheet=sheet, actor=request.user, expected_version=_version(request))
-        return Response(DepartmentSheetSerializer(sheet).data)
+        return Response(ds.DepartmentSheetSerializer(sheet).data)
 
-    @extend_schema(request=s.ReturnSerializer, responses={200: DepartmentSheetSerializer})
+    @extend_schema(request=s.ReturnSerializer, responses={200: ds.DepartmentSheetSerializer})
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         sheet = sheet_for(request, pk)
@@ -311,16 +112,16 @@ class DepartmentSheetViewSet(
             reason=data.validated_data["reason"],
             expected_version=data.validated_data.get("version"),
         )
-        return Response(DepartmentSheetSerializer(sheet).data)
+        return Response(ds.DepartmentSheetSerializer(sheet).data)
 
-    @extend_schema(request=s.VersionSerializer, responses={200: DepartmentSheetSerializer})
+    @extend_schema(request=s.VersionSerializer, responses={200: ds.DepartmentSheetSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         sheet = sheet_for(request, pk)
         sheet = services.department_sheet_approve(sheet=sheet, actor=request.user, expected_version=_version(request))
-        return Response(DepartmentSheetSerializer(sheet).data)
+        return Response(ds.DepartmentSheetSerializer(sheet).data)
 
-    @extend_schema(request=s.ActualsSerializer, responses={200: DepartmentSheetDetailSerializer})
+    @extend_schema(request=s.ActualsSerializer, responses={200: ds.DepartmentSheetDetailSerializer})
     @action(detail=True, methods=["post"])
     def actuals(self, request, pk=None):
         """Record the targets' year-end values (finance); one bad value writes none."""
@@ -332,22 +133,22 @@ class DepartmentSheetViewSet(
             for v in data.validated_data["values"]
         }
         services.department_actuals_record(sheet=sheet, actor=request.user, values=values)
-        return Response(DepartmentSheetDetailSerializer(sheet_for(request, pk)).data)
+        return Response(ds.DepartmentSheetDetailSerializer(sheet_for(request, pk)).data)
 
-    @extend_schema(request=None, responses={201: DepartmentEvaluationSerializer})
+    @extend_schema(request=None, responses={201: ds.DepartmentEvaluationSerializer})
     @action(detail=True, methods=["post"])
     def evaluate(self, request, pk=None):
         """Compute a draft evaluation over the department's approved projects of the year."""
         sheet = sheet_for(request, pk)
         evaluation = services.department_evaluation_compute(sheet=sheet, actor=request.user)
-        return Response(DepartmentEvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
+        return Response(ds.DepartmentEvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
 
 
 class DepartmentTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
     """Targets of department-wide sheets; written by the department while its sheet is a draft or returned."""
 
     permission_classes = [BudgetPermission]
-    serializer_class = DepartmentTargetSerializer
+    serializer_class = ds.DepartmentTargetSerializer
     queryset = DepartmentTarget.objects.none()
     filterset_class = DepartmentTargetFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.EDIT_BUDGET}
@@ -366,7 +167,7 @@ class DepartmentTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         sheet = _own_sheet(request, serializer.validated_data["sheet"].pk)
         target = services.department_target_save(sheet=sheet, actor=request.user, data=self._data(serializer))
-        return Response(DepartmentTargetSerializer(target).data, status=status.HTTP_201_CREATED)
+        return Response(ds.DepartmentTargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
@@ -378,7 +179,7 @@ class DepartmentTargetViewSet(VersionedETagMixin, viewsets.ModelViewSet):
         target = services.department_target_save(
             sheet=sheet, actor=request.user, target=target, data=self._data(serializer), expected_version=version
         )
-        return Response(DepartmentTargetSerializer(target).data)
+        return Response(ds.DepartmentTargetSerializer(target).data)
 
     def destroy(self, request, *args, **kwargs):
         target = self.get_object()
@@ -391,7 +192,7 @@ class DepartmentEvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     """Department-wide evaluations with their ledgers; finance confirms and publishes the latest."""
 
     permission_classes = [BudgetPermission]
-    serializer_class = DepartmentEvaluationSerializer
+    serializer_class = ds.DepartmentEvaluationSerializer
     queryset = DepartmentEvaluation.objects.none()
     filterset_class = DepartmentEvaluationFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
@@ -399,25 +200,25 @@ class DepartmentEvaluationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return dsel.evaluations_for_user(user=self.request.user)
 
-    @extend_schema(request=None, responses={200: DepartmentEvaluationSerializer})
+    @extend_schema(request=None, responses={200: ds.DepartmentEvaluationSerializer})
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         evaluation = services.department_evaluation_confirm(evaluation=self.get_object(), actor=request.user)
-        return Response(DepartmentEvaluationSerializer(evaluation).data)
+        return Response(ds.DepartmentEvaluationSerializer(evaluation).data)
 
-    @extend_schema(request=None, responses={200: DepartmentEvaluationSerializer})
+    @extend_schema(request=None, responses={200: ds.DepartmentEvaluationSerializer})
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         """Publish: on the public pages from now on, and its grade on the linked assessment indicator."""
         evaluation = services.department_evaluation_publish(evaluation=self.get_object(), actor=request.user)
-        return Response(DepartmentEvaluationSerializer(evaluation).data)
+        return Response(ds.DepartmentEvaluationSerializer(evaluation).data)
 
 
 class DepartmentPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
     """The department-wide weights of a year and the assessment indicator they feed (defaults if unset)."""
 
     permission_classes = [BudgetPermission]
-    serializer_class = DepartmentPolicySerializer
+    serializer_class = ds.DepartmentPolicySerializer
     queryset = DepartmentWidePolicy.objects.none()
     pagination_class = None
     lookup_field = "year"
@@ -433,20 +234,20 @@ class DepartmentPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
     def get_versioned_object(self):
         return dsel.policy_for_year(year=self._year(self.kwargs["year"]))
 
-    @extend_schema(responses={200: DepartmentPolicySerializer(many=True)})
+    @extend_schema(responses={200: ds.DepartmentPolicySerializer(many=True)})
     def list(self, request):
         qs = DepartmentWidePolicy.objects.select_related("updated_by", "assessment_indicator").order_by("-year")
-        return Response(DepartmentPolicySerializer(qs, many=True).data)
+        return Response(ds.DepartmentPolicySerializer(qs, many=True).data)
 
-    @extend_schema(responses={200: DepartmentPolicySerializer})
+    @extend_schema(responses={200: ds.DepartmentPolicySerializer})
     def retrieve(self, request, year=None):
-        return Response(DepartmentPolicySerializer(dsel.policy_for_year(year=self._year(year))).data)
+        return Response(ds.DepartmentPolicySerializer(dsel.policy_for_year(year=self._year(year))).data)
 
-    @extend_schema(request=DepartmentPolicySerializer, responses={200: DepartmentPolicySerializer})
+    @extend_schema(request=ds.DepartmentPolicySerializer, responses={200: ds.DepartmentPolicySerializer})
     def update(self, request, year=None):
         year = self._year(year)
         current = dsel.policy_for_year(year=year)
-        serializer = DepartmentPolicySerializer(current, data=request.data, partial=request.method == "PATCH")
+        serializer = ds.DepartmentPolicySerializer(current, data=request.data, partial=request.method == "PATCH")
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if "assessment_indicator_code" in data:
@@ -461,9 +262,9 @@ class DepartmentPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
                     )
         version = request.data.get("version") if hasattr(request.data, "get") and current.pk else None
         policy = services.department_policy_save(year=year, actor=request.user, data=data, expected_version=version)
-        return Response(DepartmentPolicySerializer(policy).data)
+        return Response(ds.DepartmentPolicySerializer(policy).data)
 
-    @extend_schema(request=DepartmentPolicySerializer, responses={200: DepartmentPolicySerializer})
+    @extend_schema(request=ds.DepartmentPolicySerializer, responses={200: ds.DepartmentPolicySerializer})
     def partial_update(self, request, year=None):
         return self.update(request, year=year)
 
@@ -473,7 +274,7 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     or discloses it again. POST sets the decision of an item and part (creating or updating it)."""
 
     permission_classes = [BudgetPermission]
-    serializer_class = DisclosureSerializer
+    serializer_class = ds.DisclosureSerializer
     queryset = Disclosure.objects.none()
     filterset_class = DisclosureFilter
     required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
@@ -481,9 +282,9 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_queryset(self):
         return dsel.disclosures_for_user(user=self.request.user)
 
-    @extend_schema(request=DisclosureSerializer, responses={200: DisclosureSerializer})
+    @extend_schema(request=ds.DisclosureSerializer, responses={200: ds.DisclosureSerializer})
     def create(self, request, *args, **kwargs):
-        serializer = DisclosureSerializer(data=request.data)
+        serializer = ds.DisclosureSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         project, sheet = data.get("project"), data.get("department_sheet")
@@ -503,4 +304,4 @@ class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             department_sheet=sheet,
             expected_version=data.get("version"),
         )
-        return Response(DisclosureSerializer(decision).data, status=status.HTTP_200_OK)
+        return Response(ds.DisclosureSerializer(decision).data, status=status.HTTP_200_OK)

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import appraisals, department, key_evaluations, library, reallocations, sheets, views
+from . import appraisals, department, key_evaluations, library, reallocations, recommendations, sheets, views
 
 router = SimpleRouter()
 router.register("budget-projects", views.BudgetProjectViewSet, basename="budget-project")
@@ -8,11 +8,11 @@ router.register("budget-targets", views.BudgetTargetViewSet, basename="budget-ta
 router.register("budget-spending", views.SpendingViewSet, basename="budget-spending")
 router.register("budget-tranches", views.TrancheViewSet, basename="budget-tranche")
 router.register("budget-evaluations", views.EvaluationViewSet, basename="budget-evaluation")
-router.register("budget-recommendations", views.RecommendationViewSet, basename="budget-recommendation")
+router.register("budget-recommendations", recommendations.RecommendationViewSet, basename="budget-recommendation")
 router.register("budget-work-packages", appraisals.WorkPackageViewSet, basename="budget-work-package")
 router.register("budget-exante-assessments", appraisals.ExAnteViewSet, basename="budget-exante")
 router.register("budget-key-evaluations", key_evaluations.KeyEvaluationViewSet, basename="budget-key-evaluation")
-router.register("budget-policies", views.PolicyViewSet, basename="budget-policy")
+router.register("budget-policies", recommendations.PolicyViewSet, basename="budget-policy")
 router.register("department-sheets", department.DepartmentSheetViewSet, basename="department-sheet")
 router.register("department-targets", department.DepartmentTargetViewSet, basename="department-target")
 router.register("department-evaluations", department.DepartmentEvaluationViewSet, basename="department-evaluation")
