@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +21,7 @@ from audit.services import audit_log_many
 from budgets import services as budget_services
 from budgets.models import BudgetProject
 from core.bulk import insert_values
+from core.links import link_to
 from core.roles import DEPARTMENT_ROLES, Role
 from notifications.services import claim_alerts, notify_many
 from organizations.selectors import Recipient, recipients
@@ -95,7 +97,7 @@ def record_warnings(today: dt.date | None = None) -> int:
                 "level": "warning",
                 "title": title % {"checkpoint": key[2], "date": due.isoformat()},
                 "body": body % {"n": counts[key[1]]},
-                "link": f"/monitoring/warnings/?status={W.Status.OPEN}",
+                "link": f"{reverse('monitoring:warning_list')}?status={W.Status.OPEN}",
             }
         )
     notify_many(messages)
@@ -157,6 +159,7 @@ def enforce_response_deadlines(today: dt.date | None = None) -> int:
     people, finance = _people({row[2] for row in lapsed})
     messages = []
     paused_title = _("Tranches paused: %(project)s")
+    warning_link = link_to("monitoring:warning_detail")
     paused_body = _("%(reason)s; %(n)s unreleased tranche(s) paused until finance lifts the pause.")
     for project_id, warnings in by_project.items():
         pk, _project, dept_id = warnings[0][:3]
@@ -167,7 +170,7 @@ def enforce_response_deadlines(today: dt.date | None = None) -> int:
             "reason": reason,
             "n": len(paused),
         }
-        link = f"/monitoring/warnings/{pk}/"
+        link = warning_link(pk)
         for users in (people.get(dept_id, []), finance):
             messages.append(
                 {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ MAX_TEXT = 2000
 
 
 def link(warning: MonitoringWarning) -> str:
-    return f"/monitoring/warnings/{warning.pk}/"
+    return reverse("monitoring:warning_detail", args=[warning.pk])
 
 
 def _lock(warning: MonitoringWarning) -> MonitoringWarning:

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.links import link_to
 from core.roles import DEPARTMENT_ROLES
 from notifications.services import claim_alerts, notify_many
 from organizations.selectors import Recipient, recipients
@@ -65,10 +66,11 @@ def send_alerts(today: dt.date | None = None) -> int:
     reminder = _("Reminder: rectification “%(title)s” is due on %(date)s (%(days)s days left)")
     overdue = _("Overdue: rectification “%(title)s” was due on %(date)s")
     escalation = _("Escalation: %(department)s has not rectified “%(title)s” (due %(date)s)")
+    item_link = link_to("rectification:item_detail")
     messages = []
     for key in sorted(claimed):
         item = targets[key]
-        link = f"/rectification/{item['pk']}/"
+        link = item_link(item["pk"])
         deadline = item["deadline"].isoformat()
         if key[0] == "rectification.reminder":
             messages.append(

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import Counter
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from budgets.hooks import RecommendationNote
@@ -45,7 +46,7 @@ def recommendation_notes(sender, *, year: int, department_ids, **kwargs) -> dict
             text += _("; the year's policy cuts the budget by %(pct)s%%") % {"pct": setting.cut_percent.normalize()}
         notes[dept_id] = RecommendationNote(
             text=text,
-            link=f"/rectification/?year={evaluated}&status=open",
+            link=f"{reverse('rectification:item_list')}?year={evaluated}&status=open",
             action=setting.budget_action,
             percent=setting.cut_percent if setting.budget_action == BudgetAction.CUT else None,
         )
