@@ -16,7 +16,8 @@ from budgets import services
 from budgets.evaluation import TargetInput
 from budgets.models import DepartmentEvaluation, DepartmentTarget, DepartmentWidePolicy
 from core.errors import ApplicationError, ConflictError
-from indicators.models import Category, Indicator, Library
+from indicators.models import Indicator
+from tests.scenario import build_library
 
 from .department_helpers import DEPARTMENT_SHEET, approved_sheet, draft_sheet, record_all
 from .factories import approved_project
@@ -234,21 +235,22 @@ def test_confirm_then_publish_only_the_latest(departments, users):
 
 @pytest.fixture
 def graded_plan(departments, users):
-    lib = Library.objects.create(year=2026, name="2026年度指标")
-    cat = Category.objects.create(library=lib, code="budget", name="预算绩效管理", points=D(10), order=1)
-    ind = Indicator(
-        library=lib,
-        code="dept-wide",
-        name="部门整体支出绩效",
-        category=cat,
-        method="grade",
-        direction="ge",
-        points=D(10),
-        params={"grades": {"A": "100", "B": "80", "C": "60", "D": "40"}},
-        order=1,
+    lib = build_library(
+        year=2026,
+        categories=[("budget", "预算绩效管理", 10)],
+        indicators=[
+            {
+                "code": "dept-wide",
+                "name": "部门整体支出绩效",
+                "category": "budget",
+                "method": "grade",
+                "points": D(10),
+                "params": {"grades": {"A": "100", "B": "80", "C": "60", "D": "40"}},
+            }
+        ],
+        bands=(),
     )
-    ind.full_clean()
-    ind.save()
+    ind = lib.indicators.get()
     plan = plan_create(library=lib, actor=users["supervisor"])
     Assignment.objects.create(plan=plan, department=departments["edu"], indicator=ind)
     return plan, ind

@@ -21,6 +21,7 @@ from satisfaction.models import Question, Survey
 from tests.budgets.factories import add_targets
 from tests.factories import DepartmentFactory, RegionFactory
 from tests.satisfaction.factories import AreaFactory, QuestionFactory, SurveyFactory, SurveyRegionFactory, add_answers
+from tests.scenario import build_library
 
 TZ = timezone.get_current_timezone()
 
@@ -38,35 +39,25 @@ class City:
 
 
 def _library(year: int) -> tuple[Library, list[Category], list[Indicator], Rule]:
-    lib = Library.objects.create(year=year, name=f"{year}年度指标")
-    central = Category.objects.create(library=lib, code="central", name="中心工作", points=D(90), order=1)
-    safety = Category.objects.create(library=lib, code="safety", name="平安建设", points=D(10), order=2)
-    roads = Indicator.objects.create(
-        library=lib,
-        code="roads",
-        name="农村公路里程",
-        category=central,
-        method="proportional",
-        direction="ge",
-        basic_target=D(300),
-        points=D(90),
-        unit="公里",
-        order=1,
+    lib = build_library(
+        year=year,
+        categories=[("central", "中心工作", 90), ("safety", "平安建设", 10)],
+        indicators=[
+            {
+                "code": "roads",
+                "name": "农村公路里程",
+                "category": "central",
+                "method": "proportional",
+                "basic_target": D(300),
+                "points": D(90),
+                "unit": "公里",
+            },
+            {"code": "safe", "name": "安全生产与质量", "category": "safety", "method": "deduction", "points": D(10)},
+        ],
+        rules=[{"code": "accident", "name": "安全质量事故", "scope": "indicator", "indicator": "safe", "points": D(2)}],
+        bands=(),
     )
-    safe = Indicator.objects.create(
-        library=lib, code="safe", name="安全生产与质量", category=safety, method="deduction", points=D(10), order=2
-    )
-    rule = Rule.objects.create(
-        library=lib,
-        code="accident",
-        name="安全质量事故",
-        kind="deduction",
-        scope="indicator",
-        indicator=safe,
-        effect="points",
-        points=D(2),
-    )
-    return lib, [central, safety], [roads, safe], rule
+    return lib, list(lib.categories.order_by("order")), list(lib.indicators.order_by("order")), lib.rules.get()
 
 
 def _score(plan, dept, period, total, rank, published, central, safety) -> Score:

@@ -23,12 +23,11 @@ from assessments.models import Entry, Plan, Report, Score
 from assessments.services import appeals as score_appeals
 from assessments.services import publication as score_publication
 from budgets import services as budget_services
-from indicators import services as library_services
-from indicators.models import Category, GradeBand, Indicator, Rule
 from organizations.models import Region
 from satisfaction import services as survey_services
 from satisfaction.answers import clean_answers
 from satisfaction.selectors import survey_structure
+from tests.scenario import build_library
 
 from .browser import Authenticator
 
@@ -102,64 +101,31 @@ def build_year(users: dict, departments: dict) -> Year:
     bands; the current quarter open with its deadline two weeks ahead."""
     supervisor = users["supervisor"]
     day = today()
-    library = library_services.library_create(year=day.year, name=f"{day.year}年度部门绩效考核指标", actor=supervisor)
-    categories = {}
-    for order, (code, name, points) in enumerate((("central", "中心工作", "90"), ("safety", "平安建设", "10")), 1):
-        categories[code] = library_services.library_object_save(
-            obj=Category(library=library),
-            data={"code": code, "name": name, "points": D(points), "order": order},
-            actor=supervisor,
-        )
-    indicators = {}
-    for order, (code, name, cat, method, value_type, basic, challenge, points, unit, evidence) in enumerate(
-        INDICATORS, 1
-    ):
-        indicators[code] = library_services.library_object_save(
-            obj=Indicator(library=library),
-            data={
+    library = build_library(
+        year=day.year,
+        name=f"{day.year}年度部门绩效考核指标",
+        categories=[("central", "中心工作", 90), ("safety", "平安建设", 10)],
+        indicators=[
+            {
                 "code": code,
                 "name": name,
-                "category": categories[cat],
+                "category": cat,
                 "method": method,
-                "direction": "ge",
                 "value_type": value_type,
                 "basic_target": D(basic) if basic else None,
                 "challenge_target": D(challenge) if challenge else None,
                 "points": D(points),
                 "unit": unit,
                 "evidence_required": evidence,
-                "order": order,
-            },
-            actor=supervisor,
-        )
-    rules = (
-        ("accident", "安全质量事故", "indicator", indicators["safety"], "2"),
-        ("criticism", "被市级以上通报批评", "department", None, "1"),
+            }
+            for code, name, cat, method, value_type, basic, challenge, points, unit, evidence in INDICATORS
+        ],
+        rules=[
+            {"code": "accident", "name": "安全质量事故", "scope": "indicator", "indicator": "safety", "points": D(2)},
+            {"code": "criticism", "name": "被市级以上通报批评", "points": D(1)},
+        ],
+        actor=supervisor,
     )
-    for order, (code, name, scope, indicator, points) in enumerate(rules, 1):
-        library_services.library_object_save(
-            obj=Rule(library=library),
-            data={
-                "code": code,
-                "name": name,
-                "kind": "deduction",
-                "scope": scope,
-                "indicator": indicator,
-                "effect": "points",
-                "points": D(points),
-                "order": order,
-            },
-            actor=supervisor,
-        )
-    for code, label, low in (
-        ("excellent", "优秀", 90),
-        ("good", "良好", 80),
-        ("fair", "一般", 60),
-        ("poor", "较差", 0),
-    ):
-        library_services.library_object_save(
-            obj=GradeBand(library=library), data={"code": code, "label": label, "min_score": D(low)}, actor=supervisor
-        )
 
     plan = assessment_services.plan_create(
         library=library, actor=supervisor, name=f"{day.year}年度市直部门绩效考核方案"

@@ -16,9 +16,9 @@ from assessments import services
 from assessments.models import Entry, Plan, Report, ScoreEvent
 from assessments.recompute import recompute
 from core.roles import Role
-from indicators.models import Category, GradeBand, Indicator, Library, Rule
 from organizations.models import Department, RankingGroup
 from tests.factories import DepartmentFactory, UserFactory
+from tests.scenario import build_library
 
 YEAR = 2025
 TZ = timezone.get_current_timezone()
@@ -28,8 +28,6 @@ def build_year(*, supervisor, indicators: int = 6, year: int = YEAR) -> Plan:
     """A library with ``indicators`` common indicators (every method that reads a reported value),
     rules and grade bands; the plan, active, with the late-report rule; every active department
     assigned. Call ``add_departments`` for more, then ``fill`` for reports and events."""
-    lib = Library.objects.create(year=year, name=f"{year}年度指标")
-    cats = [Category.objects.create(library=lib, code=f"c{i}", name=f"类别{i}", points=D(50), order=i) for i in (1, 2)]
     methods = [
         ("proportional", {"basic_target": D(100)}),
         ("tiered", {"basic_target": D(90), "challenge_target": D(100), "unit": "%", "value_type": "level"}),
@@ -38,27 +36,27 @@ def build_year(*, supervisor, indicators: int = 6, year: int = YEAR) -> Plan:
         ("rank", {"unit": "%", "value_type": "level"}),
         ("grade", {}),
     ]
-    for i in range(indicators):
-        method, extra = methods[i % len(methods)]
-        ind = Indicator(
-            library=lib,
-            code=f"i{i:03d}",
-            name=f"指标{i}",
-            category=cats[i % 2],
-            method=method,
-            direction="ge",
-            points=D(2),
-            order=i,
-            **extra,
-        )
-        ind.full_clean()
-        ind.save()
-    late = Rule.objects.create(
-        library=lib, code="late", name="逾期", kind="deduction", effect="points", points=D("0.5"), cap=D(2)
+    lib = build_library(
+        year=year,
+        categories=[(f"c{i}", f"类别{i}", 50) for i in (1, 2)],
+        indicators=[
+            {
+                "code": f"i{i:03d}",
+                "name": f"指标{i}",
+                "category": f"c{i % 2 + 1}",
+                "method": methods[i % len(methods)][0],
+                "points": D(2),
+                "order": i,
+                **methods[i % len(methods)][1],
+            }
+            for i in range(indicators)
+        ],
+        rules=[
+            {"code": "late", "name": "逾期", "points": D("0.5"), "cap": D(2)},
+            {"code": "award", "name": "表彰", "kind": "bonus", "points": D(1), "cap": D(2)},
+        ],
     )
-    Rule.objects.create(library=lib, code="award", name="表彰", kind="bonus", effect="points", points=D(1), cap=D(2))
-    for code, label, m in (("excellent", "优秀", 90), ("good", "良好", 80), ("fair", "一般", 60), ("poor", "较差", 0)):
-        GradeBand.objects.create(library=lib, code=code, label=label, min_score=D(m))
+    late = lib.rules.get(code="late")
     plan = services.plan_create(library=lib, actor=supervisor)
     plan.status = Plan.Status.ACTIVE
     plan.late_report_rule = late

@@ -29,7 +29,7 @@ from audit.models import AuditEvent
 from budgets import services as budget
 from budgets.models import Evaluation, Recommendation
 from core.roles import Role
-from indicators.models import Category, GradeBand, Indicator, Library, Rule
+from indicators.models import Library
 from organizations import services as org
 from organizations.models import Department, User
 from satisfaction import services as survey_services
@@ -38,6 +38,7 @@ from tests.budgets.department_helpers import approved_sheet, draft_sheet, record
 from tests.budgets.factories import ProjectFactory, add_targets, approved_project
 from tests.factories import DepartmentFactory, RankingGroupFactory, RegionFactory, UserFactory
 from tests.satisfaction.factories import AreaFactory, QuestionFactory, SurveyFactory, SurveyRegionFactory, add_answers
+from tests.scenario import build_library
 
 YEAR = 2026
 TZ = timezone.get_current_timezone()
@@ -67,50 +68,41 @@ class World:
 
 
 def _library() -> Library:
-    lib = Library.objects.create(year=YEAR, name=f"{YEAR}年度指标")
-    central = Category.objects.create(library=lib, code="central", name="中心工作", points=D(25), order=1)
-    safety = Category.objects.create(library=lib, code="safety", name="平安建设", points=D(5), order=2)
-    party = Category.objects.create(library=lib, code="party", name="党的建设", points=D(10), order=3)
-    specs = [
-        {
-            "code": "roads",
-            "name": "农村公路里程",
-            "category": central,
-            "method": "proportional",
-            "basic_target": D(300),
-        },
-        {"code": "rate", "name": "办结率", "category": central, "method": "tiered", "basic_target": D(90)},
-        {"code": "safe", "name": "安全生产与质量", "category": safety, "method": "deduction"},
-        {"code": "party", "name": "党建工作成效", "category": party, "method": "grade"},
-    ]
-    for order, spec in enumerate(specs, start=1):
-        ind = Indicator(library=lib, direction="ge", points=D(10), order=order, **spec)
-        if spec["code"] == "rate":
-            ind.challenge_target, ind.unit, ind.value_type = D(100), "%", "level"
-        if spec["code"] == "roads":
-            ind.unit, ind.value_type = "公里", "cumulative"
-        ind.full_clean()
-        ind.save()
-    safe = lib.indicators.get(code="safe")
-    Rule.objects.create(
-        library=lib,
-        code="accident",
-        name="安全质量事故",
-        kind="deduction",
-        scope="indicator",
-        indicator=safe,
-        points=D(2),
+    return build_library(
+        year=YEAR,
+        categories=[("central", "中心工作", 25), ("safety", "平安建设", 5), ("party", "党的建设", 10)],
+        indicators=[
+            {
+                "code": "roads",
+                "name": "农村公路里程",
+                "category": "central",
+                "method": "proportional",
+                "basic_target": D(300),
+                "unit": "公里",
+                "value_type": "cumulative",
+                "points": D(10),
+            },
+            {
+                "code": "rate",
+                "name": "办结率",
+                "category": "central",
+                "method": "tiered",
+                "basic_target": D(90),
+                "challenge_target": D(100),
+                "unit": "%",
+                "value_type": "level",
+                "points": D(10),
+            },
+            {"code": "safe", "name": "安全生产与质量", "category": "safety", "method": "deduction", "points": D(10)},
+            {"code": "party", "name": "党建工作成效", "category": "party", "method": "grade", "points": D(10)},
+        ],
+        rules=[
+            {"code": "accident", "name": "安全质量事故", "scope": "indicator", "indicator": "safe", "points": D(2)},
+            {"code": "late", "name": "季度报告逾期", "points": D("0.5")},
+            {"code": "criticism", "name": "通报批评", "points": D(1)},
+            {"code": "award", "name": "国家级表彰", "kind": "bonus", "points": D(1)},
+        ],
     )
-    Rule.objects.create(
-        library=lib, code="late", name="季度报告逾期", kind="deduction", scope="department", points=D("0.5")
-    )
-    Rule.objects.create(
-        library=lib, code="criticism", name="通报批评", kind="deduction", scope="department", points=D(1)
-    )
-    Rule.objects.create(library=lib, code="award", name="国家级表彰", kind="bonus", scope="department", points=D(1))
-    for code, label, m in (("excellent", "优秀", 90), ("good", "良好", 80), ("fair", "一般", 60), ("poor", "较差", 0)):
-        GradeBand.objects.create(library=lib, code=code, label=label, min_score=D(m))
-    return lib
 
 
 def _fill(report: Report, actor) -> None:
