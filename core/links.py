@@ -17,5 +17,5 @@ def link_to(name: str) -> Callable[[int], str]:
     """A function of a primary key returning the path of the URL named ``name`` (one ``<int:pk>``)."""
     head, found, tail = reverse(name, args=[_MARKER]).partition(str(_MARKER))
     if not found:  # pragma: no cover - a URL that does not take its argument as given
-        raise ValueError(f"{name} does not end in its primary key")
+        raise ValueError(f"{name} does not take a primary key")
     return lambda pk: f"{head}{int(pk)}{tail}"

@@ -88,6 +88,7 @@ def record_warnings(today: dt.date | None = None) -> int:
         "%(n)s warning(s) on your projects. Respond to each: continue with measures, adjust, or "
         "cancel. Without a response the project's unreleased tranches are paused."
     )
+    open_warnings = f"{reverse('monitoring:warning_list')}?status={W.Status.OPEN}"
     messages = []
     for key in sorted(claimed):
         messages.append(
@@ -97,7 +98,7 @@ def record_warnings(today: dt.date | None = None) -> int:
                 "level": "warning",
                 "title": title % {"checkpoint": key[2], "date": due.isoformat()},
                 "body": body % {"n": counts[key[1]]},
-                "link": f"{reverse('monitoring:warning_list')}?status={W.Status.OPEN}",
+                "link": open_warnings,
             }
         )
     notify_many(messages)
