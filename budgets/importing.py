@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log
 from core.errors import ApplicationError
 from core.numbers import to_decimal
-from core.roles import DEPARTMENT_ROLES
+from core.roles import outside_own
 from core.spreadsheets import MAX_CELL_CHARS, SpreadsheetTooLarge, check_xlsx_bounds
 from indicators.models import Indicator
 from organizations.models import Department
@@ -226,7 +226,7 @@ def _project_of(row: dict, *, number: int, departments: dict, actor, problems: _
             "department",
             _("Unknown department code “%(code)s”.") % {"code": row.get("department", "")},
         )
-    elif actor.role in DEPARTMENT_ROLES and actor.department_id != dept.pk:
+    elif outside_own(actor, dept.pk):
         problems.add("projects", number, "department", _("You can import projects of your own department only."))
     year = row.get("year", "")
     if not year.isdigit():

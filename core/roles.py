@@ -219,6 +219,12 @@ def acts_for(user, department_id: int | None, perm: str | None = None) -> bool:
     )
 
 
+def outside_own(user, department_id: int | None) -> bool:
+    """Whether ``user`` is a department filer or head reaching past its own department: the limit
+    of a service that finance or the supervision office may also call for any department."""
+    return user.role in DEPARTMENT_ROLES and not acts_for(user, department_id)
+
+
 def own_only(queryset, user, field: str = "department_id"):
     """``queryset`` narrowed to ``user``'s own department's rows (by ``field``), or to nothing for
     anyone but a department filer or head: the ``own=True`` of the ``*_get_for_user`` selectors, for

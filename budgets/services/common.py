@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.services import snapshot
 from core.errors import ApplicationError, ConflictError
 from core.numbers import q2, to_decimal, yuan
-from core.roles import DEPARTMENT_ROLES
+from core.roles import outside_own
 from organizations.models import Department
 
 from .. import selectors
@@ -41,7 +41,7 @@ TARGET_FIELDS = [
 
 def _check_department(actor, department: Department) -> None:
     """Department users act on their own department only (defence in depth behind the selectors)."""
-    if actor is not None and actor.role in DEPARTMENT_ROLES and actor.department_id != department.pk:
+    if actor is not None and outside_own(actor, department.pk):
         raise ApplicationError(_("You can only work on your own department's projects."), field="department")
 
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from audit.services import audit_log, snapshot
 from core.errors import ApplicationError, ConflictError
 from core.numbers import yuan
-from core.roles import DEPARTMENT_ROLES, P, Role
+from core.roles import DEPARTMENT_ROLES, P, Role, acts_for
 from notifications.services import notify
 from organizations.selectors import users_of_department, users_with_role
 
@@ -52,7 +52,7 @@ def _pk(value):
 def _require_department(actor, department_id: int | None = None) -> None:
     if actor.role not in DEPARTMENT_ROLES or not actor.has_perm(P.EDIT_BUDGET):
         raise ApplicationError(_("Only the department asks for a reallocation."), code="permission_denied")
-    if department_id is not None and actor.department_id != department_id:
+    if department_id is not None and not acts_for(actor, department_id):
         raise ApplicationError(_("You can only work on your own department's projects."), code="forbidden")
 
 

@@ -1,9 +1,9 @@
 """One "any of these permissions" rule for pages, the API and the navigation (core.roles.has_any_perm),
-and one "a department works on its own" rule for objects (core.roles.acts_for, own_only)."""
+and one "a department works on its own" rule for objects (core.roles.acts_for, outside_own, own_only)."""
 
 from types import SimpleNamespace
 
-from core.roles import P, Role, acts_for, has_any_perm, own_only
+from core.roles import P, Role, acts_for, has_any_perm, outside_own, own_only
 
 
 def user_with(*perms):
@@ -43,6 +43,16 @@ def test_no_other_role_acts_for_a_department_even_with_one_on_its_account():
     for role in (Role.SUPERVISOR, Role.FINANCE, Role.LEADER, Role.API_CLIENT, Role.ADMIN):
         assert not acts_for(person(role, 7, P.FILE_REPORT, P.EDIT_BUDGET), 7, P.EDIT_BUDGET)
         assert not acts_for(person(role, 7), 7)
+
+
+def test_outside_own_limits_department_users_only():
+    # A service finance may call for any department limits a filer or head to its own.
+    assert outside_own(person(Role.FILER, 7), 8)
+    assert outside_own(person(Role.DEPT_HEAD, 7), None)
+    assert not outside_own(person(Role.FILER, 7), 7)
+    for role in (Role.FINANCE, Role.SUPERVISOR, Role.ADMIN):
+        assert not outside_own(person(role, 7), 8)
+        assert not outside_own(person(role, None), 8)
 
 
 def test_own_only_narrows_a_queryset_to_the_users_department(users, departments):
