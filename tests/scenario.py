@@ -22,6 +22,40 @@ from indicators.models import Category, GradeBand, Indicator, Library, Rule
 GRADES = (("excellent", "优秀", 90), ("good", "良好", 80), ("fair", "一般", 60), ("poor", "较差", 0))
 
 
+# The small year of the unit tests and of the security world: three categories, and one indicator
+# of each kind of input (a cumulative value, a level with two targets, events, a grade).
+SMALL_CATEGORIES = (("central", "中心工作", 25), ("safety", "平安建设", 5), ("party", "党的建设", 10))
+
+
+def small_indicators(roads, rate, safe, party) -> list[dict]:
+    """The small year's four indicators with the points given for each."""
+    return [
+        {
+            "code": "roads",
+            "name": "农村公路里程",
+            "category": "central",
+            "method": "proportional",
+            "basic_target": D(300),
+            "points": D(roads),
+            "unit": "公里",
+            "value_type": "cumulative",
+        },
+        {
+            "code": "rate",
+            "name": "办结率",
+            "category": "central",
+            "method": "tiered",
+            "basic_target": D(90),
+            "challenge_target": D(100),
+            "points": D(rate),
+            "unit": "%",
+            "value_type": "level",
+        },
+        {"code": "safe", "name": "安全生产与质量", "category": "safety", "method": "deduction", "points": D(safe)},
+        {"code": "party", "name": "党建工作成效", "category": "party", "method": "grade", "points": D(party)},
+    ]
+
+
 def build_library(
     *,
     year: int,

@@ -34,7 +34,7 @@ from ..services.department import TARGET_FIELDS
 from . import department_serializers as ds
 from . import serializers as s
 from .filters import DepartmentEvaluationFilter, DepartmentSheetFilter, DepartmentTargetFilter, DisclosureFilter
-from .views import READ, BudgetPermission, _int
+from .views import READ, BudgetPermission, YearlyPolicyViewSet, yearly_policy_schema
 
 
 def sheet_for(request, pk, own: bool = False) -> DepartmentSheet:
@@ -214,42 +214,20 @@ class DepartmentEvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ds.DepartmentEvaluationSerializer(evaluation).data)
 
 
-class DepartmentPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
+@yearly_policy_schema(ds.DepartmentPolicySerializer)
+class DepartmentPolicyViewSet(YearlyPolicyViewSet):
     """The department-wide weights of a year and the assessment indicator they feed (defaults if unset)."""
 
-    permission_classes = [BudgetPermission]
     serializer_class = ds.DepartmentPolicySerializer
     queryset = DepartmentWidePolicy.objects.none()
-    pagination_class = None
-    lookup_field = "year"
-    lookup_value_regex = r"\d{4}"
-    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
 
-    def _year(self, year) -> int:
-        year = _int(year)
-        if year is None or not 2000 <= year <= 2100:
-            raise Http404
-        return year
+    def policies(self):
+        return DepartmentWidePolicy.objects.select_related("updated_by", "assessment_indicator").order_by("-year")
 
-    def get_versioned_object(self):
-        return dsel.policy_for_year(year=self._year(self.kwargs["year"]))
+    def policy_for_year(self, year: int):
+        return dsel.policy_for_year(year=year)
 
-    @extend_schema(responses={200: ds.DepartmentPolicySerializer(many=True)})
-    def list(self, request):
-        qs = DepartmentWidePolicy.objects.select_related("updated_by", "assessment_indicator").order_by("-year")
-        return Response(ds.DepartmentPolicySerializer(qs, many=True).data)
-
-    @extend_schema(responses={200: ds.DepartmentPolicySerializer})
-    def retrieve(self, request, year=None):
-        return Response(ds.DepartmentPolicySerializer(dsel.policy_for_year(year=self._year(year))).data)
-
-    @extend_schema(request=ds.DepartmentPolicySerializer, responses={200: ds.DepartmentPolicySerializer})
-    def update(self, request, year=None):
-        year = self._year(year)
-        current = dsel.policy_for_year(year=year)
-        serializer = ds.DepartmentPolicySerializer(current, data=request.data, partial=request.method == "PATCH")
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def save_policy(self, *, year: int, data: dict, expected_version):
         if "assessment_indicator_code" in data:
             code = data.pop("assessment_indicator_code")
             data["assessment_indicator"] = None
@@ -260,13 +238,9 @@ class DepartmentPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
                         _("No indicator “%(code)s” in the %(year)s library.") % {"code": code, "year": year},
                         field="assessment_indicator_code",
                     )
-        version = request.data.get("version") if hasattr(request.data, "get") and current.pk else None
-        policy = services.department_policy_save(year=year, actor=request.user, data=data, expected_version=version)
-        return Response(ds.DepartmentPolicySerializer(policy).data)
-
-    @extend_schema(request=ds.DepartmentPolicySerializer, responses={200: ds.DepartmentPolicySerializer})
-    def partial_update(self, request, year=None):
-        return self.update(request, year=year)
+        return services.department_policy_save(
+            year=year, actor=self.request.user, data=data, expected_version=expected_version
+        )
 
 
 class DisclosureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

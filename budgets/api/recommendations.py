@@ -3,7 +3,7 @@ thresholds, the recommendation matrix). Finance decides; the other budget reader
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -18,7 +18,7 @@ from .. import exports, selectors, services
 from ..models import Recommendation
 from . import serializers as s
 from .filters import RecommendationFilter
-from .views import READ, BudgetPermission, _int
+from .views import BudgetPermission, YearlyPolicyViewSet, _int, yearly_policy_schema
 
 
 class RecommendationViewSet(
@@ -113,46 +113,18 @@ class RecommendationViewSet(
         return response
 
 
-class PolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
+@yearly_policy_schema(s.PolicySerializer)
+class PolicyViewSet(YearlyPolicyViewSet):
     """The evaluation weights, grade thresholds and recommendation matrix of a year (defaults if unset)."""
 
-    permission_classes = [BudgetPermission]
     serializer_class = s.PolicySerializer
     queryset = Recommendation.objects.none()
-    pagination_class = None  # every year's policy in one list
-    lookup_field = "year"
-    lookup_value_regex = r"\d{4}"
-    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
 
-    @extend_schema(responses={200: s.PolicySerializer(many=True)})
-    def list(self, request):
-        return Response(s.PolicySerializer(selectors.policies_list(), many=True).data)
+    def policies(self):
+        return selectors.policies_list()
 
-    def _year(self, year) -> int:
-        year = _int(year)
-        if year is None or not 2000 <= year <= 2100:
-            raise Http404
-        return year
+    def policy_for_year(self, year: int):
+        return selectors.policy_for_year(year=year)
 
-    def get_versioned_object(self):
-        return selectors.policy_for_year(year=self._year(self.kwargs["year"]))
-
-    @extend_schema(responses={200: s.PolicySerializer})
-    def retrieve(self, request, year=None):
-        return Response(s.PolicySerializer(selectors.policy_for_year(year=self._year(year))).data)
-
-    @extend_schema(request=s.PolicySerializer, responses={200: s.PolicySerializer})
-    def update(self, request, year=None):
-        year = self._year(year)
-        current = selectors.policy_for_year(year=year)
-        serializer = s.PolicySerializer(current, data=request.data, partial=request.method == "PATCH")
-        serializer.is_valid(raise_exception=True)
-        version = request.data.get("version") if hasattr(request.data, "get") and current.pk else None
-        policy = services.policy_save(
-            year=year, actor=request.user, data=dict(serializer.validated_data), expected_version=version
-        )
-        return Response(s.PolicySerializer(policy).data)
-
-    @extend_schema(request=s.PolicySerializer, responses={200: s.PolicySerializer})
-    def partial_update(self, request, year=None):
-        return self.update(request, year=year)
+    def save_policy(self, *, year: int, data: dict, expected_version):
+        return services.policy_save(year=year, actor=self.request.user, data=data, expected_version=expected_version)

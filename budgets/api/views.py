@@ -415,3 +415,62 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return s.EvaluationDetailSerializer if self.action == "retrieve" else s.EvaluationSerializer
+
+
+def yearly_policy_schema(serializer):
+    """The OpenAPI description of a ``YearlyPolicyViewSet`` subclass whose policy ``serializer`` reads."""
+    one = extend_schema(request=serializer, responses={200: serializer})
+    return extend_schema_view(
+        list=extend_schema(responses={200: serializer(many=True)}),
+        retrieve=extend_schema(responses={200: serializer}),
+        update=one,
+        partial_update=one,
+    )
+
+
+class YearlyPolicyViewSet(VersionedETagMixin, viewsets.GenericViewSet):
+    """A year's settings, one row a year (the defaults until finance saves them): every year's in one
+    list, one year's by its number, saved by finance with the version it read. A subclass names its
+    serializer and says how a year's policy is read, listed and saved."""
+
+    permission_classes = [BudgetPermission]
+    pagination_class = None  # every year's policy in one list
+    lookup_field = "year"
+    lookup_value_regex = r"\d{4}"
+    required_perms = {"list": READ, "retrieve": READ, "*": P.REVIEW_BUDGET}
+
+    def policies(self):
+        raise NotImplementedError
+
+    def policy_for_year(self, year: int):
+        raise NotImplementedError
+
+    def save_policy(self, *, year: int, data: dict, expected_version):
+        raise NotImplementedError
+
+    def _year(self, year) -> int:
+        year = _int(year)
+        if year is None or not 2000 <= year <= 2100:
+            raise Http404
+        return year
+
+    def get_versioned_object(self):
+        return self.policy_for_year(self._year(self.kwargs["year"]))
+
+    def list(self, request):
+        return Response(self.get_serializer_class()(self.policies(), many=True).data)
+
+    def retrieve(self, request, year=None):
+        return Response(self.get_serializer_class()(self.policy_for_year(self._year(year))).data)
+
+    def update(self, request, year=None):
+        year = self._year(year)
+        current = self.policy_for_year(year)
+        serializer = self.get_serializer_class()(current, data=request.data, partial=request.method == "PATCH")
+        serializer.is_valid(raise_exception=True)
+        version = request.data.get("version") if hasattr(request.data, "get") and current.pk else None
+        policy = self.save_policy(year=year, data=dict(serializer.validated_data), expected_version=version)
+        return Response(self.get_serializer_class()(policy).data)
+
+    def partial_update(self, request, year=None):
+        return self.update(request, year=year)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.models import Plan
-from tests.scenario import build_library
+from tests.scenario import SMALL_CATEGORIES, build_library, small_indicators
 
 TZ = timezone.get_current_timezone()
 
@@ -32,32 +32,8 @@ def freeze(monkeypatch):
 def library(db, departments):
     return build_library(
         year=2026,
-        categories=[("central", "中心工作", 25), ("safety", "平安建设", 5), ("party", "党的建设", 10)],
-        indicators=[
-            {
-                "code": "roads",
-                "name": "农村公路里程",
-                "category": "central",
-                "method": "proportional",
-                "basic_target": D(300),
-                "points": D(10),
-                "unit": "公里",
-                "value_type": "cumulative",
-            },
-            {
-                "code": "rate",
-                "name": "办结率",
-                "category": "central",
-                "method": "tiered",
-                "basic_target": D(90),
-                "challenge_target": D(100),
-                "points": D(15),
-                "unit": "%",
-                "value_type": "level",
-            },
-            {"code": "safe", "name": "安全生产与质量", "category": "safety", "method": "deduction", "points": D(5)},
-            {"code": "party", "name": "党建工作成效", "category": "party", "method": "grade", "points": D(10)},
-        ],
+        categories=SMALL_CATEGORIES,
+        indicators=small_indicators(roads=10, rate=15, safe=5, party=10),
         rules=[
             {"code": "accident", "name": "安全质量事故", "scope": "indicator", "indicator": "safe", "points": D(2)},
             {

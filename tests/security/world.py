@@ -38,7 +38,7 @@ from tests.budgets.department_helpers import approved_sheet, draft_sheet, record
 from tests.budgets.factories import ProjectFactory, add_targets, approved_project
 from tests.factories import DepartmentFactory, RankingGroupFactory, RegionFactory, UserFactory
 from tests.satisfaction.factories import AreaFactory, QuestionFactory, SurveyFactory, SurveyRegionFactory, add_answers
-from tests.scenario import build_library
+from tests.scenario import SMALL_CATEGORIES, build_library, small_indicators
 
 YEAR = 2026
 TZ = timezone.get_current_timezone()
@@ -70,32 +70,8 @@ class World:
 def _library() -> Library:
     return build_library(
         year=YEAR,
-        categories=[("central", "中心工作", 25), ("safety", "平安建设", 5), ("party", "党的建设", 10)],
-        indicators=[
-            {
-                "code": "roads",
-                "name": "农村公路里程",
-                "category": "central",
-                "method": "proportional",
-                "basic_target": D(300),
-                "unit": "公里",
-                "value_type": "cumulative",
-                "points": D(10),
-            },
-            {
-                "code": "rate",
-                "name": "办结率",
-                "category": "central",
-                "method": "tiered",
-                "basic_target": D(90),
-                "challenge_target": D(100),
-                "unit": "%",
-                "value_type": "level",
-                "points": D(10),
-            },
-            {"code": "safe", "name": "安全生产与质量", "category": "safety", "method": "deduction", "points": D(10)},
-            {"code": "party", "name": "党建工作成效", "category": "party", "method": "grade", "points": D(10)},
-        ],
+        categories=SMALL_CATEGORIES,
+        indicators=small_indicators(roads=10, rate=10, safe=10, party=10),
         rules=[
             {"code": "accident", "name": "安全质量事故", "scope": "indicator", "indicator": "safe", "points": D(2)},
             {"code": "late", "name": "季度报告逾期", "points": D("0.5")},
